@@ -1,0 +1,64 @@
+"""The collector contract.
+
+A collector knows one source's wire format and turns its answers into Evidence. It
+knows nothing of indicators. It raises :mod:`bibobscan.errors` SourceErrors when the
+source does not deliver; the orchestrator records them as the source's status.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from ..http import HttpClient
+from ..model import Evidence, Subject, SubjectKind
+
+
+@dataclass(slots=True)
+class CollectContext:
+    http: HttpClient
+    config: Mapping[str, Any]  # this source's settings: [sources.<id>] + its env vars
+    reference_date: date
+    demo: bool = False
+
+
+@dataclass(slots=True)
+class Collected:
+    evidence: list[Evidence]
+    query: str = ""  # overrides describe_query() when the collector knows better
+    notes: list[str] = field(default_factory=list)  # partial failures, caveats (Dutch or English)
+
+
+class Collector(abc.ABC):
+    """Base class of every collector (built-in or plugin).
+
+    Class attributes document the source for ``bibobscan sources`` and the report.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    covers: ClassVar[str]  # what the source covers, one sentence
+    licence: ClassVar[str]  # terms / licence note
+    applies_to: ClassVar[frozenset[SubjectKind]]
+    provides: ClassVar[frozenset[str]]  # signal types this source can deliver
+    env: ClassVar[Mapping[str, str]] = {}  # config key -> environment variable
+    required: ClassVar[tuple[str, ...]] = ()  # config keys without which it is not configured
+
+    def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
+        """Why this source cannot run with ``config``; None when it can."""
+        missing = [k for k in self.required if not config.get(k)]
+        if not missing:
+            return None
+        names = ", ".join(f"{k} (env {self.env[k]})" if k in self.env else k for k in missing)
+        return f"missing setting(s): {names}"
+
+    def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
+        """The query as it will be sent, recorded even when the source then fails."""
+        return subject.name
+
+    @abc.abstractmethod
+    async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
+        """Query the source about ``subject``; return its evidence."""

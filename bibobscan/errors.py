@@ -1,0 +1,129 @@
+"""The one exception tree of bibobscan.
+
+Everything the package raises on purpose derives from :class:`BibobscanError`::
+
+    BibobscanError
+    ├── UsageError              a wrong argument or option (CLI exit code 2)
+    ├── ConfigError             a broken settings file or environment variable
+    ├── SourceError             a data source did not deliver (never "no findings")
+    │   ├── NotConfigured       the source needs a key or URL that is absent
+    │   ├── SourceTimeout       connect/read timeout or the per-source deadline
+    │   ├── RateLimited         429/503 after the allowed retries
+    │   ├── UpstreamError       an unexpected HTTP status (5xx, 401, ...)
+    │   ├── NetworkError        DNS, refused connection, TLS, not recorded in the demo world
+    │   ├── ResponseTooLarge    the body passed the size cap
+    │   ├── ErrorInBody         an error reported inside an HTTP 200 (SRU diagnostic, ...)
+    │   └── MalformedResponse   a body that does not parse as the documented format
+    ├── IndicatorError          a broken indicator or profile file (names file, line, id, field)
+    └── ReportError             a report file that cannot be read back
+
+The scan orchestrator turns each ``SourceError`` into the status of that source's
+``SourceRun`` (see :func:`status_for`), so one failing source never stops a scan.
+"""
+
+from __future__ import annotations
+
+from .model import SourceStatus
+
+
+class BibobscanError(Exception):
+    """Base class of every error bibobscan raises on purpose."""
+
+
+class UsageError(BibobscanError):
+    """A wrong argument: the message says which and what is accepted."""
+
+
+class ConfigError(BibobscanError):
+    """A settings file or environment variable that cannot be used."""
+
+
+class SourceError(BibobscanError):
+    """A data source did not deliver. ``source`` names it."""
+
+    status: SourceStatus = SourceStatus.FAILED
+
+    def __init__(self, message: str, *, source: str = "") -> None:
+        super().__init__(message)
+        self.source = source
+
+
+class NotConfigured(SourceError):
+    status = SourceStatus.NOT_CONFIGURED
+
+
+class SourceTimeout(SourceError):
+    status = SourceStatus.TIMEOUT
+
+
+class RateLimited(SourceError):
+    status = SourceStatus.RATE_LIMITED
+
+    def __init__(self, message: str, *, source: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message, source=source)
+        self.retry_after = retry_after
+
+
+class UpstreamError(SourceError):
+    def __init__(self, message: str, *, source: str = "", status_code: int | None = None) -> None:
+        super().__init__(message, source=source)
+        self.status_code = status_code
+
+
+class NetworkError(SourceError):
+    pass
+
+
+class ResponseTooLarge(SourceError):
+    pass
+
+
+class ErrorInBody(SourceError):
+    pass
+
+
+class MalformedResponse(SourceError):
+    pass
+
+
+class IndicatorError(BibobscanError):
+    """A broken indicator or profile file.
+
+    The message always names the file, and where known the line, the indicator id and
+    the field, so an analyst can find the mistake without reading Python.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "",
+        line: int | None = None,
+        indicator: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.indicator = indicator
+        self.field = field
+        self.reason = message
+        where = file or "<indicators>"
+        if line is not None:
+            where += f":{line}"
+        parts = [where]
+        if indicator:
+            parts.append(f"indicator {indicator}")
+        if field:
+            parts.append(f"field {field}")
+        super().__init__(f"{' | '.join(parts)}: {message}")
+
+
+class ReportError(BibobscanError):
+    """A stored report that cannot be read back (e.g. for rescore)."""
+
+
+def status_for(error: BaseException) -> SourceStatus:
+    """The SourceRun status that an error during collection stands for."""
+    if isinstance(error, SourceError):
+        return error.status
+    return SourceStatus.FAILED

@@ -1,0 +1,321 @@
+"""The one shared HTTP layer every collector goes through.
+
+- one ``httpx.AsyncClient`` per scan with a descriptive User-Agent and timeouts;
+- per-host concurrency and a minimum interval between requests (rate limit);
+- retry with exponential back-off on 429/502/503/504, honouring ``Retry-After``;
+  no retry on other 4xx;
+- a cap on the response size, read while streaming;
+- only http/https;
+- the transport is injectable (respx / ``httpx.MockTransport`` in tests, the demo
+  world's replay transport for ``--demo``).
+
+Errors come out as the :mod:`bibobscan.errors` tree, never as raw httpx exceptions.
+Errors that a service reports inside an HTTP 200 are recognised by the collector's
+parser (it knows the format) and raised as :class:`~bibobscan.errors.ErrorInBody`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import __version__
+from .errors import (
+    NetworkError,
+    RateLimited,
+    ResponseTooLarge,
+    SourceTimeout,
+    UpstreamError,
+)
+from .model import sha256_hex
+
+USER_AGENT = f"bibobscan/{__version__} (open-source Bibob scan for Dutch municipalities)"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class HostPolicy:
+    """How hard we may use one host."""
+
+    max_concurrency: int = 4
+    min_interval: float = 0.0  # seconds between request starts
+
+
+# Published limits of the sources (see ../shared/apis/*.md).
+DEFAULT_HOST_POLICIES: dict[str, HostPolicy] = {
+    "api.kvk.nl": HostPolicy(max_concurrency=8, min_interval=0.01),  # 100/s
+    "nominatim.openstreetmap.org": HostPolicy(max_concurrency=1, min_interval=1.0),
+    "api.gdeltproject.org": HostPolicy(max_concurrency=1, min_interval=5.0),
+    "overpass-api.de": HostPolicy(max_concurrency=2, min_interval=1.0),
+    "news.google.com": HostPolicy(max_concurrency=2, min_interval=1.0),
+    "repository.overheid.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
+    "api.opensanctions.org": HostPolicy(max_concurrency=4, min_interval=0.0),
+    "data.rechtspraak.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
+}
+
+
+@dataclass(slots=True)
+class Fetched:
+    """A complete, size-checked response."""
+
+    url: str
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    retrieved_at: datetime
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = sha256_hex(self.content)
+
+    @property
+    def text(self) -> str:
+        charset = "utf-8"
+        ctype = self.headers.get("content-type", "")
+        if "charset=" in ctype:
+            charset = ctype.split("charset=", 1)[1].split(";")[0].strip() or "utf-8"
+        try:
+            return self.content.decode(charset, errors="replace")
+        except LookupError:
+            return self.content.decode("utf-8", errors="replace")
+
+
+class _HostGate:
+    def __init__(self, policy: HostPolicy) -> None:
+        self.policy = policy
+        self.semaphore = asyncio.Semaphore(policy.max_concurrency)
+        self.lock = asyncio.Lock()
+        self.next_start = 0.0
+
+
+@dataclass
+class HttpSettings:
+    timeout: float = 15.0
+    connect_timeout: float = 5.0
+    max_bytes: int = DEFAULT_MAX_BYTES
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_after: float = 30.0  # a longer Retry-After is reported as rate_limited
+    max_redirects: int = 3
+    host_policies: dict[str, HostPolicy] = field(default_factory=lambda: dict(DEFAULT_HOST_POLICIES))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    current = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - current)
+
+
+class HttpClient:
+    """Async HTTP with the project's politeness and safety rules.
+
+    Use as ``async with HttpClient(...) as http:``. ``transport`` replaces the network
+    (respx, ``httpx.MockTransport`` or the demo replay transport); ``sleep`` can be
+    replaced in tests so back-off costs no wall time.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: HttpSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.settings = settings or HttpSettings()
+        self._sleep = sleep
+        self._gates: dict[str, _HostGate] = {}
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": user_agent},
+            timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
+            follow_redirects=True,
+            max_redirects=self.settings.max_redirects,
+        )
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = _HostGate(self.settings.host_policies.get(host, HostPolicy()))
+            self._gates[host] = gate
+        return gate
+
+    async def get(
+        self,
+        url: str,
+        *,
+        source: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept_status: Iterable[int] = (200,),
+    ) -> Fetched:
+        return await self.request(
+            "GET", url, source=source, params=params, headers=headers, accept_status=accept_status
+        )
+
+    async def post(
+        self,
+        url: str,
+        *,
+        source: str,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept_status: Iterable[int] = (200,),
+    ) -> Fetched:
+        return await self.request(
+            "POST",
+            url,
+            source=source,
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            accept_status=accept_status,
+        )
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        source: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        accept_status: Iterable[int] = (200,),
+    ) -> Fetched:
+        """Send one request with retries; return it when its status is accepted.
+
+        Raises RateLimited, UpstreamError, SourceTimeout, NetworkError or
+        ResponseTooLarge, each carrying ``source``.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise NetworkError(f"refusing non-http(s) URL {url!r}", source=source)
+        accepted = frozenset(accept_status)
+        gate = self._gate(parts.hostname)
+        attempt = 0
+        while True:
+            attempt += 1
+            fetched = await self._once(
+                gate, method, url, source=source, params=params, headers=headers, json=json, data=data
+            )
+            code = fetched.status_code
+            if code in accepted:
+                return fetched
+            if code in RETRY_STATUSES:
+                wait = parse_retry_after(fetched.headers.get("retry-after"))
+                if wait is None:
+                    wait = self.settings.backoff * (2 ** (attempt - 1))
+                if attempt <= self.settings.retries and wait <= self.settings.max_retry_after:
+                    await self._sleep(wait)
+                    continue
+                if code in (429, 503):
+                    raise RateLimited(
+                        f"HTTP {code} from {parts.hostname} after {attempt} attempt(s)"
+                        + (f"; Retry-After {wait:.0f}s" if wait else ""),
+                        source=source,
+                        retry_after=wait,
+                    )
+            raise UpstreamError(
+                f"HTTP {code} from {parts.hostname}: {_body_hint(fetched.content)}",
+                source=source,
+                status_code=code,
+            )
+
+    async def _once(
+        self,
+        gate: _HostGate,
+        method: str,
+        url: str,
+        *,
+        source: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+    ) -> Fetched:
+        async with gate.semaphore:
+            if gate.policy.min_interval > 0:
+                async with gate.lock:
+                    now = time.monotonic()
+                    delay = gate.next_start - now
+                    if delay > 0:
+                        await self._sleep(delay)
+                    gate.next_start = max(now, gate.next_start) + gate.policy.min_interval
+            try:
+                request = self._client.build_request(
+                    method, url, params=params, headers=headers, json=json, data=data
+                )
+                response = await self._client.send(request, stream=True)
+                try:
+                    content = await self._read_capped(response, source)
+                finally:
+                    await response.aclose()
+            except httpx.TimeoutException as exc:
+                raise SourceTimeout(f"timeout talking to {urlsplit(url).hostname}: {type(exc).__name__}", source=source) from exc
+            except httpx.TooManyRedirects as exc:
+                raise NetworkError(f"too many redirects from {url}", source=source) from exc
+            except httpx.TransportError as exc:
+                raise NetworkError(f"{urlsplit(url).hostname}: {exc or type(exc).__name__}", source=source) from exc
+            return Fetched(
+                url=str(response.url),
+                status_code=response.status_code,
+                headers=response.headers,
+                content=content,
+                retrieved_at=datetime.now(timezone.utc).replace(microsecond=0),
+            )
+
+    async def _read_capped(self, response: httpx.Response, source: str) -> bytes:
+        cap = self.settings.max_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLarge(
+                f"response of {int(declared):,} bytes exceeds the cap of {cap:,} bytes", source=source
+            )
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise ResponseTooLarge(f"response exceeds the cap of {cap:,} bytes", source=source)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _body_hint(content: bytes, limit: int = 200) -> str:
+    text = content[:limit].decode("utf-8", errors="replace")
+    return " ".join(text.split()) or "(empty body)"
