@@ -1,0 +1,75 @@
+"""Evidence -> typed signals. Only evidence resolved as a ``match`` yields signals;
+possible namesakes and non-matches never do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Evidence, Signal, Subject, SubjectKind, Verdict
+from ..resolve.names import fold
+from .media import assess_text
+
+CLOSURE_CUES = ("13b", "opiumwet", "sluiting", "gesloten", "sluit ", "damocles")
+REVOKED_CUES = ("intrekking", "ingetrokken", "weigering", "geweigerd")
+BIBOB_CUES = ("bibob",)
+
+
+def classify_publication(text: str) -> str:
+    """The publication.* signal type a notice's title and abstract stand for."""
+    folded = " " + fold(text) + " "
+    if any(c in folded for c in CLOSURE_CUES):
+        return "publication.closure"
+    if any(c in folded for c in REVOKED_CUES) and "vergunning" in folded:
+        return "publication.permit_revoked"
+    if any(c in folded for c in BIBOB_CUES):
+        return "publication.bibob"
+    return "publication.mention"
+
+
+def _iso(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: date) -> list[Signal]:
+    signals: list[Signal] = []
+    company = subject.kind is SubjectKind.COMPANY
+    for ev in evidence:
+        if ev.match is None or ev.match.verdict is not Verdict.MATCH:
+            continue
+        f = ev.fields
+        ids = [ev.id]
+        if ev.kind == "register.company":
+            registered = _iso(f.get("registered_on"))
+            if registered:
+                signals.append(Signal("register.registered_on", {"date": registered.isoformat(), "age_days": (reference_date - registered).days}, ids))
+            for sbi in f.get("sbi") or []:
+                signals.append(Signal("register.sbi", {"code": str(sbi.get("code", "")), "version": sbi.get("version", "unknown"), "main": bool(sbi.get("main")), "description": sbi.get("description", "")}, ids))
+            if f.get("legal_form"):
+                signals.append(Signal("register.legal_form", {"value": f["legal_form"]}, ids))
+            for addr in f.get("addresses") or []:
+                if addr.get("shielded"):
+                    signals.append(Signal("register.address_shielded", {"type": addr.get("type", "")}, ids))
+        elif ev.kind == "register.address":
+            signals.append(Signal("address.company_count", {"count": int(f.get("registrations") or 0), "address": f.get("address", "")}, ids))
+        elif ev.kind == "sanctions.entry":
+            signals.append(Signal("sanctions.match", {"list": f.get("list", ""), "name": f.get("name", ""), "confidence": ev.match.confidence}, ids))
+        elif ev.kind == "news.article":
+            base = {"outlet": f.get("outlet", ""), "date": ev.published_at or "", "title": ev.title}
+            signals.append(Signal("media.mention", dict(base), ids))
+            findings, _dropped = assess_text(str(f.get("text") or ev.title), subject.names, company=company)
+            for finding in findings:
+                signals.append(Signal("media.adverse", {**base, "theme": finding.theme, "confidence": finding.confidence, "cue": finding.cue}, ids))
+        elif ev.kind == "publication.notice":
+            text = str(f.get("text") or f"{ev.title} {f.get('abstract', '')}")
+            attrs = {"identifier": f.get("identifier", ""), "title": ev.title, "date": f.get("date") or ev.published_at or "", "creator": f.get("creator", "")}
+            kind = classify_publication(text)
+            signals.append(Signal(kind, attrs, ids))
+            if kind != "publication.mention":
+                signals.append(Signal("publication.mention", dict(attrs), ids))
+        elif ev.kind == "officer.fact":
+            fact = str(f.get("fact", ""))
+            signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))
+    return signals

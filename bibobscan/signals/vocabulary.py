@@ -1,0 +1,57 @@
+"""The signal vocabulary: the only names indicator files may use.
+
+Each type lists its attributes. ``bibobscan indicators validate`` rejects unknown
+signal types, and the special-category guard (BIBOB.md §2.H) rejects any attribute
+that would carry nationality, ethnicity or similar data.
+"""
+
+from __future__ import annotations
+
+import re
+
+SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
+    # type: (description, {attribute: meaning})
+    "register.registered_on": ("Datum van inschrijving in het Handelsregister", {"date": "ISO-datum", "age_days": "dagen tussen inschrijving en peildatum"}),
+    "register.sbi": ("SBI-activiteit uit het Handelsregister", {"code": "SBI-code (tekst)", "version": "2008/2025/unknown", "main": "hoofdactiviteit (bool)", "description": "omschrijving"}),
+    "register.legal_form": ("Rechtsvorm", {"value": "rechtsvorm"}),
+    "register.address_shielded": ("Bezoekadres afgeschermd (rechtmatig; alleen verificatiegat)", {"type": "adrestype"}),
+    "address.company_count": ("Aantal inschrijvingen op het bezoekadres", {"count": "aantal", "address": "adres"}),
+    "sanctions.match": ("Bevestigde treffer op een sanctie- of terrorismelijst", {"list": "lijst", "name": "naam op de lijst", "confidence": "0..1"}),
+    "media.mention": ("Nieuwsbericht dat het onderwerp noemt", {"outlet": "medium", "date": "datum", "title": "kop"}),
+    "media.adverse": ("Nieuwsbericht dat het onderwerp met een risicothema verbindt", {"theme": "thema", "confidence": "0..1", "title": "kop", "outlet": "medium", "date": "datum", "cue": "gevonden term"}),
+    "publication.closure": ("Officiële bekendmaking van een sluiting (o.a. art. 13b Opiumwet)", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
+    "publication.permit_revoked": ("Officiële bekendmaking van intrekking of weigering van een vergunning", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
+    "publication.bibob": ("Officiële bekendmaking die de Wet Bibob noemt", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
+    "publication.mention": ("Officiële bekendmaking die het onderwerp noemt", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
+    "register.director_ban": ("Civielrechtelijk bestuursverbod (geen open bron levert dit nu)", {"until": "einddatum"}),
+    "officer.questionnaire": ("Bibob-vragenformulier (door behandelaar aangeleverd)", {"status": "refused/incomplete/contradicts/complete", "note": "toelichting"}),
+    "officer.prior_conclusion": ("Eerdere Bibob-conclusie of LBB-advies (door behandelaar aangeleverd)", {"degree": "geen/mindere_mate/ernstig", "date": "datum", "note": "toelichting"}),
+}
+
+# Signal types that can only come from the officer (--facts FILE).
+OFFICER_TYPES = frozenset(t for t in SIGNAL_TYPES if t.startswith("officer."))
+
+# Words that must never appear in a signal type or attribute an indicator uses.
+FORBIDDEN_TERMS = (
+    "nationality", "nationaliteit", "ethnic", "etnic", "etnisch", "afkomst", "herkomst_persoon",
+    "country_of_birth", "geboorteland", "birth_country", "birthplace", "geboorteplaats",
+    "religion", "religie", "geloof", "race", "language", "taal", "moedertaal", "citizenship",
+    "health", "gezondheid", "sexual", "seksueel", "political", "politiek", "union", "vakbond",
+)
+
+
+def forbidden_term(name: str) -> str | None:
+    """The special-category term that ``name`` contains, if any.
+
+    Compared per word ("country_of_birth" and "birth_country" both hit; "totaal" does
+    not hit "taal"): a word equals a term, or starts with a term of 5+ letters.
+    """
+    lowered = name.casefold()
+    for term in FORBIDDEN_TERMS:
+        if "_" in term and term in lowered:
+            return term
+    for word in re.split(r"[^a-z]+", lowered):
+        for term in FORBIDDEN_TERMS:
+            if word == term or (len(term) >= 5 and word.startswith(term)):
+                return term
+    return None
