@@ -467,7 +467,12 @@ def _active(ended_on: str | None, reference_date: date) -> bool:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+    """A string field, stripped; numbers as their digits; anything else empty."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def _int(value: Any) -> int | None:
