@@ -1,5 +1,6 @@
 """The embedded demo world: a fictional case in a real municipality, replayed offline."""
 
+from .case import COMPANY, PERSON, REFERENCE_DATE, demo_case, demo_settings
 from .replay import ReplayTransport, load_recordings
 
-__all__ = ["ReplayTransport", "load_recordings"]
+__all__ = ["COMPANY", "PERSON", "REFERENCE_DATE", "ReplayTransport", "demo_case", "demo_settings", "load_recordings"]

@@ -1,0 +1,94 @@
+"""Render a Report as self-contained Dutch HTML (inline CSS, no scripts, no external
+requests) and as JSON with the same content. Rendering never decides anything."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from ..model import Evidence, Outcome, Report, SourceStatus, Verdict
+from ..resources import templates_dir
+
+STATUS_LABELS = {
+    SourceStatus.OK: "geraadpleegd, met treffers",
+    SourceStatus.NO_RESULTS: "geraadpleegd, geen treffers",
+    SourceStatus.FAILED: "mislukt",
+    SourceStatus.TIMEOUT: "time-out",
+    SourceStatus.RATE_LIMITED: "geweigerd door bron (te veel verzoeken)",
+    SourceStatus.NOT_CONFIGURED: "niet geconfigureerd",
+    SourceStatus.SKIPPED: "niet van toepassing",
+}
+VERDICT_LABELS = {Verdict.MATCH: "toegeschreven", Verdict.POSSIBLE: "mogelijke naamgenoot", Verdict.NO_MATCH: "niet toegeschreven"}
+KIND_LABELS = {"person": "persoon", "company": "onderneming", "sector": "branche"}
+
+
+def safe_url(value: Any) -> str:
+    """Only http(s) URLs become links; anything else (javascript:, data:) renders as '#'."""
+    text = str(value or "")
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else "#"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,  # everything from outside is escaped, always
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["status_label"] = lambda s: STATUS_LABELS.get(SourceStatus(s), str(s))
+    env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(Verdict(v), str(v))
+    env.filters["kind_label"] = lambda k: KIND_LABELS.get(str(k), str(k))
+    env.filters["dt"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else "—"
+    env.filters["pct"] = lambda x: f"{float(x):.0%}"
+    return env
+
+
+def split_evidence(report: Report) -> dict[str, list[Evidence]]:
+    """Evidence grouped for the report: attributed, possible namesakes, namesakes ruled
+    out (named but contradicted), and items that do not mention the subject at all."""
+    groups: dict[str, list[Evidence]] = {"match": [], "possible": [], "ruled_out": [], "unrelated": []}
+    for ev in report.evidence:
+        verdict = ev.match.verdict if ev.match else Verdict.POSSIBLE
+        if verdict is Verdict.MATCH:
+            groups["match"].append(ev)
+        elif verdict is Verdict.POSSIBLE:
+            groups["possible"].append(ev)
+        elif ev.match and any(f.name == "not_mentioned" for f in ev.match.features):
+            groups["unrelated"].append(ev)
+        elif ev.match and any(f.name in ("name_mentioned", "name_similarity") and f.weight >= 0.5 for f in ev.match.features):
+            groups["ruled_out"].append(ev)
+        else:
+            groups["unrelated"].append(ev)
+    return groups
+
+
+def render_html(report: Report) -> str:
+    template = _environment().get_template("report.html.j2")
+    groups = split_evidence(report)
+    by_id = {e.id: e for e in report.evidence}
+    used = {eid for h in report.indicators for eid in h.evidence_ids}
+    return template.render(
+        r=report,
+        groups=groups,
+        by_id=by_id,
+        hits=[h for h in report.indicators if h.outcome is Outcome.HIT],
+        no_hits=[h for h in report.indicators if h.outcome is Outcome.NO_HIT],
+        insufficient=[h for h in report.indicators if h.outcome is Outcome.INSUFFICIENT],
+        other_matches=[e for e in groups["match"] if e.id not in used],
+    )
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def slug(text: str) -> str:
+    flat = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return flat[:60] or "rapport"

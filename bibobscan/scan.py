@@ -1,0 +1,200 @@
+"""Person and company scan orchestration.
+
+Runs every applicable collector concurrently with a per-source deadline, records each
+source's status (a failing, slow or unconfigured source never stops the others and is
+never shown as "nothing found"), then resolves, derives signals, evaluates the
+indicators and assesses. ``score`` is the offline half, reused by ``rescore``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from . import __version__
+from .collectors import CollectContext, Collected, Collector
+from .config import Settings
+from .errors import SourceError, status_for
+from .http import HttpClient
+from .model import (
+    Case,
+    Evidence,
+    IndicatorHit,
+    Outcome,
+    Report,
+    SourceRun,
+    SourceStatus,
+    Subject,
+    SubjectKind,
+    utcnow,
+)
+from .resolve import resolve_all
+from .resources import default_profile, indicators_dir
+from .rules import Indicator, Profile, assess, evaluate, indicator_files, load_indicators, load_profile, set_hash
+from .signals import OFFICER_TYPES, derive_signals
+
+ProgressFn = Callable[[SourceRun], None]
+
+SKIP_REASONS: dict[tuple[str, SubjectKind], str] = {
+    ("kvk", SubjectKind.PERSON): (
+        "Persoonsgericht zoeken in het Handelsregister is voorbehouden aan partijen op de "
+        "autorisatielijst (Datavisie Handelsregister); niet bevraagd."
+    ),
+}
+
+
+@dataclass
+class ScanOptions:
+    settings: Settings = field(default_factory=Settings)
+    transport: httpx.AsyncBaseTransport | None = None
+    environ: Mapping[str, str] | None = None  # None = os.environ
+    reference_date: date | None = None
+    indicators_path: Path | None = None
+    profile_path: Path | None = None
+    demo: bool = False
+    officer_evidence: list[Evidence] = field(default_factory=list)
+    progress: ProgressFn | None = None
+
+
+async def _run_one(collector: Collector, subject: Subject, options: ScanOptions, http: HttpClient, reference: date) -> tuple[SourceRun, list[Evidence]]:
+    config = options.settings.source_config(collector.id, collector.env, options.environ)
+    run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence, started_at=utcnow())
+    if subject.kind not in collector.applies_to:
+        run.error = SKIP_REASONS.get((collector.id, subject.kind), f"Bron is niet van toepassing op een {subject.kind.value}.")
+        return run, []
+    reason = collector.not_configured_reason(config)
+    try:
+        run.query = collector.describe_query(subject, config)
+    except Exception as exc:  # describing must never crash a scan
+        run.query = f"(query onbekend: {exc})"
+    if reason:
+        run.status = SourceStatus.NOT_CONFIGURED
+        run.error = reason
+        return run, []
+    ctx = CollectContext(http=http, config=config, reference_date=reference, demo=options.demo)
+    started = time.monotonic()
+    evidence: list[Evidence] = []
+    try:
+        result: Collected = await asyncio.wait_for(collector.collect(subject, ctx), timeout=options.settings.source_timeout)
+        evidence = result.evidence
+        run.notes = list(result.notes)
+        if result.query:
+            run.query = result.query
+        run.status = SourceStatus.OK if evidence else SourceStatus.NO_RESULTS
+    except asyncio.TimeoutError:
+        run.status = SourceStatus.TIMEOUT
+        run.error = f"geen antwoord binnen {options.settings.source_timeout:g} s (bron-deadline)"
+    except SourceError as exc:
+        run.status = status_for(exc)
+        run.error = str(exc)
+    except Exception as exc:  # a bug in one collector must not cost the other sources
+        run.status = SourceStatus.FAILED
+        run.error = f"interne fout in collector {collector.id}: {type(exc).__name__}: {exc}"
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.hits = len(evidence)
+    return run, evidence
+
+
+async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
+    async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
+        tasks = [asyncio.create_task(_run_one(c, subject, options, http, reference)) for c in collectors]
+        if options.progress:
+            for task in tasks:
+                task.add_done_callback(lambda t: options.progress(t.result()[0]) if options.progress and not t.cancelled() and t.exception() is None else None)
+        results = await asyncio.gather(*tasks)
+    runs = [r for r, _ in results]
+    evidence = [e for _, evs in results for e in evs]
+    return runs, evidence
+
+
+def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_supplied: bool) -> set[str]:
+    """Signal types that a consulted source could have delivered."""
+    by_id = {c.id: c for c in collectors}
+    covered: set[str] = set()
+    for run in runs:
+        c = by_id.get(run.source)
+        if c is not None and run.status.consulted:
+            covered.update(c.provides)
+    if officer_supplied:
+        covered.update(OFFICER_TYPES)
+    return covered
+
+
+def caveats_for(runs: list[SourceRun], hits: list[IndicatorHit]) -> list[str]:
+    notes = []
+    for run in runs:
+        if run.status not in (SourceStatus.OK, SourceStatus.NO_RESULTS, SourceStatus.SKIPPED):
+            notes.append(f"Bron {run.title or run.source} is niet geraadpleegd ({run.status.value}): {run.error or 'onbekende fout'}.")
+        for note in run.notes:
+            notes.append(f"{run.title or run.source}: {note}")
+    insufficient = [h.title for h in hits if h.outcome is Outcome.INSUFFICIENT]
+    if insufficient:
+        notes.append(f"{len(insufficient)} indicator(en) konden niet worden beoordeeld (onvoldoende gegevens); een lage score betekent daar niet 'geen risico'.")
+    return notes
+
+
+@dataclass
+class RuleSet:
+    indicators: list[Indicator]
+    profile: Profile
+    description: dict[str, str]
+
+
+def load_rule_set(indicators_path: Path | None, profile_path: Path | None) -> RuleSet:
+    ind_path = indicators_path or indicators_dir()
+    prof_path = profile_path or default_profile()
+    indicators = load_indicators(ind_path)
+    profile = load_profile(prof_path)
+    return RuleSet(
+        indicators=indicators,
+        profile=profile,
+        description={
+            "hash": set_hash(indicator_files(ind_path)),
+            "path": str(ind_path),
+            "count": str(len(indicators)),
+            "profile": profile.name,
+            "profile_file": str(prof_path),
+            "profile_hash": profile.sha256,
+        },
+    )
+
+
+def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Evidence], collectors: list[Collector], rules: RuleSet, *, reference: date, demo: bool) -> Report:
+    """Offline: resolve, derive signals, evaluate, assess. Used by scans and rescore."""
+    resolve_all(subject, evidence, reference)
+    signals = derive_signals(subject, evidence, reference)
+    officer = any(e.supplied_by == "officer" for e in evidence)
+    coverage = coverage_of(runs, collectors, officer)
+    hits = [evaluate(ind, signals, coverage, subject.name) for ind in rules.indicators if subject.kind.value in ind.applies_to and ind.status != "deprecated"]
+    assessment = assess(hits, rules.profile, caveats_for(runs, hits))
+    return Report(
+        subject=subject,
+        case=case,
+        sources=runs,
+        evidence=evidence,
+        signals=signals,
+        indicators=hits,
+        assessment=assessment,
+        generated_at=utcnow(),
+        tool_version=__version__,
+        indicator_set=dict(rules.description),
+        demo=demo,
+        reference_date=reference,
+    )
+
+
+async def scan(subject: Subject, case: Case, collectors: list[Collector], options: ScanOptions) -> Report:
+    if subject.kind is SubjectKind.SECTOR:
+        raise ValueError("a sector is scanned by bibobscan.sector, not by scan()")
+    rules = load_rule_set(options.indicators_path, options.profile_path)  # fail before any request
+    reference = options.reference_date or utcnow().date()
+    runs, evidence = await collect_all(subject, collectors, options, reference)
+    if options.officer_evidence:
+        evidence.extend(options.officer_evidence)
+    return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo)
