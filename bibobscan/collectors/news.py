@@ -28,7 +28,18 @@ from ..errors import ErrorInBody, MalformedResponse, NotConfigured, SourceError
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
-from ._xml import Element, attr, child, child_text, children, looks_like_html, parse_xml, text_of, xml_input
+from ._xml import (
+    Element,
+    attr,
+    child,
+    child_text,
+    children,
+    local_name,
+    looks_like_html,
+    parse_xml,
+    text_of,
+    xml_input,
+)
 
 GOOGLE_NEWS_URL = "https://news.google.com/rss/search"
 GOOGLE_PARAMS = {"hl": "nl", "gl": "NL", "ceid": "NL:nl"}
@@ -46,7 +57,7 @@ _BLOCK_TAG = re.compile(
     r"<(/?)(p|div|br|li|ol|ul|h[1-6]|tr|td|th|blockquote|section|article|figure|figcaption|hr)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9])")
 _TRAFFIC_MARKERS = (b"unusual traffic", b"/sorry/", b"captcha")
 
 
@@ -134,17 +145,17 @@ def parse_feed(fetched: Fetched, *, source: str, google: bool = False) -> Parsed
             raise ErrorInBody(f"{what} answered HTTP 200 with an 'unusual traffic' page instead of RSS", source=source)
         raise MalformedResponse(f"{what} answered HTTP 200 with an HTML page instead of RSS/Atom", source=source)
     root = parse_xml(xml_input(content, fetched.headers.get("content-type", "")), source=source, what=what)
-    kind = _local(root)
+    kind = local_name(root.tag)
     if kind == "rss":
         channel = child(root, "channel")
         if channel is None:
             raise MalformedResponse(f"{what}: RSS without <channel>", source=source)
         raw = children(channel, "item")
-        items = [_rss_item(i, channel, fetched.url) for i in raw[:MAX_ITEMS_PER_FEED]]
+        items = [_rss_item(i, channel, fetched.url, google) for i in raw[:MAX_ITEMS_PER_FEED]]
     elif kind == "RDF":  # RSS 1.0: items are siblings of the channel
         channel = child(root, "channel")
         raw = children(root, "item")
-        items = [_rss_item(i, channel, fetched.url) for i in raw[:MAX_ITEMS_PER_FEED]]
+        items = [_rss_item(i, channel, fetched.url, google) for i in raw[:MAX_ITEMS_PER_FEED]]
     elif kind == "feed":
         raw = children(root, "entry")
         items = [_atom_entry(e, root, fetched.url) for e in raw[:MAX_ITEMS_PER_FEED]]
@@ -153,11 +164,7 @@ def parse_feed(fetched: Fetched, *, source: str, google: bool = False) -> Parsed
     return ParsedFeed(items=[i for i in items if i is not None], total=len(raw))
 
 
-def _local(element: Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def _rss_item(item: Element, channel: Element | None, base: str) -> FeedItem | None:
+def _rss_item(item: Element, channel: Element | None, base: str, google: bool = False) -> FeedItem | None:
     source_el = child(item, "source")
     outlet = text_of(source_el) or child_text(channel, "title")
     outlet_url = attr(source_el, "url") or child_text(channel, "link")
@@ -168,7 +175,9 @@ def _rss_item(item: Element, channel: Element | None, base: str) -> FeedItem | N
     link = child_text(item, "link") or attr(item, "about")
     if not link and guid is not None and attr(guid, "isPermaLink").lower() != "false":
         link = text_of(guid)
-    description = child_text(item, "description") or child_text(item, "encoded")
+    # Google's description is the headline again plus the outlet (or, for a cluster, the
+    # headlines of related articles by others): nothing about this item to add.
+    description = "" if google else child_text(item, "description") or child_text(item, "encoded")
     published = child_text(item, "pubDate") or child_text(item, "date")
     return _item(title, link, description, published, outlet, outlet_url, base)
 
@@ -300,6 +309,16 @@ def make_excerpt(title: str, description: str, needles: Sequence[str]) -> str:
     return clip(text, MAX_EXCERPT)
 
 
+def _text(item: FeedItem, needles: Sequence[str]) -> str:
+    """Title + lead, capped; when the cap would cut off the only mention of the subject,
+    title + the passage around the mention instead (the adverse-media check reads this)."""
+    full = _join(item.title, item.description)
+    text = clip(full, MAX_FIELD_TEXT)
+    if needles and not mentions(text, needles) and mentions(full, needles):
+        text = clip(_join(item.title, "… " + make_excerpt("", item.description, needles)), MAX_FIELD_TEXT)
+    return text
+
+
 # --- the collector -----------------------------------------------------------------
 
 
@@ -369,7 +388,7 @@ class NewsCollector(Collector):
                 requests.append(
                     _Request(f"Google News q={q}", GOOGLE_NEWS_URL, {"q": q, **GOOGLE_PARAMS}, GOOGLE_FEED, f"Google News q={q} (nl-NL)")
                 )
-        names = ", ".join(f'"{n}"' for n in subject.names[:MAX_NAMES])
+        names = ", ".join(f'"{n}"' for n in search_names(subject, MAX_NAMES))
         for url in feed_urls(config):
             requests.append(_Request(f"RSS-feed {url}", url, None, url, f"RSS-feed {url}, gefilterd op {names}"))
         return requests
@@ -426,7 +445,7 @@ class NewsCollector(Collector):
             fields={
                 "outlet": clip(item.outlet, MAX_TITLE),
                 "outlet_url": item.outlet_url,
-                "text": clip(_join(item.title, item.description), MAX_FIELD_TEXT),
+                "text": _text(item, needles),
                 "feed": request.feed,
             },
         )

@@ -105,6 +105,9 @@ def _sanctions(ev: Evidence, ctx: Context) -> Match:
     features = [MatchFeature("name_similarity", round(best, 2), f"Beste naamovereenkomst met de lijstvermelding: {best:.0%}.")]
     if best < NAME_THRESHOLD:
         features.append(MatchFeature("name_below_threshold", -0.5, f"Onder de drempel van {NAME_THRESHOLD:.0%}: geen treffer."))
+        if subject.born is not None and _birth_dates_agree(subject.born, [str(d) for d in ev.fields.get("birth_dates") or []]) is False:
+            listed = ", ".join(str(d) for d in ev.fields.get("birth_dates") or [])
+            features.append(MatchFeature("dob_disjoint", -1.0, f"Geboortedatum wijkt bovendien af (lijst: {listed}; onderwerp: {subject.born.isoformat()})."))
         return Match(Verdict.NO_MATCH, round(best * 0.5, 2), features)
     if company:
         features.append(MatchFeature("no_identifier", 0.0, "Alleen de naam komt overeen; een registratienummer bevestigt niets. Handmatig beoordelen."))
@@ -162,11 +165,13 @@ def _text(ev: Evidence, ctx: Context) -> Match:
     place_hits = sorted(p for p in ctx.places if p and re.search(rf"(?<!\w){re.escape(p)}", folded))
     if place_hits:
         support += 1
-        features.append(MatchFeature("place_mentioned", 0.2, f"De plaats {', '.join(place_hits)} van het onderwerp wordt genoemd."))
+        shown = ", ".join(p.title() for p in place_hits)
+        features.append(MatchFeature("place_mentioned", 0.2, f"De plaats {shown} van het onderwerp wordt genoemd."))
     street_hits = sorted(s for s in ctx.streets if s and re.search(rf"(?<!\w){re.escape(s)}(?!\w)", folded))
     if street_hits:
         support += 1
-        features.append(MatchFeature("street_mentioned", 0.3, f"De straat {', '.join(street_hits)} uit het Handelsregister wordt genoemd."))
+        shown = ", ".join(st.title() for st in street_hits)
+        features.append(MatchFeature("street_mentioned", 0.3, f"De straat {shown} uit het Handelsregister wordt genoemd."))
     other_places = _other_places(text, ctx)
     if other_places and not place_hits:
         contradiction = True

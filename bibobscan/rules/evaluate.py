@@ -71,7 +71,11 @@ def measure(indicator: Indicator, chosen: list[Signal]) -> float | None:
             continue
     if not numbers:
         return None
-    return {"max": max, "min": min, "sum": sum}[fn](numbers)
+    if fn == "max":
+        return max(numbers)
+    if fn == "min":
+        return min(numbers)
+    return float(sum(numbers))
 
 
 def fill(template: str, values: dict[str, Any], chosen: list[Signal]) -> str:
@@ -94,13 +98,19 @@ def fill(template: str, values: dict[str, Any], chosen: list[Signal]) -> str:
     return _PLACEHOLDER.sub(repl, template)
 
 
+def _hit(indicator: Indicator, outcome: Outcome, sentence: str, **extra: Any) -> IndicatorHit:
+    return IndicatorHit(
+        indicator_id=indicator.id, version=indicator.version, title=indicator.title, outcome=outcome,
+        themes=list(indicator.themes), legal_anchor=indicator.legal_anchor, sentence=sentence, **extra,
+    )
+
+
 def evaluate(indicator: Indicator, signals: list[Signal], coverage: set[str], subject_name: str) -> IndicatorHit:
     """One indicator's outcome: hit (band, points, sentence), no hit, or insufficient data."""
-    base = dict(indicator_id=indicator.id, version=indicator.version, title=indicator.title, themes=list(indicator.themes), legal_anchor=indicator.legal_anchor)
     missing = [t for t in indicator.requires if t not in coverage]
     if missing:
-        values = {"subject": subject_name}
-        return IndicatorHit(**base, outcome=Outcome.INSUFFICIENT, sentence=fill(indicator.insufficient, values, []), reason=f"Geen bron leverde: {', '.join(missing)}.")
+        sentence = fill(indicator.insufficient, {"subject": subject_name}, [])
+        return _hit(indicator, Outcome.INSUFFICIENT, sentence, reason=f"Geen bron leverde: {', '.join(missing)}.")
     chosen = selected(indicator, signals)
     value = measure(indicator, chosen) if chosen else None
     band: Band | None = None
@@ -108,9 +118,10 @@ def evaluate(indicator: Indicator, signals: list[Signal], coverage: set[str], su
         band = next((b for b in indicator.bands if condition_holds(value, b.when)), None)
     values: dict[str, Any] = {"subject": subject_name, "count": len(chosen), "value": value if value is not None else "?"}
     if band is None:
-        return IndicatorHit(**base, outcome=Outcome.NO_HIT, sentence=fill(indicator.no_hit, values, chosen), reason="Geen signaal voldeed aan de voorwaarden." if not chosen else f"Gemeten waarde {values['value']} valt in geen enkele band.")
+        reason = "Geen signaal voldeed aan de voorwaarden." if not chosen else f"Gemeten waarde {values['value']} valt in geen enkele band."
+        return _hit(indicator, Outcome.NO_HIT, fill(indicator.no_hit, values, chosen), reason=reason)
     values.update(points=band.points, band=band.name)
     evidence_ids: list[str] = []
     for s in chosen:
         evidence_ids.extend(e for e in s.evidence_ids if e not in evidence_ids)
-    return IndicatorHit(**base, outcome=Outcome.HIT, band=band.name, points=band.points, sentence=fill(band.sentence, values, chosen), evidence_ids=evidence_ids)
+    return _hit(indicator, Outcome.HIT, fill(band.sentence, values, chosen), band=band.name, points=band.points, evidence_ids=evidence_ids)

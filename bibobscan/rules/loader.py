@@ -45,21 +45,19 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping = LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class LineDict(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
 
-    def line_of(self, key: str) -> int:
-        return getattr(self, "key_lines", {}).get(key, self.line)
 
 
 def indicator_files(path: Path) -> list[Path]:
@@ -118,7 +116,11 @@ def load_indicators_collecting(path: Path) -> tuple[list[Indicator], list[Indica
 
 
 def _fail(msg: str, file: str, node: LineDict | dict[str, Any], ind: str | None, field: str) -> IndicatorError:
-    line = node.line_of(field.split(".")[0].split("[")[0]) if isinstance(node, LineDict) else None
+    line = None
+    if isinstance(node, LineDict):
+        parts = [p.split("[")[0] for p in field.split(".")]
+        keys = getattr(node, "key_lines", {})
+        line = next((keys[p] for p in reversed(parts) if p in keys), node.line)
     return IndicatorError(msg, file=file, line=line, indicator=ind, field=field)
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from ..model import Evidence, Signal, Subject, SubjectKind, Verdict
 from ..resolve.names import fold
 from .media import assess_text
+
+SAME_STORY = 90  # token_sort_ratio of folded headlines at or above which two articles are one story
 
 CLOSURE_CUES = ("13b", "opiumwet", "sluiting", "gesloten", "sluit ", "damocles")
 REVOKED_CUES = ("intrekking", "ingetrokken", "weigering", "geweigerd")
@@ -72,4 +76,31 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
         elif ev.kind == "officer.fact":
             fact = str(f.get("fact", ""))
             signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))
-    return signals
+    return merge_same_story(signals)
+
+
+def merge_same_story(signals: list[Signal]) -> list[Signal]:
+    """The same story published by several outlets counts once: media signals of one
+    type (and theme) whose headlines are near-duplicates are merged, keeping every
+    evidence id and the outlets."""
+    merged: list[Signal] = []
+    for sig in signals:
+        if not sig.type.startswith("media."):
+            merged.append(sig)
+            continue
+        title = fold(str(sig.attrs.get("title", "")))
+        twin = next(
+            (m for m in merged if m.type == sig.type and m.attrs.get("theme") == sig.attrs.get("theme")
+             and fuzz.token_sort_ratio(title, fold(str(m.attrs.get("title", "")))) >= SAME_STORY),
+            None,
+        )
+        if twin is None:
+            merged.append(sig)
+            continue
+        twin.evidence_ids.extend(e for e in sig.evidence_ids if e not in twin.evidence_ids)
+        outlets = [o for o in str(twin.attrs.get("outlet", "")).split(" / ") if o]
+        if sig.attrs.get("outlet") and sig.attrs["outlet"] not in outlets:
+            twin.attrs["outlet"] = " / ".join([*outlets, str(sig.attrs["outlet"])])
+        if "confidence" in sig.attrs:
+            twin.attrs["confidence"] = max(float(twin.attrs.get("confidence") or 0), float(sig.attrs["confidence"]))
+    return merged

@@ -1,0 +1,121 @@
+"""The command line: the demo end to end, clear errors and documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bibobscan.cli import app
+from bibobscan.collectors import load_collectors
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(app, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def load(out: Path, pattern: str) -> dict:  # type: ignore[type-arg]
+    [path] = list(out.glob(pattern))
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_demo_writes_both_reports(demo_out: Path) -> None:
+    assert len(list(demo_out.glob("*.html"))) == 2
+    assert len(list(demo_out.glob("*.json"))) == 2
+    for html in demo_out.glob("*.html"):
+        assert "FICTIEVE DEMODATA" in html.read_text(encoding="utf-8")
+
+
+def test_demo_every_source_in_the_table(demo_out: Path) -> None:
+    ids = {c.id for c in load_collectors()}
+    for pattern in ("*bram-voorbeeld.json", "*shisha-lounge*.json"):
+        report = load(demo_out, pattern)
+        assert {s["source"] for s in report["sources"]} == ids
+        assert all(s["status"] in ("ok", "no_results", "skipped") for s in report["sources"])
+
+
+def test_demo_namesake_is_not_attributed(demo_out: Path) -> None:
+    report = load(demo_out, "*bram-voorbeeld.json")
+    namesakes = [e for e in report["evidence"] if "Groninger" in e["title"]]
+    assert namesakes, "the demo world has a namesake article"
+    used = {eid for h in report["indicators"] for eid in h["evidence_ids"]}
+    for e in namesakes:
+        assert e["match"]["verdict"] == "no_match"
+        assert e["id"] not in used
+    fraud = next(h for h in report["indicators"] if h["indicator_id"] == "media.adverse.fraude")
+    assert fraud["outcome"] == "no_hit"
+    html = next(demo_out.glob("*bram-voorbeeld.html")).read_text(encoding="utf-8")
+    findings = html.split('id="naamgenoten"', 1)[0]
+    assert "Groninger" not in findings
+
+
+def test_demo_sanctions_near_miss_rejected(demo_out: Path) -> None:
+    report = load(demo_out, "*bram-voorbeeld.json")
+    near = [e for e in report["evidence"] if e["kind"] == "sanctions.entry"]
+    assert near and all(e["match"]["verdict"] == "no_match" for e in near)
+    assert next(h for h in report["indicators"] if h["indicator_id"] == "sanctions.list_match")["outcome"] == "no_hit"
+
+
+def test_demo_company_findings(demo_out: Path) -> None:
+    report = load(demo_out, "*shisha-lounge*.json")
+    hits = {h["indicator_id"] for h in report["indicators"] if h["outcome"] == "hit"}
+    assert {"publication.closure", "register.recent_registration", "address.many_companies", "media.adverse.drugs", "register.risk_sector"} <= hits
+    assert report["assessment"]["band"] == "advies_lbb"
+    assert report["demo"] is True
+
+
+def test_demo_victim_article_not_adverse(demo_out: Path) -> None:
+    report = load(demo_out, "*bram-voorbeeld.json")
+    victim = [e["id"] for e in report["evidence"] if "slachtoffer" in e["title"]]
+    used = {eid for h in report["indicators"] for eid in h["evidence_ids"]}
+    assert victim and not set(victim) & used
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "person", "Jan Jansen", "--purpose", "x"], "--case"),
+        (["scan", "person", "Jan Jansen", "--case", "Z1", "--purpose", "x", "--born", "14-03-1987"], "YYYY-MM-DD"),
+        (["scan", "person", "Jan Jansen", "--case", "Z1", "--purpose", "x", "--municipality", "Tilbrug"], "Tilburg"),
+        (["scan", "person", "Jan Jansen", "--case", " ", "--purpose", "x"], "--case may not be empty"),
+        (["scan", "company", "--case", "Z1", "--purpose", "x"], "NAME or --kvk"),
+        (["scan", "company", "--kvk", "123", "--case", "Z1", "--purpose", "x"], "8 digits"),
+    ],
+)
+def test_wrong_arguments_get_a_clear_message(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_broken_indicator_folder_is_exit_4(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("id: nope\n", encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "o"), "--indicators", str(tmp_path)])
+    assert result.exit_code == 4
+    assert "x.yaml" in result.output
+
+
+def test_sources_lists_every_collector() -> None:
+    result = runner.invoke(app, ["sources"])
+    assert result.exit_code == 0
+    for c in load_collectors():
+        assert re.search(rf"^{c.id}\b", result.output, re.M)
+        assert c.licence[:20] in result.output
+
+
+def test_scan_person_in_demo_world_prints_paths(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", "person", "Bram Voorbeeld", "--born", "1987-03-14", "--municipality", "GM0855",
+                                 "--case", "Z-9", "--purpose", "test", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "z-9-bram-voorbeeld.html") in result.output
+    assert (tmp_path / "z-9-bram-voorbeeld.json").exists()

@@ -1,0 +1,106 @@
+"""Orchestration: one failing, slow, broken or unconfigured source never stops a scan,
+and is recorded with its status, never as "nothing found"."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+import httpx
+
+from bibobscan.collectors import CollectContext, Collected, Collector, load_collectors
+from bibobscan.config import Settings
+from bibobscan.errors import UpstreamError
+from bibobscan.model import Case, Evidence, Outcome, SourceStatus, Subject, SubjectKind, utcnow
+from bibobscan.scan import ScanOptions, scan
+
+PERSON = Subject(kind=SubjectKind.PERSON, name="Jan Testpersoon", born=date(1980, 1, 1))
+CASE = Case(case_id="T-1", purpose="test")
+
+
+class Fake(Collector):
+    title = "Fake"
+    covers = "test"
+    licence = "test"
+    applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
+    provides: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, id: str, behaviour: str, provides: frozenset[str] = frozenset(), applies: frozenset[SubjectKind] | None = None) -> None:
+        self.id = id  # type: ignore[misc]
+        self.behaviour = behaviour
+        self.provides = provides  # type: ignore[misc]
+        if applies is not None:
+            self.applies_to = applies  # type: ignore[misc]
+
+    def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
+        return "missing api_key" if self.behaviour == "unconfigured" else None
+
+    async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
+        if self.behaviour == "fails":
+            raise UpstreamError("HTTP 500 from fake", source=self.id, status_code=500)
+        if self.behaviour == "hangs":
+            await asyncio.sleep(30)
+        if self.behaviour == "bug":
+            raise KeyError("oops")
+        if self.behaviour == "empty":
+            return Collected([])
+        ev = Evidence(id=f"{self.id}-1", source=self.id, kind="news.article", url="https://x.example/1", query="q",
+                      retrieved_at=utcnow(), sha256="0" * 64, title="Jan Testpersoon (46) uit Utrecht opent zaak",
+                      fields={"text": "Jan Testpersoon (46) opent zaak"})
+        return Collected([ev])
+
+
+def test_each_failure_is_recorded_and_the_scan_completes() -> None:
+    collectors: list[Collector] = [
+        Fake("a_ok", "ok", frozenset({"media.mention", "media.adverse"})),
+        Fake("b_fails", "fails", frozenset({"publication.closure"})),
+        Fake("c_hangs", "hangs", frozenset({"sanctions.match"})),
+        Fake("d_unconfigured", "unconfigured"),
+        Fake("e_bug", "bug"),
+        Fake("f_empty", "empty"),
+        Fake("g_not_for_persons", "ok", applies=frozenset({SubjectKind.COMPANY})),
+    ]
+    options = ScanOptions(settings=Settings(source_timeout=0.2), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(PERSON, CASE, collectors, options))
+    status = {s.source: s.status for s in report.sources}
+    assert status == {
+        "a_ok": SourceStatus.OK,
+        "b_fails": SourceStatus.FAILED,
+        "c_hangs": SourceStatus.TIMEOUT,
+        "d_unconfigured": SourceStatus.NOT_CONFIGURED,
+        "e_bug": SourceStatus.FAILED,
+        "f_empty": SourceStatus.NO_RESULTS,
+        "g_not_for_persons": SourceStatus.SKIPPED,
+    }
+    errors = {s.source: s.error or "" for s in report.sources}
+    assert "HTTP 500" in errors["b_fails"]
+    assert "interne fout" in errors["e_bug"] and "KeyError" in errors["e_bug"]
+    assert "missing api_key" in errors["d_unconfigured"]
+    # The indicators fed only by the failed/slow sources are "insufficient", not "no hit".
+    by_id = {h.indicator_id: h for h in report.indicators}
+    assert by_id["publication.closure"].outcome is Outcome.INSUFFICIENT
+    assert by_id["sanctions.list_match"].outcome is Outcome.INSUFFICIENT
+    assert by_id["media.adverse.drugs"].outcome is Outcome.NO_HIT
+    assert any("b_fails" in c or "Fake" in c for c in report.assessment.caveats)
+
+
+def test_live_scan_without_network_or_keys_never_reads_as_ok() -> None:
+    """No network, no keys: every networked source is failed or not_configured. The
+    bundled UN list is local data and is genuinely consulted."""
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("network unreachable", request=request)
+
+    options = ScanOptions(settings=Settings(), transport=httpx.MockTransport(offline), environ={})
+    company = Subject(kind=SubjectKind.COMPANY, name="Testbedrijf B.V.", kvk="12345678")
+    for subject in (PERSON, company):
+        report = asyncio.run(scan(subject, CASE, load_collectors(), options))
+        for run in report.sources:
+            if run.source == "un_sanctions":
+                assert run.status is SourceStatus.NO_RESULTS
+            elif run.status is not SourceStatus.SKIPPED:
+                assert run.status in (SourceStatus.FAILED, SourceStatus.NOT_CONFIGURED), (run.source, run.status)
+                assert run.error
+        assert {h.indicator_id: h.outcome for h in report.indicators}["media.adverse.drugs"] is Outcome.INSUFFICIENT
