@@ -1,0 +1,9 @@
+"""The command line (typer). Thin: parses arguments and calls the library.
+
+Each command group lives in its own module and registers itself on ``app``.
+"""
+
+from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
+from ._app import app, main
+
+__all__ = ["app", "main"]

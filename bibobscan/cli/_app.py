@@ -1,0 +1,95 @@
+"""The typer application, exit codes, error mapping and shared options.
+
+Exit codes (documented in the README and in ``bibobscan --help``):
+  0  report(s) written; every applicable source was consulted
+  1  internal error (a bug: please report it)
+  2  wrong argument or option
+  3  report(s) written, but one or more sources failed, timed out, were rate limited
+     or are not configured: the report is incomplete (it says which)
+  4  broken settings, indicator or profile file, or unreadable report
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import BibobscanError, ConfigError, IndicatorError, ReportError, UsageError
+from ..model import SourceStatus
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_CONFIG = 0, 1, 2, 3, 4
+INCOMPLETE = (SourceStatus.FAILED, SourceStatus.TIMEOUT, SourceStatus.RATE_LIMITED, SourceStatus.NOT_CONFIGURED)
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=(
+        "bibobscan: explainable open-source Bibob scan for Dutch municipalities.\n\n"
+        "Exit codes: 0 ok; 1 internal error; 2 wrong argument; 3 report written but some "
+        "sources were not consulted (failed, timeout, rate limited, not configured); "
+        "4 broken settings/indicator/profile/report file."
+    ),
+)
+scan_app = typer.Typer(no_args_is_help=True, help="Scan one person or company.")
+app.add_typer(scan_app, name="scan")
+
+
+def _err(message: str) -> None:
+    typer.echo(f"bibobscan: {message}", err=True)
+
+
+def _handle(exc: BaseException) -> int:
+    if isinstance(exc, UsageError):
+        _err(str(exc))
+        return EXIT_USAGE
+    if isinstance(exc, (ConfigError, IndicatorError, ReportError)):
+        _err(str(exc))
+        return EXIT_CONFIG
+    if isinstance(exc, BibobscanError):
+        _err(str(exc))
+        return EXIT_INTERNAL
+    _err(f"internal error: {type(exc).__name__}: {exc}")
+    return EXIT_INTERNAL
+
+
+def guarded(fn: Callable[..., int]) -> Callable[..., None]:
+    """Run a command body that returns an exit code; map errors to codes with one clear
+    line on standard error, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            code = fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            code = _handle(exc)
+        raise typer.Exit(code)
+
+    return wrapper
+
+
+CaseOpt = Annotated[str, typer.Option("--case", help="Case number (zaaknummer); required.")]
+PurposeOpt = Annotated[str, typer.Option("--purpose", help="Why this scan exists (aanleiding/doel); required.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML and JSON report.")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="Use the embedded fictional demo world (offline).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML).")]
+ProfileOpt = Annotated[Optional[Path], typer.Option("--profile", help="Scoring profile (YAML).")]
+IndicatorsOpt = Annotated[Optional[Path], typer.Option("--indicators", help="Indicator file or folder.")]
+MunicipalityOpt = Annotated[Optional[str], typer.Option("--municipality", help="Municipality name or CBS code (GM0855).")]
+OfficerOpt = Annotated[str, typer.Option("--officer", help="Name or role of the officer.")]
+GroundOpt = Annotated[str, typer.Option("--legal-ground", help="Legal ground / policy rule.")]
+RetentionOpt = Annotated[int, typer.Option("--retention-years", help="Retention period in years (default 5).")]
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        _err("interrupted")
+        sys.exit(130)

@@ -1,0 +1,214 @@
+"""Commands for the Bibob officer: ``scan person``, ``scan company``, ``demo``, ``sources``."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__
+from ..collectors import Collector, load_collectors
+from ..config import Settings, load_settings
+from ..errors import UsageError
+from ..model import Case, Municipality, Report, SourceRun, SourceStatus, Subject, SubjectKind
+from ..municipalities import resolve_municipality
+from ..report import STATUS_LABELS, write_report
+from ..scan import ScanOptions, scan
+from ._app import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    INCOMPLETE,
+    CaseOpt,
+    ConfigOpt,
+    DemoOpt,
+    GroundOpt,
+    IndicatorsOpt,
+    MunicipalityOpt,
+    OfficerOpt,
+    OutOpt,
+    ProfileOpt,
+    PurposeOpt,
+    RetentionOpt,
+    app,
+    guarded,
+    scan_app,
+)
+
+
+def _progress(run: SourceRun) -> None:
+    label = STATUS_LABELS.get(run.status, run.status.value)
+    extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
+    typer.echo(f"  [{run.source}] {label} ({run.hits} hits, {run.duration_ms} ms){extra}", err=True)
+
+
+def exit_code(reports: list[Report]) -> int:
+    return EXIT_INCOMPLETE if any(s.status in INCOMPLETE for r in reports for s in r.sources) else EXIT_OK
+
+
+def parse_born(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        born = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--born {value!r} is not a date in the form YYYY-MM-DD") from None
+    if born > date.today() or born.year < 1900:
+        raise UsageError(f"--born {value} is not a plausible date of birth")
+    return born
+
+
+def require_text(value: str, option: str) -> str:
+    if not value or not value.strip():
+        raise UsageError(f"{option} may not be empty: a Bibob file must record it")
+    return value.strip()
+
+
+def add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def make_case(case_id: str, purpose: str, officer: str, legal_ground: str, retention_years: int) -> Case:
+    if not 1 <= retention_years <= 30:
+        raise UsageError("--retention-years must be between 1 and 30")
+    today = date.today()
+    return Case(
+        case_id=require_text(case_id, "--case"),
+        purpose=require_text(purpose, "--purpose"),
+        officer=officer,
+        legal_ground=legal_ground,
+        created_on=today,
+        retention_until=add_years(today, retention_years),
+    )
+
+
+def municipality_of(value: str | None) -> Municipality | None:
+    return resolve_municipality(value) if value is not None else None
+
+
+def scan_and_write(
+    subjects: list[tuple[Subject, Case]],
+    *,
+    demo: bool,
+    out: Path,
+    config: Path | None,
+    profile: Path | None,
+    indicators: Path | None,
+) -> int:
+    from ..demo import REFERENCE_DATE, ReplayTransport, demo_settings
+
+    settings: Settings = demo_settings() if demo else load_settings(config)
+    collectors = load_collectors()
+    reports: list[Report] = []
+    for subject, case in subjects:
+        typer.echo(f"Scanning {subject.kind.value} {subject.name!r} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
+        options = ScanOptions(
+            settings=settings,
+            transport=ReplayTransport() if demo else None,
+            environ={} if demo else None,
+            reference_date=REFERENCE_DATE if demo else None,
+            indicators_path=indicators,
+            profile_path=profile,
+            demo=demo,
+            progress=_progress,
+        )
+        report = asyncio.run(scan(subject, case, collectors, options))
+        html_path, json_path = write_report(report, out)
+        reports.append(report)
+        a = report.assessment
+        typer.echo(f"  => {a.band_label}: {a.total_points:g} points ({a.hits} hits, {a.insufficient} insufficient data)", err=True)
+        typer.echo(str(html_path))
+        typer.echo(str(json_path))
+    return exit_code(reports)
+
+
+@scan_app.command("person")
+@guarded
+def scan_person(
+    name: Annotated[str, typer.Argument(help="Full name of the person.")],
+    case: CaseOpt,
+    purpose: PurposeOpt,
+    born: Annotated[Optional[str], typer.Option("--born", help="Date of birth, YYYY-MM-DD.")] = None,
+    municipality: MunicipalityOpt = None,
+    out: OutOpt = Path("."),
+    demo: DemoOpt = False,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    indicators: IndicatorsOpt = None,
+    officer: OfficerOpt = "",
+    legal_ground: GroundOpt = "Wet Bibob art. 3",
+    retention_years: RetentionOpt = 5,
+) -> int:
+    """Scan a person (one-click Bibob scan)."""
+    subject = Subject(kind=SubjectKind.PERSON, name=require_text(name, "NAME"), born=parse_born(born), municipality=municipality_of(municipality))
+    the_case = make_case(case, purpose, officer, legal_ground, retention_years)
+    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators)
+
+
+@scan_app.command("company")
+@guarded
+def scan_company(
+    case: CaseOpt,
+    purpose: PurposeOpt,
+    name: Annotated[Optional[str], typer.Argument(help="Company name (or give --kvk).")] = None,
+    kvk: Annotated[Optional[str], typer.Option("--kvk", help="KvK number (8 digits).")] = None,
+    municipality: MunicipalityOpt = None,
+    out: OutOpt = Path("."),
+    demo: DemoOpt = False,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    indicators: IndicatorsOpt = None,
+    officer: OfficerOpt = "",
+    legal_ground: GroundOpt = "Wet Bibob art. 3",
+    retention_years: RetentionOpt = 5,
+) -> int:
+    """Scan a company by name or KvK number."""
+    if not name and not kvk:
+        raise UsageError("give a company NAME or --kvk NUMBER")
+    if kvk is not None and not (kvk.isdigit() and len(kvk) == 8):
+        raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
+    subject = Subject(kind=SubjectKind.COMPANY, name=(name or f"KvK {kvk}").strip(), kvk=kvk, municipality=municipality_of(municipality))
+    the_case = make_case(case, purpose, officer, legal_ground, retention_years)
+    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators)
+
+
+@app.command("demo")
+@guarded
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo reports.")] = Path("demo-out"),
+    profile: ProfileOpt = None,
+    indicators: IndicatorsOpt = None,
+) -> int:
+    """Run the fictional demo case offline (a person and a company) and write the reports."""
+    from ..demo import COMPANY, PERSON, demo_case
+
+    subjects = [(PERSON, demo_case("DEMO-2026-001")), (COMPANY, demo_case("DEMO-2026-002"))]
+    return scan_and_write(subjects, demo=True, out=out, config=None, profile=profile, indicators=indicators)
+
+
+@app.command("sources")
+@guarded
+def sources_command(config: ConfigOpt = None) -> int:
+    """List every collector: what it covers, whether it is configured, its terms."""
+    settings = load_settings(config)
+    collectors: list[Collector] = load_collectors()
+    for c in collectors:
+        reason = c.not_configured_reason(settings.source_config(c.id, c.env))
+        state = "configured" if reason is None else f"NOT configured: {reason}"
+        kinds = ", ".join(sorted(k.value for k in c.applies_to))
+        typer.echo(f"{c.id}  –  {c.title}\n  covers:  {c.covers}\n  for:     {kinds}\n  status:  {state}\n  terms:   {c.licence}")
+        if c.env:
+            typer.echo("  env:     " + ", ".join(f"{v} ({k})" for k, v in c.env.items()))
+        typer.echo("")
+    return EXIT_OK
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the version."""
+    typer.echo(__version__)
