@@ -76,6 +76,17 @@ class Municipality:
 
 
 @dataclass(slots=True)
+class SectorSpec:
+    """What a sector (branche) scan looks for: a named preset or SBI codes, in an area."""
+
+    preset: str | None = None  # e.g. "kappers"; see the sector presets data file
+    sbi_codes: list[str] = field(default_factory=list)  # strings, leading zeros kept
+    sbi_version: str = "2008"  # "2008" or "2025"
+    osm_tags: list[dict[str, str]] = field(default_factory=list)  # e.g. [{"shop": "hairdresser"}]
+    postcodes: list[str] = field(default_factory=list)  # optional narrowing (4-digit PC4 or full)
+
+
+@dataclass(slots=True)
 class Subject:
     kind: SubjectKind
     name: str
@@ -84,6 +95,7 @@ class Subject:
     kvk: str | None = None
     municipality: Municipality | None = None
     places: list[str] = field(default_factory=list)  # woonplaatsen known to belong to the subject
+    sector: SectorSpec | None = None  # only for kind == sector
 
     @property
     def names(self) -> list[str]:
@@ -257,6 +269,7 @@ def subject_from_dict(d: dict[str, Any]) -> Subject:
         kvk=d.get("kvk"),
         municipality=Municipality(**m) if m else None,
         places=list(d.get("places") or []),
+        sector=SectorSpec(**d["sector"]) if d.get("sector") else None,
     )
 
 

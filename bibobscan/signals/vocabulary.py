@@ -24,6 +24,10 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "publication.bibob": ("Officiële bekendmaking die de Wet Bibob noemt", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
     "publication.mention": ("Officiële bekendmaking die het onderwerp noemt", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
     "register.director_ban": ("Civielrechtelijk bestuursverbod (geen open bron levert dit nu)", {"until": "einddatum"}),
+    "register.bankruptcy": ("Faillissement waarbij het onderwerp betrokken was (CIR; geen open bron levert dit nu)", {"date": "datum uitspraak", "company": "onderneming", "role": "rol van het onderwerp"}),
+    "register.officer_change": ("Wisseling van bestuurder of aandeelhouder (KvK Functionarissen; niet openbaar)", {"date": "datum", "role": "functie"}),
+    "register.directorship": ("Bestuursfunctie van een persoon (persoonsgericht zoeken is voorbehouden)", {"company": "onderneming", "start": "begindatum", "end": "einddatum", "days": "duur in dagen"}),
+    "register.foreign_parent": ("Moedermaatschappij of aandeelhouder buiten Nederland (GLEIF/UBO; nog geen bron)", {"jurisdiction": "rechtsgebied van de moeder", "layers": "aantal lagen"}),
     "officer.questionnaire": ("Bibob-vragenformulier (door behandelaar aangeleverd)", {"status": "refused/incomplete/contradicts/complete", "note": "toelichting"}),
     "officer.prior_conclusion": ("Eerdere Bibob-conclusie of LBB-advies (door behandelaar aangeleverd)", {"degree": "geen/mindere_mate/ernstig", "date": "datum", "note": "toelichting"}),
 }
