@@ -10,6 +10,7 @@ from bibobscan.collectors import load_collectors
 from bibobscan.errors import UsageError
 from bibobscan.municipalities import all_municipalities, resolve_municipality
 from bibobscan.signals import SIGNAL_TYPES
+from bibobscan.signals.docs import current_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT_INS = {"kvk", "un_sanctions", "opensanctions", "news", "koop"}
@@ -34,6 +35,7 @@ def test_every_signal_type_is_documented() -> None:
     doc = (ROOT / "docs" / "signals.md").read_text(encoding="utf-8")
     for name in SIGNAL_TYPES:
         assert f"`{name}`" in doc, f"signal {name} is missing from docs/signals.md"
+    assert doc == current_markdown(), "docs/signals.md is stale: python -m bibobscan.signals.docs > docs/signals.md"
 
 
 def test_municipalities() -> None:
