@@ -194,6 +194,7 @@ class IndicatorHit:
     sentence: str = ""
     evidence_ids: list[str] = field(default_factory=list)
     reason: str = ""  # why insufficient / why no hit
+    suppressed: list[str] = field(default_factory=list)  # profile suppressions applied (reasons)
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from .model import (
     IndicatorHit,
     Outcome,
     Report,
+    Signal,
     SourceRun,
     SourceStatus,
     Subject,
@@ -165,13 +166,33 @@ def load_rule_set(indicators_path: Path | None, profile_path: Path | None) -> Ru
     )
 
 
+def evaluate_with_suppressions(ind: Indicator, signals: list[Signal], evidence: list[Evidence], coverage: set[str], subject_name: str, profile: Profile) -> IndicatorHit:
+    """Evaluate one indicator after leaving out signals whose evidence the profile
+    suppresses for it (known false positives); the hit records what was suppressed."""
+    suppressed = profile.suppressions_for(ind.id, evidence) if profile.suppress else {}
+    if not suppressed:
+        return evaluate(ind, signals, coverage, subject_name)
+    kept = [s for s in signals if not s.evidence_ids or not all(e in suppressed for e in s.evidence_ids)]
+    hit = evaluate(ind, kept, coverage, subject_name)
+    dropped = [s for s in signals if s.type == ind.signal and s not in kept]
+    if dropped:
+        reasons = sorted({suppressed[e] for s in dropped for e in s.evidence_ids if e in suppressed})
+        hit.suppressed = [f"Onderdrukt door profiel {profile.name}: {r}" for r in reasons]
+    return hit
+
+
 def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Evidence], collectors: list[Collector], rules: RuleSet, *, reference: date, demo: bool) -> Report:
-    """Offline: resolve, derive signals, evaluate, assess. Used by scans and rescore."""
+    """Offline: resolve, derive signals, evaluate, assess. Used by scans and rescore.
+    Deterministic: the same evidence, rules and reference date give the same hits."""
     resolve_all(subject, evidence, reference)
     signals = derive_signals(subject, evidence, reference)
     officer = any(e.supplied_by == "officer" for e in evidence)
     coverage = coverage_of(runs, collectors, officer)
-    hits = [evaluate(ind, signals, coverage, subject.name) for ind in rules.indicators if subject.kind.value in ind.applies_to and ind.status != "deprecated"]
+    hits = [
+        evaluate_with_suppressions(ind, signals, evidence, coverage, subject.name, rules.profile)
+        for ind in rules.indicators
+        if subject.kind.value in ind.applies_to and ind.status != "deprecated"
+    ]
     assessment = assess(hits, rules.profile, caveats_for(runs, hits))
     return Report(
         subject=subject,
@@ -198,3 +219,14 @@ async def scan(subject: Subject, case: Case, collectors: list[Collector], option
     if options.officer_evidence:
         evidence.extend(options.officer_evidence)
     return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo)
+
+
+def rescore(report: Report, collectors: list[Collector], rules: RuleSet, *, source_file: str = "", source_hash: str = "") -> Report:
+    """Re-evaluate a stored report's evidence with (changed) indicators or profile,
+    offline. The new report records the indicator set it used and where it came from."""
+    reference = report.reference_date or report.generated_at.date()
+    new = score(report.subject, report.case, report.sources, report.evidence, collectors, rules, reference=reference, demo=report.demo)
+    new.indicator_set["rescored_from"] = f"{source_file} (sha256 {source_hash})" if source_file else "stored evidence"
+    new.indicator_set["original_indicator_set"] = str(report.indicator_set.get("hash", ""))
+    new.indicator_set["original_generated_at"] = report.generated_at.isoformat()
+    return new

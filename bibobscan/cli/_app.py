@@ -84,6 +84,7 @@ IndicatorsOpt = Annotated[Optional[Path], typer.Option("--indicators", help="Ind
 MunicipalityOpt = Annotated[Optional[str], typer.Option("--municipality", help="Municipality name or CBS code (GM0855).")]
 OfficerOpt = Annotated[str, typer.Option("--officer", help="Name or role of the officer.")]
 GroundOpt = Annotated[str, typer.Option("--legal-ground", help="Legal ground / policy rule.")]
+FactsOpt = Annotated[Optional[Path], typer.Option("--facts", help="Officer-supplied facts (YAML/JSON): questionnaire, earlier Bibob conclusion, ...")]
 RetentionOpt = Annotated[int, typer.Option("--retention-years", help="Retention period in years (default 5).")]
 
 

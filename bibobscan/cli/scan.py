@@ -24,6 +24,7 @@ from ._app import (
     CaseOpt,
     ConfigOpt,
     DemoOpt,
+    FactsOpt,
     GroundOpt,
     IndicatorsOpt,
     MunicipalityOpt,
@@ -99,8 +100,12 @@ def scan_and_write(
     config: Path | None,
     profile: Path | None,
     indicators: Path | None,
+    facts: Path | None = None,
 ) -> int:
     from ..demo import REFERENCE_DATE, ReplayTransport, demo_settings
+    from ..facts import load_facts
+
+    officer = load_facts(facts) if facts is not None else []
 
     settings: Settings = demo_settings() if demo else load_settings(config)
     collectors = load_collectors()
@@ -115,6 +120,7 @@ def scan_and_write(
             indicators_path=indicators,
             profile_path=profile,
             demo=demo,
+            officer_evidence=list(officer),
             progress=_progress,
         )
         report = asyncio.run(scan(subject, case, collectors, options))
@@ -140,6 +146,7 @@ def scan_person(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     indicators: IndicatorsOpt = None,
+    facts: FactsOpt = None,
     officer: OfficerOpt = "",
     legal_ground: GroundOpt = "Wet Bibob art. 3",
     retention_years: RetentionOpt = 5,
@@ -147,7 +154,7 @@ def scan_person(
     """Scan a person (one-click Bibob scan)."""
     subject = Subject(kind=SubjectKind.PERSON, name=require_text(name, "NAME"), born=parse_born(born), municipality=municipality_of(municipality))
     the_case = make_case(case, purpose, officer, legal_ground, retention_years)
-    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators)
+    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators, facts=facts)
 
 
 @scan_app.command("company")
@@ -163,6 +170,7 @@ def scan_company(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     indicators: IndicatorsOpt = None,
+    facts: FactsOpt = None,
     officer: OfficerOpt = "",
     legal_ground: GroundOpt = "Wet Bibob art. 3",
     retention_years: RetentionOpt = 5,
@@ -174,7 +182,7 @@ def scan_company(
         raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
     subject = Subject(kind=SubjectKind.COMPANY, name=(name or f"KvK {kvk}").strip(), kvk=kvk, municipality=municipality_of(municipality))
     the_case = make_case(case, purpose, officer, legal_ground, retention_years)
-    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators)
+    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators, facts=facts)
 
 
 @app.command("demo")

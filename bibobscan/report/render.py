@@ -33,7 +33,7 @@ def safe_url(value: Any) -> str:
     return text if parts.scheme in ("http", "https") and parts.netloc else "#"
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,  # everything from outside is escaped, always
@@ -70,7 +70,7 @@ def split_evidence(report: Report) -> dict[str, list[Evidence]]:
 
 
 def render_html(report: Report) -> str:
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     groups = split_evidence(report)
     by_id = {e.id: e for e in report.evidence}
     used = {eid for h in report.indicators for eid in h.evidence_ids}

@@ -289,6 +289,10 @@ def _parse_tests(node: dict[str, Any], file: str, ind: str) -> list[InlineTest]:
         for s in signals:
             if s["type"] not in SIGNAL_TYPES:
                 raise _fail(f"unknown signal type {s['type']!r}", file, t, ind, f"{fld}.signals")
+            attrs = SIGNAL_TYPES[s["type"]][1]
+            extra = sorted(set(s) - {"type"} - set(attrs))
+            if extra:
+                raise _fail(f"signal {s['type']} has no attribute {extra[0]!r} (has: {', '.join(attrs)})", file, t, ind, f"{fld}.signals")
         coverage = t.get("coverage")
         if coverage is not None and (not isinstance(coverage, list) or not all(isinstance(c, str) for c in coverage)):
             raise _fail("coverage must be a list of signal types", file, t, ind, f"{fld}.coverage")

@@ -7,6 +7,10 @@
       - {min: 60, band: advies_lbb,      label: "overweeg advies LBB"}
     weights: {media.adverse.drugs: 1.5}   # multiplier per indicator id (default 1)
     theme_caps: {handhaving: 40}          # at most this many points per theme
+    suppress:                             # known false positives
+      - reason: Eigen vastgoedbedrijf van de gemeente
+        match: {kvk: "12345678"}          # kvk, name (contained), url_prefix or evidence_id
+        indicators: [address.many_companies]   # optional; omitted = every indicator
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from typing import Any
 import yaml
 
 from ..errors import IndicatorError
-from ..model import Assessment, IndicatorHit, Outcome
+from ..model import Assessment, Evidence, IndicatorHit, Outcome
+from ..resolve.names import fold
+
+SUPPRESS_KEYS = ("kvk", "name", "url_prefix", "evidence_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +36,50 @@ class Threshold:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    reason: str
+    match: dict[str, str]
+    indicators: tuple[str, ...] = ()  # empty = all
+
+    def applies_to(self, indicator_id: str) -> bool:
+        return not self.indicators or indicator_id in self.indicators
+
+    def matches(self, ev: Evidence) -> bool:
+        for key, want in self.match.items():
+            if key == "kvk" and str(ev.fields.get("kvk") or "") != want:
+                return False
+            if key == "name" and fold(want) not in fold(f"{ev.fields.get('name') or ''} {ev.title}"):
+                return False
+            if key == "url_prefix" and not ev.url.startswith(want):
+                return False
+            if key == "evidence_id" and ev.id != want:
+                return False
+        return True
+
+
 @dataclass(slots=True)
 class Profile:
     name: str
     thresholds: list[Threshold]
     weights: dict[str, float] = field(default_factory=dict)
     theme_caps: dict[str, float] = field(default_factory=dict)
+    suppress: list[Suppression] = field(default_factory=list)
     file: str = ""
     sha256: str = ""
 
     def weight(self, indicator_id: str) -> float:
         return self.weights.get(indicator_id, 1.0)
+
+    def suppressions_for(self, indicator_id: str, evidence: list[Evidence]) -> dict[str, str]:
+        """Evidence ids suppressed for this indicator, with the reason."""
+        out: dict[str, str] = {}
+        for rule in self.suppress:
+            if rule.applies_to(indicator_id):
+                for ev in evidence:
+                    if ev.id not in out and rule.matches(ev):
+                        out[ev.id] = rule.reason
+        return out
 
 
 def load_profile(path: Path) -> Profile:
@@ -53,7 +93,7 @@ def load_profile(path: Path) -> Profile:
         raise IndicatorError(f"YAML syntax: {exc}", file=file) from exc
     if not isinstance(data, dict):
         raise IndicatorError("a profile is a mapping", file=file)
-    unknown = sorted(set(data) - {"name", "description", "thresholds", "weights", "theme_caps"})
+    unknown = sorted(set(data) - {"name", "description", "thresholds", "weights", "theme_caps", "suppress"})
     if unknown:
         raise IndicatorError("unknown field", file=file, field=unknown[0])
     thresholds_raw = data.get("thresholds")
@@ -70,8 +110,30 @@ def load_profile(path: Path) -> Profile:
     caps = _numbers(data.get("theme_caps") or {}, file, "theme_caps")
     return Profile(
         name=str(data.get("name") or path.stem), thresholds=thresholds, weights=weights,
-        theme_caps=caps, file=file, sha256=hashlib.sha256(raw).hexdigest(),
+        theme_caps=caps, suppress=_suppressions(data.get("suppress") or [], file),
+        file=file, sha256=hashlib.sha256(raw).hexdigest(),
     )
+
+
+def _suppressions(value: Any, file: str) -> list[Suppression]:
+    if not isinstance(value, list):
+        raise IndicatorError("must be a list of {reason, match, indicators}", file=file, field="suppress")
+    rules: list[Suppression] = []
+    for i, item in enumerate(value):
+        where = f"suppress[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("reason"), str) or not item["reason"].strip():
+            raise IndicatorError("each suppression needs a reason (Dutch text for the report)", file=file, field=f"{where}.reason")
+        match = item.get("match")
+        if not isinstance(match, dict) or not match or not set(match) <= set(SUPPRESS_KEYS):
+            raise IndicatorError(f"match must be a mapping with one or more of {', '.join(SUPPRESS_KEYS)}", file=file, field=f"{where}.match")
+        indicators = item.get("indicators", [])
+        if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
+            raise IndicatorError("indicators must be a list of indicator ids", file=file, field=f"{where}.indicators")
+        unknown = sorted(set(item) - {"reason", "match", "indicators"})
+        if unknown:
+            raise IndicatorError("unknown field", file=file, field=f"{where}.{unknown[0]}")
+        rules.append(Suppression(item["reason"].strip(), {k: str(v) for k, v in match.items()}, tuple(indicators)))
+    return rules
 
 
 def _numbers(value: Any, file: str, field_name: str) -> dict[str, float]:

@@ -55,7 +55,7 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
                 signals.append(Signal("register.legal_form", {"value": f["legal_form"]}, ids))
             for addr in f.get("addresses") or []:
                 if addr.get("shielded"):
-                    signals.append(Signal("register.address_shielded", {"type": addr.get("type", "")}, ids))
+                    signals.append(Signal("register.address_shielded", {"address_type": addr.get("type", "")}, ids))
         elif ev.kind == "register.address":
             signals.append(Signal("address.company_count", {"count": int(f.get("registrations") or 0), "address": f.get("address", "")}, ids))
         elif ev.kind == "sanctions.entry":

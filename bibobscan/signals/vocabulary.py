@@ -14,7 +14,7 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "register.registered_on": ("Datum van inschrijving in het Handelsregister", {"date": "ISO-datum", "age_days": "dagen tussen inschrijving en peildatum"}),
     "register.sbi": ("SBI-activiteit uit het Handelsregister", {"code": "SBI-code (tekst)", "version": "2008/2025/unknown", "main": "hoofdactiviteit (bool)", "description": "omschrijving"}),
     "register.legal_form": ("Rechtsvorm", {"value": "rechtsvorm"}),
-    "register.address_shielded": ("Bezoekadres afgeschermd (rechtmatig; alleen verificatiegat)", {"type": "adrestype"}),
+    "register.address_shielded": ("Bezoekadres afgeschermd (rechtmatig; alleen verificatiegat)", {"address_type": "adrestype"}),
     "address.company_count": ("Aantal inschrijvingen op het bezoekadres", {"count": "aantal", "address": "adres"}),
     "sanctions.match": ("Bevestigde treffer op een sanctie- of terrorismelijst", {"list": "lijst", "name": "naam op de lijst", "confidence": "0..1"}),
     "media.mention": ("Nieuwsbericht dat het onderwerp noemt", {"outlet": "medium", "date": "datum", "title": "kop"}),
