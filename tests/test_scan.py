@@ -104,3 +104,25 @@ def test_live_scan_without_network_or_keys_never_reads_as_ok() -> None:
                 assert run.status in (SourceStatus.FAILED, SourceStatus.NOT_CONFIGURED), (run.source, run.status)
                 assert run.error
         assert {h.indicator_id: h.outcome for h in report.indicators}["media.adverse.drugs"] is Outcome.INSUFFICIENT
+
+
+def test_script_in_a_news_title_is_inert_end_to_end() -> None:
+    from bibobscan.report import render_html
+
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>x</title>'
+        "<item><title>Jan Testpersoon (46) uit Utrecht &lt;script&gt;alert(1)&lt;/script&gt; opgepakt voor witwassen - Krant</title>"
+        "<link>https://news.google.com/rss/articles/abc?oc=5</link><guid>abc</guid>"
+        "<pubDate>Fri, 25 Sep 2026 13:53:48 GMT</pubDate>"
+        '<source url="https://krant.example">Krant</source></item></channel></rss>'
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=feed, headers={"Content-Type": "application/xml"})
+
+    subject = Subject(kind=SubjectKind.PERSON, name="Jan Testpersoon", born=date(1980, 1, 1))
+    options = ScanOptions(settings=Settings(), transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(subject, CASE, load_collectors(["news"]), options))
+    assert any("<script>" in e.title for e in report.evidence)  # kept as text, not dropped
+    html = render_html(report)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
