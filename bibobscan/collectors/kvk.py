@@ -12,7 +12,6 @@ authorised parties only (Datavisie Handelsregister), so ``applies_to`` is compan
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from typing import Any, ClassVar
 
 from ..errors import ErrorInBody, MalformedResponse, SourceError, UpstreamError
 from ..http import Fetched, HttpClient
+from ..matching import drop_legal_forms, fold_key
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
 
@@ -36,7 +36,6 @@ MAX_SAMPLE_NAMES = 25
 _READ_STATUSES = (200, 400, 401, 403, 404, 406, 500)
 # 404 codes meaning "nothing found": no search hits, unknown KvK or vestigingsnummer.
 _NOT_FOUND_CODES = frozenset({"IPD5200", "IPD0005", "IPD0007"})
-_LEGAL_FORM_WORDS = frozenset({"bv", "nv", "vof", "cv"})
 _SBI_VERSION_KEYS = ("sbiVersie", "versie", "sbiVersion")
 
 
@@ -219,21 +218,7 @@ class _Run:
             return
         if not isinstance(body.get("kvkNummer"), str):
             raise MalformedResponse(f"KvK {path}: no kvkNummer in the Basisprofiel", source=self.api.source)
-        embedded = _dict(body.get("_embedded"))
-        main_branch = _dict(embedded.get("hoofdvestiging"))
-        owner = _dict(embedded.get("eigenaar"))
-        fields = _profile_fields(body, self.reference_date)
-        fields["legal_form"] = _text(owner.get("rechtsvorm")) or _text(owner.get("uitgebreideRechtsvorm"))
-        fields["addresses"] = _addresses(main_branch.get("adressen") or owner.get("adressen"))
-        fields["vestigingsnummer"] = (
-            _text(main_branch.get("vestigingsnummer")) or _last_segment(_link(main_branch, "vestigingsprofiel")) or None
-        )
-        if fields["employees"] is None:
-            fields["employees"] = _int(main_branch.get("totaalWerkzamePersonen"))
-        if fields["ended_on"] is None:
-            fields["ended_on"] = _iso(owner.get("datumUitschrijving"))
-            fields["active"] = _active(fields["ended_on"], self.reference_date)
-        fields = {k: fields[k] for k in _COMPANY_FIELDS}
+        fields = basisprofiel_fields(body, self.reference_date)
         self.add(
             "register.company", kvk, fetched, f"basisprofielen/{kvk}",
             f"{fields['name']} (KvK {fields['kvk']})", _summary(fields), fields,
@@ -320,6 +305,26 @@ _COMPANY_FIELDS = (
     "kvk", "name", "trade_names", "legal_form", "registered_on", "started_on", "ended_on",
     "sbi", "addresses", "vestigingsnummer", "employees", "active",
 )
+
+
+def basisprofiel_fields(body: dict[str, Any], reference_date: date) -> dict[str, Any]:
+    """The ``register.company`` fields of a Basisprofiel body (also used by the sector
+    scan, collectors/kvk_sector.py)."""
+    embedded = _dict(body.get("_embedded"))
+    main_branch = _dict(embedded.get("hoofdvestiging"))
+    owner = _dict(embedded.get("eigenaar"))
+    fields = _profile_fields(body, reference_date)
+    fields["legal_form"] = _text(owner.get("rechtsvorm")) or _text(owner.get("uitgebreideRechtsvorm"))
+    fields["addresses"] = _addresses(main_branch.get("adressen") or owner.get("adressen"))
+    fields["vestigingsnummer"] = (
+        _text(main_branch.get("vestigingsnummer")) or _last_segment(_link(main_branch, "vestigingsprofiel")) or None
+    )
+    if fields["employees"] is None:
+        fields["employees"] = _int(main_branch.get("totaalWerkzamePersonen"))
+    if fields["ended_on"] is None:
+        fields["ended_on"] = _iso(owner.get("datumUitschrijving"))
+        fields["active"] = _active(fields["ended_on"], reference_date)
+    return {k: fields[k] for k in _COMPANY_FIELDS}
 
 
 def _profile_fields(body: dict[str, Any], reference_date: date) -> dict[str, Any]:
@@ -444,11 +449,8 @@ def _last_segment(href: str) -> str:
 
 
 def _bare_name(name: str) -> str:
-    """Casefolded name without dots and trailing legal-form words (B.V., N.V., V.O.F., C.V.)."""
-    words = re.findall(r"\w+", name.replace(".", "").casefold())
-    while words and words[-1] in _LEGAL_FORM_WORDS:
-        words.pop()
-    return " ".join(words)
+    """Folded name without dots and legal forms (B.V., N.V., V.O.F., C.V., ...)."""
+    return drop_legal_forms(fold_key(name))
 
 
 def _iso(value: Any) -> str | None:
@@ -489,3 +491,11 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+# --- shared with the sector scan (collectors/kvk_sector.py) ------------------------------
+# Same requests, key handling and parsing as this collector; no second copy of either.
+KvkApi = _Api
+search_results = _results
+search_fields = _search_fields
+parse_addresses = _addresses

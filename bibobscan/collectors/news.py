@@ -15,7 +15,6 @@ import asyncio
 import email.utils
 import html
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import matching
 from ..errors import ErrorInBody, MalformedResponse, NotConfigured, SourceError
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
@@ -47,12 +47,6 @@ GOOGLE_FEED = "google-news"
 MAX_NAMES = 3
 MAX_ITEMS_PER_FEED = 100
 
-# A trailing Dutch (or common foreign) legal form: "X B.V.", "X BV i.o.", "X V.O.F.".
-_LEGAL_FORM = re.compile(
-    r"[\s,]+(?:b\.?\s?v\.?|n\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|c\.v\.?|u\.a\.?|w\.a\.?|b\.a\.?"
-    r"|ltd\.?|limited|gmbh|inc\.?|llc)(?:\s+i\.?\s?o\.?)?\s*$",
-    re.IGNORECASE,
-)
 _BLOCK_TAG = re.compile(
     r"<(/?)(p|div|br|li|ol|ul|h[1-6]|tr|td|th|blockquote|section|article|figure|figcaption|hr)\b",
     re.IGNORECASE,
@@ -68,10 +62,9 @@ def strip_legal_form(name: str) -> str:
     """``"Voorbeeld Shisha Lounge B.V."`` -> ``"Voorbeeld Shisha Lounge"``.
 
     News and publications rarely print the legal form. A name that would shrink to
-    almost nothing (``"AB B.V."``) is returned unchanged.
+    almost nothing (``"AB B.V."``) is returned unchanged. (bibobscan.matching)
     """
-    core = _LEGAL_FORM.sub("", name).strip(" ,.-")
-    return core if len(core) >= 4 else name.strip()
+    return matching.strip_legal_form(name)
 
 
 def search_names(subject: Subject, limit: int) -> list[str]:
@@ -91,10 +84,8 @@ def search_names(subject: Subject, limit: int) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """Casefold, drop diacritics and punctuation, collapse white space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
+    """Casefold, drop diacritics and punctuation, collapse white space (bibobscan.matching)."""
+    return matching.fold_text(text)
 
 
 def name_needles(subject: Subject) -> list[str]:

@@ -21,9 +21,8 @@ import asyncio
 import hashlib
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -34,6 +33,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped,unused
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped,unused-ignore]
 from rapidfuzz import fuzz, process
 
+from .. import matching
 from ..errors import MalformedResponse, SourceError
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
@@ -45,29 +45,13 @@ LIST_NAME = "VN-Veiligheidsraad, geconsolideerde sanctielijst"
 THRESHOLD = 80.0  # rapidfuzz similarity (0-100) from which an entry is a candidate
 MAX_YEAR_RANGE = 15  # a FROM_YEAR-TO_YEAR birth range is expanded year by year up to this
 
-# Legal-form words dropped from company/entity names before comparing, so that
-# "Inter Tobacco B.V." and "Inter Tobacco LLC" compare on what distinguishes them.
-_LEGAL_FORMS = frozenset(
-    "bv nv vof cv llc ltd limited inc corp corporation co company gmbh sa sarl plc "
-    "jsc ojsc cjsc pjsc llp spa ag".split()
-)
-_DROP = re.compile(r"[.'`\u2018\u2019\u02bc]")  # joined: "B.V." -> "bv", "O'Neil" -> "oneil"
-_NON_WORD = re.compile(r"[^\w]+|_")
-
-
 def normalise(name: str, *, company: bool = False) -> str:
-    """Casefold, strip diacritics and punctuation, collapse spaces.
-
-    With ``company`` legal-form words are dropped (unless nothing else is left).
+    """Casefold, transliterate, strip diacritics and punctuation, collapse spaces
+    (dots join letters: "B.V." -> "bv"). With ``company`` legal forms at the start or
+    end are dropped (unless nothing else is left). See bibobscan.matching.
     """
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _NON_WORD.sub(" ", _DROP.sub("", text))
-    tokens = text.split()
-    if company:
-        kept = [t for t in tokens if t not in _LEGAL_FORMS]
-        tokens = kept or tokens
-    return " ".join(tokens)
+    folded = matching.fold_key(name)
+    return matching.drop_legal_forms(folded) if company else folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +80,7 @@ class UnEntry:
 class _Index:
     keys: list[str]  # normalised names
     owners: list[int]  # entry index per key
+    raw: list[str]  # the listed name per key, as written
 
 
 @dataclass(slots=True)
@@ -107,15 +92,33 @@ class UnList:
     entities: list[UnEntry]
     _indexes: dict[bool, _Index]
 
+    _screens: dict[bool, matching.ScreeningIndex] = field(default_factory=dict)
+
     @property
     def date(self) -> str:
         return self.generated.date().isoformat()
 
+    def _screening(self, individual: bool) -> matching.ScreeningIndex:
+        """A matcher index over the same names as the rapidfuzz index (same ids)."""
+        screen = self._screens.get(individual)
+        if screen is None:
+            screen = matching.ScreeningIndex()
+            kind = matching.PERSON if individual else matching.COMPANY
+            for raw in self._indexes[individual].raw:
+                screen.add(raw, kind)
+            with _LOCK:
+                self._screens.setdefault(individual, screen)
+            screen = self._screens[individual]
+        return screen
+
     def candidates(self, names: Iterable[str], *, individual: bool) -> list[tuple[UnEntry, float, str]]:
-        """Entries scoring >= THRESHOLD against any of ``names``: (entry, score 0-100, listed name)."""
+        """Entries scoring >= THRESHOLD against any of ``names`` (rapidfuzz), plus entries
+        whose name the feature-based matcher calls a match (bibobscan.matching: initials,
+        transliterations, particles): (entry, score 0-100, listed name)."""
         entries = self.individuals if individual else self.entities
         index = self._indexes[individual]
         best: dict[int, tuple[float, str]] = {}
+        kind = matching.PERSON if individual else matching.COMPANY
         for raw in names:
             query = normalise(raw, company=not individual)
             if len(query) < 3:
@@ -123,6 +126,11 @@ class UnList:
             for owner, score, key in _scores(query, index):
                 if owner not in best or score > best[owner][0]:
                     best[owner] = (score, key)
+            for found in self._screening(individual).screen(raw, kind, limit=25, min_score=matching.MATCH_THRESHOLD):
+                owner = index.owners[found.id]
+                score = round(100.0 * found.score, 1)
+                if owner not in best:
+                    best[owner] = (score, index.keys[found.id])
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], entries[item[0]].reference))
         return [(entries[i], score, key) for i, (score, key) in ranked]
 
@@ -224,12 +232,17 @@ def parse_list(data: bytes, *, source: str = "bundled") -> UnList:
 def _index(entries: list[UnEntry], *, company: bool) -> _Index:
     keys: list[str] = []
     owners: list[int] = []
+    raw: list[str] = []
     for i, entry in enumerate(entries):
-        for name in dict.fromkeys(normalise(n, company=company) for n in entry.match_names):
-            if len(name) >= 3:
+        seen: set[str] = set()
+        for listed in entry.match_names:
+            name = normalise(listed, company=company)
+            if len(name) >= 3 and name not in seen:
+                seen.add(name)
                 keys.append(name)
                 owners.append(i)
-    return _Index(keys=keys, owners=owners)
+                raw.append(listed)
+    return _Index(keys=keys, owners=owners, raw=raw)
 
 
 def _text(el: Element | None) -> str:

@@ -1,52 +1,24 @@
-"""Basic Dutch-aware name normalisation and similarity (rapidfuzz).
+"""Name helpers for the resolver and the signals: a thin adapter over
+:mod:`bibobscan.matching` (normalisation tables, legal forms, feature-based scores).
 
-Deliberately small: issue 4 replaces this with data tables and a feature-based score.
 A legal form alone never makes two names alike: it is stripped before comparing.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from rapidfuzz import fuzz
-
-# Legal-form tokens as they appear once dots and case are folded away.
-LEGAL_FORMS = frozenset(
-    {
-        "bv", "b v", "nv", "n v", "vof", "v o f", "cv", "c v", "besloten vennootschap",
-        "naamloze vennootschap", "vennootschap onder firma", "commanditaire vennootschap",
-        "stichting", "vereniging", "cooperatie", "ua", "u a", "eenmanszaak", "maatschap",
-    }
-)
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACES = re.compile(r"\s+")
+from ..matching import compare_names, drop_legal_forms, fold_text
 
 
 def fold(text: str) -> str:
-    """Casefold, strip diacritics, turn punctuation into spaces, collapse spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    plain = plain.replace("'", "")
-    return _SPACES.sub(" ", _PUNCT.sub(" ", plain)).strip()
+    """Transliterate, casefold, strip diacritics, punctuation to spaces, collapse spaces."""
+    return fold_text(text)
 
 
 def strip_legal_form(folded: str) -> str:
     """Remove legal-form words at the start or end of a folded company name."""
-    words = folded.split()
-    changed = True
-    while changed and words:
-        changed = False
-        for size in (3, 2, 1):
-            if len(words) > size and " ".join(words[-size:]) in LEGAL_FORMS:
-                words = words[:-size]
-                changed = True
-                break
-            if len(words) > size and " ".join(words[:size]) in LEGAL_FORMS:
-                words = words[size:]
-                changed = True
-                break
-    return " ".join(words)
+    return drop_legal_forms(folded)
 
 
 def normalise(name: str, *, company: bool = False) -> str:
@@ -55,11 +27,8 @@ def normalise(name: str, *, company: bool = False) -> str:
 
 
 def similarity(a: str, b: str, *, company: bool = False) -> float:
-    """0..1: how alike two names are after normalisation (word order ignored)."""
-    na, nb = normalise(a, company=company), normalise(b, company=company)
-    if not na or not nb:
-        return 0.0
-    return fuzz.token_sort_ratio(na, nb) / 100.0
+    """0..1: the feature-based name score of :func:`bibobscan.matching.compare_names`."""
+    return compare_names(a, b, "company" if company else "person").score
 
 
 def mentions(text: str, name: str, *, company: bool = False) -> bool:

@@ -21,11 +21,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..matching import MATCH_THRESHOLD, Record, Result, compare
 from ..model import Evidence, Match, MatchFeature, Subject, SubjectKind, Verdict
 from ..municipalities import all_municipalities
-from .names import fold, mentions, normalise, similarity
+from .names import fold, mentions, normalise
 
-NAME_THRESHOLD = 0.92
+# A name comparison at or above this score is a name match (bibobscan.matching).
+NAME_THRESHOLD = MATCH_THRESHOLD
 
 
 @dataclass(slots=True)
@@ -81,11 +83,32 @@ def _register(ev: Evidence, ctx: Context) -> Match:
             return Match(Verdict.MATCH, 1.0, [MatchFeature("kvk_equal", 1.0, f"KvK-nummer {kvk} is het KvK-nummer van het onderwerp.")])
         return Match(Verdict.NO_MATCH, 0.0, [MatchFeature("kvk_differs", -1.0, f"KvK-nummer {kvk} wijkt af van {subject.kvk}.")])
     name = str(ev.fields.get("name") or ev.title)
-    score = max((similarity(n, name, company=True) for n in subject.names), default=0.0)
-    feature = MatchFeature("name_similarity", round(score, 2), f"Naam '{name}' lijkt voor {score:.0%} op de gezochte naam.")
-    if ev.kind == "register.company" and score >= NAME_THRESHOLD:
-        return Match(Verdict.MATCH, round(0.85 * score, 2), [feature, MatchFeature("unique_register_hit", 0.2, "Enige passende inschrijving in het Handelsregister; geef --kvk op voor zekerheid.")])
-    return Match(Verdict.POSSIBLE if score >= NAME_THRESHOLD else Verdict.NO_MATCH, round(score, 2), [feature])
+    compared = _compare_names(subject, [name], company=True)
+    score = compared.score
+    features = _name_features(compared, f"Naam '{name}' lijkt voor {score:.0%} op de gezochte naam.")
+    if ev.kind == "register.company" and compared.verdict is Verdict.MATCH:
+        features.append(MatchFeature("unique_register_hit", 0.2, "Enige passende inschrijving in het Handelsregister; geef --kvk op voor zekerheid."))
+        return Match(Verdict.MATCH, round(0.85 * score, 2), features)
+    verdict = Verdict.NO_MATCH if compared.verdict is Verdict.NO_MATCH else Verdict.POSSIBLE
+    return Match(verdict, round(score, 2), features)
+
+
+def _compare_names(subject: Subject, names: list[str], *, company: bool) -> Result:
+    """The feature-based comparison of the subject's names with the evidence's names."""
+    kind = "company" if company else "person"
+    names = [n for n in names if n and n.strip()]
+    if not names or not subject.names:
+        return compare(Record("", kind=kind), Record("", kind=kind))
+    return compare(Record(subject.names[0], kind=kind, aliases=subject.names[1:]),
+                   Record(names[0], kind=kind, aliases=names[1:]))
+
+
+def _name_features(compared: Result, headline: str) -> list[MatchFeature]:
+    """A headline feature with the name score, then the matcher's own reasons (weight 0:
+    they explain the headline, they do not add to it)."""
+    head = MatchFeature("name_similarity", round(compared.score, 2), headline)
+    reasons = [MatchFeature(f"name.{f.name}", 0.0, f.sentence) for f in compared.match.features if f.sentence]
+    return [head, *reasons]
 
 
 def _birth_dates_agree(subject_born: date, listed: list[str]) -> bool | None:
@@ -101,11 +124,16 @@ def _sanctions(ev: Evidence, ctx: Context) -> Match:
     subject = ctx.subject
     company = subject.kind is SubjectKind.COMPANY
     names = [str(ev.fields.get("name") or "")] + [str(a) for a in ev.fields.get("aliases") or []]
-    best = max((similarity(s, n, company=company) for s in subject.names for n in names if n), default=0.0)
-    features = [MatchFeature("name_similarity", round(best, 2), f"Beste naamovereenkomst met de lijstvermelding: {best:.0%}.")]
-    if best < NAME_THRESHOLD:
+    compared = _compare_names(subject, names, company=company)
+    best = compared.score
+    features = _name_features(compared, f"Beste naamovereenkomst met de lijstvermelding: {best:.0%}.")
+    if compared.verdict is not Verdict.MATCH:
+        dob_disjoint = subject.born is not None and _birth_dates_agree(subject.born, [str(d) for d in ev.fields.get("birth_dates") or []]) is False
+        if compared.verdict is Verdict.POSSIBLE and not dob_disjoint:
+            features.append(MatchFeature("name_possible", 0.0, "De naam komt maar gedeeltelijk overeen (mogelijke naamgenoot); handmatig beoordelen."))
+            return Match(Verdict.POSSIBLE, round(best * 0.5, 2), features)
         features.append(MatchFeature("name_below_threshold", -0.5, f"Onder de drempel van {NAME_THRESHOLD:.0%}: geen treffer."))
-        if subject.born is not None and _birth_dates_agree(subject.born, [str(d) for d in ev.fields.get("birth_dates") or []]) is False:
+        if dob_disjoint and subject.born is not None:
             listed = ", ".join(str(d) for d in ev.fields.get("birth_dates") or [])
             features.append(MatchFeature("dob_disjoint", -1.0, f"Geboortedatum wijkt bovendien af (lijst: {listed}; onderwerp: {subject.born.isoformat()})."))
         return Match(Verdict.NO_MATCH, round(best * 0.5, 2), features)

@@ -1,0 +1,385 @@
+"""Name comparison: align the tokens of two parsed names and turn the alignment into
+named features, each with a weight and a Dutch sentence.
+
+The score of a comparison is the sum of its feature weights (clamped to 0..1):
+``name_agreement`` carries the token coverage, the other features add or subtract.
+Rules that cap a verdict ("at most a possible match") are features too, whose weight is
+exactly what brings the score down to the cap, so the sum always explains the score.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from ..model import MatchFeature
+from ._normalise import COMPANY, Kind, ParsedName, Token
+from ._tables import person_tables, spelling_rules
+
+# thresholds on the score (documented in docs/matching.md)
+MATCH_THRESHOLD = 0.84
+POSSIBLE_THRESHOLD = 0.65
+CAP_POSSIBLE = MATCH_THRESHOLD - 0.01  # "at most a possible match"
+
+MIN_PAIR = 0.6  # two words below this similarity are not paired at all
+MERGE_MIN = 0.85  # "Van der Bilt" ~ "Vanderbilt", "Patr ushev" ~ "Patrushev"
+JOIN_MIN = 0.9  # whole names written with and without spaces
+INITIAL_CREDIT = 0.5  # a full name matched only by its initial counts half
+ALPHA = {"person": 0.25, "company": 0.4}  # weight of the less-covered side
+CONFLICT = -0.1  # parts on both sides that have no counterpart
+WEAK_PART = 0.8  # a paired word below this similarity is a different word
+WEAK_PART_PENALTY = -0.1
+ORDER_PENALTY = -0.05  # the same words in another order
+EXTRA_GENERIC = -0.08  # per extra organisation word ("Systems") on one side only
+FORM_DIFFERS = -0.05
+CJK_DIFFERS = 0.7  # CJK names differing in a character keep at most 70 % of their similarity
+
+_EQUIV_PARTICLES = [frozenset({"al", "el", "ul", "ar", "as", "ad", "an", "ash", "at", "az"}),
+                    frozenset({"bin", "ben", "ibn", "bn", "b"}), frozenset({"van", "von", "v"}),
+                    frozenset({"de", "der", "den", "d"}), frozenset({"ter", "ten", "te"})]
+_DOUBLE = re.compile(r"(.)\1+")
+_ABJAD_DROP = re.compile(r"[aeiouyhw]")
+
+
+@functools.lru_cache(maxsize=262144)
+def phonetic(word: str) -> str:
+    """A transliteration-tolerant form (tables/spelling.yaml): W/V, J/Y/I, OE/U, ..."""
+    for a, b in spelling_rules():
+        word = word.replace(a, b)
+    return _DOUBLE.sub(r"\1", word)
+
+
+def abjad_skeleton(word: str) -> str:
+    """Consonant skeleton for Arabic/Hebrew script, which writes no short vowels."""
+    skeleton = word[:1] + _ABJAD_DROP.sub("", word[1:])
+    skeleton = skeleton.replace("p", "b").replace("v", "f").replace("q", "k").replace("c", "k")
+    return _DOUBLE.sub(r"\1", skeleton)
+
+
+def _osa(a: str, b: str) -> float:
+    return float(OSA.normalized_similarity(a, b))
+
+
+def typo_similarity(a: str, b: str) -> float:
+    """Normalised edit similarity, with typing errors forgiven in longer words: one
+    edit (a wrong, missing, extra or swapped letter) in a word of five letters or
+    more counts 0.9, two edits from eleven letters 0.8, three from fifteen 0.7."""
+    if a == b:
+        return 1.0
+    longest = max(len(a), len(b))
+    distance = OSA.distance(a, b)
+    plain = 1.0 - distance / longest if longest else 0.0
+    allowed = 0 if longest < 5 else 1 if longest < 11 else 2 if longest < 15 else 3
+    if distance <= allowed:
+        return max(plain, 1.0 - 0.1 * distance)
+    return plain
+
+
+@functools.lru_cache(maxsize=262144)
+def word_similarity(a: str, b: str, abjad: bool = False) -> float:
+    """0..1 similarity of two folded words (typos, transliteration, call names)."""
+    if a == b:
+        return 1.0
+    best = typo_similarity(a, b)
+    pa, pb = phonetic(a), phonetic(b)
+    if pa == pb:
+        best = max(best, 0.95)
+    else:
+        best = max(best, 0.95 * typo_similarity(pa, pb))
+    if abjad:
+        best = max(best, 0.9 * _osa(abjad_skeleton(a), abjad_skeleton(b)))
+    groups = person_tables().given_groups
+    if groups.get(a, frozenset()) & groups.get(b, frozenset()):
+        best = max(best, 0.9)
+    return best
+
+
+def _particles_equivalent(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in _EQUIV_PARTICLES)
+
+
+_WORDISH = (Kind.NAME, Kind.GENERIC, Kind.STRUCTURAL)
+
+
+@dataclass(slots=True)
+class Pair:
+    a: list[int]  # token positions on side A (more than one when merged)
+    b: list[int]
+    sim: float
+    how: str  # "word", "initial", "particle", "number", "merge", "join"
+
+
+@dataclass(slots=True)
+class Alignment:
+    pairs: list[Pair] = field(default_factory=list)
+    left_a: list[int] = field(default_factory=list)
+    left_b: list[int] = field(default_factory=list)
+    numbers_differ: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _pair_score(ta: Token, tb: Token, abjad: bool) -> tuple[float, str] | None:
+    ka, kb = ta.kind, tb.kind
+    if ka in _WORDISH and kb in _WORDISH:
+        sim = word_similarity(ta.text, tb.text, abjad)
+        return (sim, "word") if sim >= MIN_PAIR else None
+    if ka is Kind.INITIAL and kb is Kind.INITIAL:
+        return (1.0, "initial") if ta.text == tb.text else None
+    if ka is Kind.INITIAL and kb is Kind.NAME:
+        return (0.7, "initial") if tb.text.startswith(ta.text) else None
+    if kb is Kind.INITIAL and ka is Kind.NAME:
+        return (0.7, "initial") if ta.text.startswith(tb.text) else None
+    if Kind.PARTICLE in (ka, kb) and {ka, kb} <= {Kind.PARTICLE, Kind.NAME}:
+        return (1.0, "particle") if _particles_equivalent(ta.text, tb.text) else None
+    if ka is Kind.NUMBER and kb is Kind.NUMBER:
+        return (1.0, "number") if ta.text == tb.text else None
+    return None
+
+
+def align(a: ParsedName, b: ParsedName) -> Alignment:
+    abjad = (a.script == "abjad") != (b.script == "abjad")
+    ta, tb = a.tokens, b.tokens
+    candidates: list[tuple[float, int, int, int, str]] = []
+    for i, x in enumerate(ta):
+        for j, y in enumerate(tb):
+            scored = _pair_score(x, y, abjad)
+            if scored is not None:
+                # prefer pairs in the same relative position on ties
+                candidates.append((scored[0], -abs(i * len(tb) - j * len(ta)), i, j, scored[1]))
+    candidates.sort(reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = Alignment()
+    for sim, _, i, j, how in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.pairs.append(Pair([i], [j], sim, how))
+    _merge(out, ta, tb, used_a, used_b, abjad, flip=False)
+    _merge(out, tb, ta, used_b, used_a, abjad, flip=True)
+    out.left_a = [i for i in range(len(ta)) if i not in used_a]
+    out.left_b = [j for j in range(len(tb)) if j not in used_b]
+    for i in out.left_a:
+        for j in out.left_b:
+            if ta[i].kind is Kind.NUMBER and tb[j].kind is Kind.NUMBER:
+                out.numbers_differ.append((ta[i].text, tb[j].text))
+    return out
+
+
+def _merge(out: Alignment, ta: tuple[Token, ...], tb: tuple[Token, ...], used_a: set[int], used_b: set[int],
+           abjad: bool, *, flip: bool) -> None:
+    """Pair a leftover word of A with 2-3 adjacent leftover words of B written apart."""
+    for i, x in enumerate(ta):
+        if i in used_a or x.kind not in _WORDISH:
+            continue
+        best: tuple[float, list[int]] | None = None
+        for size in (2, 3):
+            for start in range(0, len(tb) - size + 1):
+                run = list(range(start, start + size))
+                if any(j in used_b or tb[j].kind in (Kind.NUMBER,) for j in run):
+                    continue
+                joined = "".join(tb[j].text for j in run)
+                sim = word_similarity(x.text, joined, abjad)
+                if sim >= MERGE_MIN and (best is None or sim > best[0]):
+                    best = (sim, run)
+        if best is not None:
+            used_a.add(i)
+            used_b.update(best[1])
+            out.pairs.append(Pair(best[1], [i], best[0], "merge") if flip else Pair([i], best[1], best[0], "merge"))
+
+
+@dataclass(slots=True)
+class NameScore:
+    features: list[MatchFeature]
+    cov_a: float
+    cov_b: float
+
+    @property
+    def score(self) -> float:
+        return max(0.0, min(1.0, sum(f.weight for f in self.features)))
+
+
+def _coverage(tokens: tuple[Token, ...], credit: dict[int, float]) -> float:
+    total = sum(t.weight for t in tokens)
+    if total <= 0:
+        return 0.0
+    return min(1.0, sum(credit.get(i, 0.0) * t.weight for i, t in enumerate(tokens)) / total)
+
+
+def _show(tokens: tuple[Token, ...], idx: list[int]) -> str:
+    return " ".join(tokens[i].text for i in idx)
+
+
+def _cap(features: list[MatchFeature], cap: float, name: str, sentence: str) -> None:
+    current = max(0.0, min(1.0, sum(f.weight for f in features)))
+    if current > cap:
+        features.append(MatchFeature(name, round(cap - current, 4), sentence))
+    elif not any(f.name == name for f in features):
+        features.append(MatchFeature(name, 0.0, sentence))
+
+
+def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
+    """Compare two parsed names of the same kind; features with Dutch sentences."""
+    kind = a.kind
+    features: list[MatchFeature] = []
+    if not a.tokens or not b.tokens:
+        only = a if not a.tokens else b
+        what = "alleen een rechtsvorm" if only.legal_forms else "geen vergelijkbare naamdelen"
+        features.append(MatchFeature("no_name", 0.0, f"'{only.original}' bevat {what}; een rechtsvorm alleen telt nooit als overeenkomst."))
+        return NameScore(features, 0.0, 0.0)
+
+    if a.cjk and b.cjk:
+        sim = _osa(a.cjk, b.cjk)
+        if a.cjk == b.cjk:
+            features.append(MatchFeature("name_agreement", 1.0, "De namen zijn gelijk in het oorspronkelijke schrift."))
+        else:
+            features.append(MatchFeature("name_agreement", round(CJK_DIFFERS * sim, 4),
+                                         f"De namen verschillen in het oorspronkelijke schrift ({a.cjk} / {b.cjk}); elk teken is een eigen naamdeel."))
+        return NameScore(features, sim, sim)
+
+    al = align(a, b)
+    joined_a = "".join(t.text for t in a.tokens)
+    joined_b = "".join(t.text for t in b.tokens)
+    credit_a: dict[int, float] = {}
+    credit_b: dict[int, float] = {}
+    if al.left_a or al.left_b or any(p.sim < 1.0 for p in al.pairs):
+        join_sim = 0.0
+        if len(a.tokens) != len(b.tokens):
+            join_sim = word_similarity(joined_a, joined_b)
+        if a.form_text != b.form_text:  # "SiemensAG" / "Siemens AG"
+            join_sim = max(join_sim, word_similarity(joined_a + a.form_text, joined_b + b.form_text))
+        if join_sim >= JOIN_MIN and join_sim > min((p.sim for p in al.pairs), default=0.0):
+            al = Alignment(pairs=[Pair(list(range(len(a.tokens))), list(range(len(b.tokens))), join_sim, "join")])
+    for p in al.pairs:
+        for i in p.a:
+            credit_a[i] = p.sim
+        for j in p.b:
+            credit_b[j] = p.sim
+        if p.how == "initial":
+            # the initial side is fully explained; the full name only by its first letter
+            for side, idx, tokens in ((credit_a, p.a, a.tokens), (credit_b, p.b, b.tokens)):
+                for k in idx:
+                    side[k] = 1.0 if tokens[k].kind is Kind.INITIAL else INITIAL_CREDIT
+    for i in al.left_a:
+        if a.tokens[i].kind is Kind.NUMBER and any(b.tokens[j].kind is Kind.NUMBER for j in al.left_b):
+            credit_a[i] = 1.0  # a different number is judged by its own rule below
+    for j in al.left_b:
+        if b.tokens[j].kind is Kind.NUMBER and any(a.tokens[i].kind is Kind.NUMBER for i in al.left_a):
+            credit_b[j] = 1.0
+    cov_a, cov_b = _coverage(a.tokens, credit_a), _coverage(b.tokens, credit_b)
+    hi, lo = max(cov_a, cov_b), min(cov_a, cov_b)
+    alpha = ALPHA[kind]
+    base = (1 - alpha) * hi + alpha * lo
+    full = [p for p in al.pairs if p.how in ("word", "merge", "join")]
+    initials = [p for p in al.pairs if p.how == "initial"]
+    fuzzy = [p for p in full if p.sim < 0.999]
+    n = len(full)
+    bits = ["geen naamdelen komen overeen" if n == 0 else "1 naamdeel komt overeen" if n == 1 else f"{n} naamdelen komen overeen"]
+    if fuzzy:
+        bits.append("waarvan " + ", ".join(f"'{_show(a.tokens, p.a)}'~'{_show(b.tokens, p.b)}' ({p.sim:.0%})" for p in fuzzy) + " bij benadering")
+    if initials:
+        bits.append("1 voorletter past" if len(initials) == 1 else f"{len(initials)} voorletters passen")
+    features.append(MatchFeature("name_agreement", round(base, 4), "Naamvergelijking: " + "; ".join(bits) + f" (dekking {cov_a:.0%} / {cov_b:.0%})."))
+    if any(p.how == "join" for p in al.pairs) or any(p.how == "merge" for p in al.pairs):
+        features.append(MatchFeature("joined_words", 0.0, "Naamdelen aan elkaar of los geschreven ('Van der Bilt' / 'Vanderbilt')."))
+
+    counted = (Kind.NAME, Kind.INITIAL, Kind.GENERIC) if kind == COMPANY else (Kind.NAME, Kind.INITIAL)
+    left_a = [i for i in al.left_a if a.tokens[i].kind in counted]
+    left_b = [j for j in al.left_b if b.tokens[j].kind in counted]
+    if left_a and left_b:
+        initial_clash = any(a.tokens[i].kind is Kind.INITIAL for i in left_a) or any(b.tokens[j].kind is Kind.INITIAL for j in left_b)
+        features.append(MatchFeature("name_conflict", 2 * CONFLICT if initial_clash else CONFLICT,
+                                     f"Afwijkende naamdelen: '{_show(a.tokens, left_a)}' tegenover '{_show(b.tokens, left_b)}'"
+                                     + (" (een voorletter spreekt de naam tegen)." if initial_clash else ".")))
+    elif left_a or left_b:
+        extra_side, idx = (a, left_a) if left_a else (b, left_b)
+        features.append(MatchFeature("extra_name_parts", 0.0, f"Extra naamdelen aan één kant: '{_show(extra_side.tokens, idx)}'."))
+    weak = [p for p in full if p.sim < WEAK_PART]
+    if weak:
+        shown = ", ".join(f"'{_show(a.tokens, p.a)}'/'{_show(b.tokens, p.b)}'" for p in weak)
+        features.append(MatchFeature("weak_part", WEAK_PART_PENALTY, f"Naamdeel lijkt maar matig ({shown}): mogelijk een andere naam."))
+    if not (a.reordered or b.reordered) and _out_of_order(al.pairs):
+        features.append(MatchFeature("word_order", ORDER_PENALTY, "Dezelfde naamdelen in een andere volgorde."))
+    if al.numbers_differ:
+        shown = ", ".join(f"{x}/{y}" for x, y in al.numbers_differ)
+        _cap(features, CAP_POSSIBLE, "number_differs", f"Ander volgnummer ({shown}): verwante maar andere naam; hoogstens een mogelijke overeenkomst.")
+    elif kind == COMPANY:
+        lone = [t.text for side, left in ((a, al.left_a), (b, al.left_b)) for t in (side.tokens[i] for i in left)
+                if t.kind is Kind.NUMBER]
+        if lone:
+            _cap(features, CAP_POSSIBLE, "number_one_side",
+                 f"Volgnummer {', '.join(lone)} staat maar in één naam: mogelijk een andere onderneming uit dezelfde reeks.")
+
+    if kind == COMPANY:
+        _company_rules(a, b, al, features)
+    else:
+        _person_rules(a, b, al, full, initials, features)
+    return NameScore(features, cov_a, cov_b)
+
+
+def _out_of_order(pairs: list[Pair]) -> bool:
+    ordered = sorted((p for p in pairs if p.how != "join"), key=lambda p: min(p.a))
+    positions = [min(p.b) for p in ordered]
+    return any(x > y for x, y in zip(positions, positions[1:]))
+
+
+def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[MatchFeature]) -> None:
+    forms_a = [f for f in a.legal_forms if not f.modifier]
+    forms_b = [f for f in b.legal_forms if not f.modifier]
+    if forms_a and forms_b:
+        fa, fb = forms_a[-1], forms_b[-1]
+        if fa.key == fb.key or fa.groups & fb.groups:
+            features.append(MatchFeature("legal_form_equal", 0.0, f"Zelfde rechtsvorm ({fa.display}); telt niet mee voor de naam."))
+        elif fa.generics & fb.generics:
+            features.append(MatchFeature("legal_form_similar", 0.0, f"Vergelijkbare rechtsvorm ({fa.display} / {fb.display})."))
+        else:
+            features.append(MatchFeature("legal_form_differs", FORM_DIFFERS, f"Andere rechtsvorm ({fa.display} / {fb.display})."))
+            if fa.generics and fb.generics:
+                _cap(features, CAP_POSSIBLE, "legal_form_cap",
+                     "Een andere soort rechtsvorm: mogelijk een andere rechtspersoon met dezelfde naam.")
+    struct_a = {a.tokens[i].text for i in al.left_a if a.tokens[i].kind is Kind.STRUCTURAL}
+    struct_b = {b.tokens[j].text for j in al.left_b if b.tokens[j].kind is Kind.STRUCTURAL}
+    extra = sorted(struct_a ^ struct_b)
+    if extra:
+        _cap(features, CAP_POSSIBLE, "structural_word",
+             f"'{', '.join(extra)}' staat maar in één naam: mogelijk een verwante rechtspersoon (holding, dochter, landenvestiging), niet dezelfde.")
+    if al.left_a and al.left_b:
+        return  # a conflict, already counted
+    side, left = (a, al.left_a) if al.left_a else (b, al.left_b)
+    generic = [side.tokens[i].text for i in left if side.tokens[i].kind is Kind.GENERIC]
+    distinct = [side.tokens[i].text for i in left if side.tokens[i].kind is Kind.NAME]
+    if generic:
+        features.append(MatchFeature("extra_generic_word", round(EXTRA_GENERIC * len(generic), 4),
+                                     f"Extra algemeen woord in één naam ('{' '.join(generic)}'): mogelijk een ander bedrijfsonderdeel."))
+    if distinct and any(t.kind is Kind.NAME for t in (b.tokens if side is a else a.tokens)):
+        _cap(features, CAP_POSSIBLE, "extra_distinct_word",
+             f"Extra onderscheidend woord in één naam ('{' '.join(distinct)}'): mogelijk een verwante, andere onderneming.")
+
+
+def _person_rules(a: ParsedName, b: ParsedName, al: Alignment, full: list[Pair], initials: list[Pair],
+                  features: list[MatchFeature]) -> None:
+    if a.generation and b.generation and a.generation != b.generation:
+        features.append(MatchFeature("generation_differs", -0.3, f"{a.generation} tegenover {b.generation}: vader en zoon?"))
+        _cap(features, CAP_POSSIBLE, "generation_cap", "Junior/senior verschilt: hoogstens een mogelijke overeenkomst.")
+    names_a = [t for t in a.tokens if t.kind is Kind.NAME]
+    names_b = [t for t in b.tokens if t.kind is Kind.NAME]
+    inits_a = [t for t in a.tokens if t.kind is Kind.INITIAL]
+    inits_b = [t for t in b.tokens if t.kind is Kind.INITIAL]
+    joined = any(p.how in ("join", "merge") for p in al.pairs)
+    single_a = len(names_a) == 1 and not inits_a and not joined
+    single_b = len(names_b) == 1 and not inits_b and not joined
+    if (single_a and len(names_b) + len(inits_b) > 1) or (single_b and len(names_a) + len(inits_a) > 1):
+        _cap(features, CAP_POSSIBLE, "single_name", "Eén naam tegenover een volledige naam: te weinig om iemand aan te wijzen.")
+    if initials and not full:
+        _cap(features, CAP_POSSIBLE, "initials_only", "Alleen voorletters komen overeen: te weinig om iemand aan te wijzen.")
+    elif initials and len(full) <= 1 and len(initials) < 2:
+        _cap(features, CAP_POSSIBLE, "initials_only",
+             "De voornaam komt alleen als voorletter overeen; een voorletter past bij veel namen (mogelijke naamgenoot).")
+    if a.titles or b.titles:
+        features.append(MatchFeature("titles_ignored", 0.0, "Titels en aanspreekvormen ("
+                                     + ", ".join(sorted(set(a.titles) | set(b.titles))) + ") tellen niet mee."))
+    if a.reordered or b.reordered:
+        features.append(MatchFeature("surname_first", 0.0, "'Achternaam, voornaam' gelezen als 'voornaam achternaam'."))

@@ -1,0 +1,363 @@
+"""Names cut into typed tokens: given names and surnames, initials, particles, legal
+forms, organisation words and numbers. All word lists come from ``tables/``."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ._tables import LegalForm, legal_forms, org_tables, person_tables
+from ._text import Chunk, chunk_texts, chunks, cjk_letters, script_of
+
+PERSON = "person"
+COMPANY = "company"
+
+
+class Kind(str, Enum):
+    NAME = "name"  # a given name, surname or distinctive company word
+    INITIAL = "initial"  # "A." or "Th."
+    PARTICLE = "particle"  # van, de, ter, al, bin ...
+    GENERIC = "generic"  # a common word in company names (handel, services)
+    STRUCTURAL = "structural"  # holding, beheer, nederland: marks a different entity
+    NUMBER = "number"  # 2, II, twee, second
+
+
+# Weight of a token in the name; initials and particles tell little.
+WEIGHTS = {
+    Kind.NAME: 1.0,
+    Kind.INITIAL: 0.35,
+    Kind.PARTICLE: 0.2,
+    Kind.GENERIC: 0.35,
+    Kind.STRUCTURAL: 0.35,
+    Kind.NUMBER: 0.6,
+}
+
+# Dutch two- and three-letter initials: Th. (Theodorus), Ph. (Philippus), Chr., IJ. ...
+_MULTI_INITIALS = frozenset({"th", "ph", "ch", "chr", "ij", "joh", "jac", "wm", "fr", "gerh", "hk"})
+_VOWELS = frozenset("aeiouy")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b", "@": "a"})
+_ROMAN = re.compile(r"^(?=[ivxl]+$)l?x{0,3}(ix|iv|v?i{0,3})$")
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|e|ste|de|er|eme)$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    kind: Kind
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name ready for comparison."""
+
+    original: str
+    kind: str  # PERSON or COMPANY
+    tokens: tuple[Token, ...]
+    legal_forms: tuple[LegalForm, ...] = ()
+    titles: tuple[str, ...] = ()
+    generation: str | None = None  # "junior" / "senior"
+    script: str = "alphabet"
+    cjk: str = ""  # the name's own CJK letters, compared as written
+    reordered: bool = False  # "Visser, Anna" was read as "Anna Visser"
+    form_text: str = ""  # the legal forms, folded and joined ("ag"), for "SiemensAG"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def core(self) -> str:
+        """The name without legal form, titles and stop words, tokens joined by spaces."""
+        return " ".join(t.text for t in self.tokens)
+
+    @property
+    def weight(self) -> float:
+        return sum(t.weight for t in self.tokens)
+
+    @property
+    def names(self) -> list[Token]:
+        return [t for t in self.tokens if t.kind is Kind.NAME]
+
+
+def _roman(text: str) -> int | None:
+    if not text or not _ROMAN.match(text):
+        return None
+    total, prev = 0, 0
+    for ch in reversed(text):
+        value = _ROMAN_VALUES[ch]
+        total = total - value if value < prev else total + value
+        prev = max(prev, value)
+    return total
+
+
+def _deleet(text: str) -> str:
+    """'Ig0r' -> 'igor', 'Sech1n' -> 'sechin': digits inside letters are typos."""
+    if text.isalpha() or text.isdigit() or not any(c.isalpha() for c in text):
+        return text
+    return text.translate(_LEET)
+
+
+def _reorder_comma(name: str) -> tuple[str, bool]:
+    """'Visser, Anna' -> 'Anna Visser'; 'Frost, William W.' -> 'William W. Frost'."""
+    if name.count(",") != 1:
+        return name, False
+    before, after = (p.strip() for p in name.split(","))
+    if not before or not after or len(before.split()) > 4:
+        return name, False
+    tables = person_tables()
+    after_words = [c.text for c in chunks(after)]
+    if all(w in tables.generations or w in tables.titles for w in after_words):
+        return name, False  # "John Smith, Jr." / "Jan Visser, MSc"
+    return f"{after} {before}", True
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_person(name: str) -> ParsedName:
+    tables = person_tables()
+    script = script_of(name)
+    text, reordered = _reorder_comma(name)
+    raw = chunks(text)
+    # trailing legal form ("Nicolas Maduro SA"): strip when a full name remains
+    legal: list[LegalForm] = []
+    forms = legal_forms().by_tokens
+    while len(raw) > 2:
+        form = forms.get((raw[-1].text,))
+        if form is None or len(raw[-1].text) < 2 or raw[-1].text in tables.given_groups:
+            break
+        if not any(g.startswith(("RIG:", "NL:")) for g in form.groups):
+            break
+        legal.append(form)
+        raw = raw[:-1]
+    tokens: list[Token] = []
+    titles: list[str] = []
+    generation: str | None = None
+    pending_titles: list[tuple[int, Chunk]] = []
+    for i, c in enumerate(raw):
+        word = c.text
+        if word == "&":
+            continue
+        if word in tables.generations and (i > 0 or c.dotted):
+            generation = tables.generations[word]
+            continue
+        if word in tables.titles:
+            pending_titles.append((len(tokens), c))
+            continue
+        if c.dotted and len(c.parts) > 1 and all(len(p) == 1 and p.isalpha() for p in c.parts):
+            tokens.extend(Token(p, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for p in c.parts)
+            continue
+        if (
+            len(word) == 1
+            and not c.dotted
+            and word in tables.strict_particles
+            and tokens
+            and tokens[-1].kind is Kind.PARTICLE
+        ):
+            tokens.append(Token(word, Kind.PARTICLE, WEIGHTS[Kind.PARTICLE]))  # van 't, in 't
+            continue
+        if (len(word) == 1 and word.isalpha()) or (c.dotted and word in _MULTI_INITIALS):
+            tokens.append(Token(word, Kind.INITIAL, WEIGHTS[Kind.INITIAL]))
+            continue
+        if word in tables.strict_particles or (word in tables.loose_particles and i > 0):
+            tokens.append(Token(word, Kind.PARTICLE, WEIGHTS[Kind.PARTICLE]))
+            continue
+        word = _deleet(word)
+        if (
+            2 <= len(word) <= 3
+            and word.isalpha()
+            and not (set(word) & _VOWELS)
+            and any(len(o.text) >= 3 for o in raw if o is not c)
+        ):
+            tokens.extend(Token(ch, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for ch in word)  # "JC Juncker"
+            continue
+        tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))
+    if not any(t.kind is Kind.NAME for t in tokens) and pending_titles:
+        # nothing but titles and particles: the "title" was a name after all ("Dr")
+        for pos, c in reversed(pending_titles):
+            tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
+    else:
+        titles = [c.text for _, c in pending_titles]
+    if tokens and all(t.kind is Kind.PARTICLE for t in tokens):
+        tokens = [Token(t.text, Kind.NAME, WEIGHTS[Kind.NAME]) for t in tokens]
+    return ParsedName(
+        original=name,
+        kind=PERSON,
+        tokens=tuple(tokens),
+        legal_forms=tuple(reversed(legal)),
+        titles=tuple(titles),
+        generation=generation,
+        script=script,
+        cjk=cjk_letters(name) if script == "cjk" else "",
+        reordered=reordered,
+    )
+
+
+def _company_words(name: str) -> list[str]:
+    """Words of a company name; runs of single letters are one word ("B V", "A.B.C.")."""
+    return chunk_texts(name, collapse_letters=True)
+
+
+def strip_forms(words: list[str]) -> tuple[list[str], list[LegalForm]]:
+    """Take legal forms off both ends of a company name; never take everything."""
+    table = legal_forms()
+    stop = org_tables().stop
+    found_end: list[LegalForm] = []
+    found_start: list[LegalForm] = []
+    changed = True
+    while changed:
+        changed = False
+        for n in range(min(table.longest, len(words)), 0, -1):
+            form = table.by_tokens.get(tuple(words[-n:]))
+            if form is not None and any(w not in stop for w in words[:-n]):
+                found_end.insert(0, form)
+                words = words[:-n]
+                while words and words[-1] in stop:
+                    words = words[:-1]
+                changed = True
+                break
+        for n in range(min(table.longest, len(words)), 0, -1):
+            form = table.by_tokens.get(tuple(words[:n]))
+            if form is not None and any(w not in stop for w in words[n:]):
+                found_start.append(form)
+                words = words[n:]
+                while words and words[0] in stop:
+                    words = words[1:]
+                changed = True
+                break
+    return words, found_start + found_end
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_company(name: str) -> ParsedName:
+    org = org_tables()
+    people = person_tables()
+    script = script_of(name)
+    words, forms = strip_forms(_company_words(name))
+    if words and _all_forms(" ".join(words)):
+        # nothing but a legal form ("B.V."): no name at all, never a match
+        forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
+        words = []
+    words = _split_compounds(words, org.generic | org.structural)
+    tokens: list[Token] = []
+    for i, word in enumerate(words):
+        word = org.synonyms.get(word, word)
+        if word in org.stop:
+            continue
+        ordinal = _ORDINAL.match(word)
+        number: int | None = None
+        if word.isdigit():
+            number = int(word)
+        elif ordinal:
+            number = int(ordinal.group(1))
+        elif word in org.numbers:
+            number = org.numbers[word]
+        elif i > 0 and len(words) > 1:
+            number = _roman(word)
+        if number is not None:
+            prev = tokens[-1] if tokens else None
+            if prev is not None and prev.kind is Kind.NUMBER and int(prev.text) % 10 == 0 and int(prev.text) >= 20 and number < 10:
+                tokens[-1] = Token(str(int(prev.text) + number), Kind.NUMBER, WEIGHTS[Kind.NUMBER])  # forty four
+            else:
+                tokens.append(Token(str(number), Kind.NUMBER, WEIGHTS[Kind.NUMBER]))
+            continue
+        if word in people.strict_particles:
+            kind = Kind.PARTICLE
+        elif word in org.structural:
+            kind = Kind.STRUCTURAL
+        elif word in org.generic:
+            kind = Kind.GENERIC
+        else:
+            kind = Kind.NAME
+        tokens.append(Token(word, kind, WEIGHTS[kind]))
+    if tokens and not any(t.kind is Kind.NAME for t in tokens):
+        # "Management Company", "Holding B.V.": the generic words are the name
+        tokens = [Token(t.text, Kind.NAME, WEIGHTS[Kind.NAME]) if t.kind is not Kind.NUMBER else t for t in tokens]
+    return ParsedName(
+        original=name,
+        kind=COMPANY,
+        form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier),
+        tokens=tuple(tokens),
+        legal_forms=tuple(forms),
+        script=script,
+        cjk=cjk_letters(name) if script == "cjk" else "",
+    )
+
+
+def _split_compounds(words: list[str], generic: frozenset[str]) -> list[str]:
+    """Dutch compounds ending in an organisation word are two words:
+    "transportbedrijf" -> "transport bedrijf", "bouwgroep" -> "bouw groep"."""
+    out: list[str] = []
+    for word in words:
+        if len(word) >= 8 and word not in generic:
+            for cut in range(3, len(word) - 3):
+                if word[cut:] in generic and len(word[cut:]) >= 4:
+                    out.extend((word[:cut], word[cut:]))
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out
+
+
+def parse(name: str, kind: str) -> ParsedName:
+    return parse_company(name) if kind == COMPANY else parse_person(name)
+
+
+def looks_like_company(name: str) -> bool:
+    """True when the name carries a legal form or an organisation word."""
+    words = _company_words(name)
+    _, forms = strip_forms(list(words))
+    if any(not f.modifier for f in forms):
+        return True
+    org = org_tables()
+    return any(w in org.structural or w in org.generic for w in words)
+
+
+def _all_forms(text: str) -> bool:
+    """True when ``text`` is nothing but legal forms and form modifiers."""
+    words = _company_words(text)
+    table = legal_forms()
+    while words:
+        for n in range(min(table.longest, len(words)), 0, -1):
+            if tuple(words[-n:]) in table.by_tokens:
+                words = words[:-n]
+                break
+        else:
+            return False
+    return True
+
+
+_WORD = re.compile(r"\S+")
+
+
+def trailing_form_start(name: str) -> int | None:
+    """Offset in ``name`` (as written) where its trailing legal form starts, or None."""
+    spans = [m.span() for m in _WORD.finditer(name)]
+    best: int | None = None
+    for k in range(len(spans) - 1, 0, -1):
+        if _all_forms(name[spans[k][0]:]):  # "vennootschap onder firma" ends in "firma", no form
+            best = spans[k][0]
+    return best
+
+
+def _is_form(words: list[str]) -> bool:
+    return tuple(chunk_texts(" ".join(words), collapse_letters=True)) in legal_forms().by_tokens
+
+
+def drop_legal_forms(folded: str) -> str:
+    """Remove legal forms at the start or end of a folded name ("voorbeeld b v" ->
+    "voorbeeld"), keeping the other words as they are; never removes every word."""
+    words = folded.split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for n in range(min(len(words) - 1, 8), 0, -1):
+            if _is_form(words[-n:]):
+                words, changed = words[:-n], True
+                break
+        for n in range(min(len(words) - 1, 8), 0, -1):
+            if _is_form(words[:n]):
+                words, changed = words[n:], True
+                break
+    return " ".join(words)

@@ -1,0 +1,154 @@
+"""The data tables under ``tables/``, loaded once per process.
+
+Everything language-specific lives in those files (see tables/SOURCES.md), not in
+code: particles, titles, given-name groups, organisation words and legal forms.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ._text import chunk_texts, fold_text
+
+
+def _read(name: str) -> str:
+    return resources.files("bibobscan.matching").joinpath("tables", name).read_text(encoding="utf-8")
+
+
+def _yaml(name: str) -> dict[str, Any]:
+    data = yaml.safe_load(_read(name))
+    if not isinstance(data, dict):
+        raise ValueError(f"matching table {name} is not a mapping")
+    return data
+
+
+def _words(values: Any) -> frozenset[str]:
+    return frozenset(fold_text(str(v)) for v in values or [] if fold_text(str(v)))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonTables:
+    strict_particles: frozenset[str]
+    loose_particles: frozenset[str]
+    titles: frozenset[str]
+    generations: dict[str, str]
+    given_groups: dict[str, frozenset[int]]  # folded name -> ids of the groups it is in
+
+
+@functools.cache
+def person_tables() -> PersonTables:
+    particles = _yaml("particles.yaml")
+    titles = _yaml("titles.yaml")
+    given = _yaml("given_names.yaml")
+    generations = {fold_text(str(k)): str(v) for k, v in (titles.get("generation") or {}).items()}
+    groups: dict[str, set[int]] = {}
+    for gid, group in enumerate(given.get("groups") or []):
+        for name in group:
+            key = fold_text(str(name)).replace(" ", "")
+            if key:
+                groups.setdefault(key, set()).add(gid)
+    return PersonTables(
+        strict_particles=_words(particles.get("strict")),
+        loose_particles=_words(particles.get("loose")),
+        titles=_words(titles.get("titles")) - set(generations),
+        generations=generations,
+        given_groups={k: frozenset(v) for k, v in groups.items()},
+    )
+
+
+@functools.cache
+def spelling_rules() -> tuple[tuple[str, str], ...]:
+    rules = _yaml("spelling.yaml").get("rules") or []
+    return tuple((str(a), str(b)) for a, b in rules)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgTables:
+    stop: frozenset[str]
+    structural: frozenset[str]
+    generic: frozenset[str]
+    synonyms: dict[str, str]
+    numbers: dict[str, int]
+
+
+@functools.cache
+def org_tables() -> OrgTables:
+    data = _yaml("org_words.yaml")
+    structural = _words(data.get("structural"))
+    return OrgTables(
+        stop=_words(data.get("stop")) | {"&"},
+        structural=structural,
+        generic=_words(data.get("generic")) - structural,
+        synonyms={fold_text(str(k)): fold_text(str(v)) for k, v in (data.get("synonyms") or {}).items()},
+        numbers={fold_text(str(k)): int(v) for k, v in (data.get("numbers") or {}).items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LegalForm:
+    """One legal-form alias as found in a name, with what it may stand for."""
+
+    key: str  # the alias as folded tokens joined by spaces ("bv", "besloten vennootschap")
+    groups: frozenset[str]  # ids of the forms it can denote ("NL:bv", "ELF:54M6", ...)
+    generics: frozenset[str]  # coarse kinds (LLC, JSC, ...) - empty when unknown
+    modifier: bool  # a note on the form ("in oprichting"), never compared
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegalFormTable:
+    by_tokens: dict[tuple[str, ...], LegalForm]
+    longest: int
+
+
+def company_alias_tokens(alias: str) -> tuple[str, ...]:
+    """An alias in the token form company names are cut into (see _normalise)."""
+    return tuple(chunk_texts(alias, collapse_letters=True))
+
+
+@functools.cache
+def legal_forms() -> LegalFormTable:
+    """Aliases from the project's Dutch table plus the generated legal_forms.csv."""
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def add(alias: str, group: str, generic: str, modifier: bool, display: str) -> None:
+        tokens = company_alias_tokens(alias)
+        if not tokens:
+            return
+        entry = found.setdefault(tokens, {"groups": set(), "generics": set(), "modifier": modifier, "display": display})
+        entry["groups"].add(group)
+        if generic:
+            entry["generics"].add(generic)
+        entry["modifier"] = entry["modifier"] and modifier
+
+    nl = _yaml("legal_forms_nl.yaml")
+    for form in nl.get("forms") or []:
+        group = f"NL:{form['key']}"
+        elf = f"ELF:{form['elf']}" if form.get("elf") else None
+        for alias in form.get("aliases") or []:
+            add(str(alias), group, str(form.get("generic") or ""), False, str(form.get("display") or alias))
+            if elf:
+                add(str(alias), elf, str(form.get("generic") or ""), False, str(form.get("display") or alias))
+    for i, modifiers in enumerate(nl.get("modifiers") or []):
+        for alias in modifiers:
+            add(str(alias), f"NL:modifier{i}", "", True, str(alias))
+    for row in csv.DictReader(io.StringIO(_read("legal_forms.csv"))):
+        add(row["alias"], row["group"], row.get("generic") or "", False, row.get("display") or row["alias"])
+    table = {
+        tokens: LegalForm(
+            key=" ".join(tokens),
+            groups=frozenset(e["groups"]),
+            generics=frozenset(e["generics"]),
+            modifier=bool(e["modifier"]),
+            display=str(e["display"]),
+        )
+        for tokens, e in found.items()
+    }
+    return LegalFormTable(by_tokens=table, longest=max((len(t) for t in table), default=1))

@@ -1,0 +1,258 @@
+"""bibobscan.matching: Dutch-aware normalisation, explained scores, verdicts, screening."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import pytest
+import yaml
+
+from bibobscan.matching import (
+    COMPANY,
+    MATCH_THRESHOLD,
+    PERSON,
+    POSSIBLE_THRESHOLD,
+    Record,
+    ScreeningIndex,
+    compare,
+    compare_names,
+    core_name,
+    drop_legal_forms,
+    fold_key,
+    fold_text,
+    looks_like_company,
+    parse,
+    strip_legal_form,
+)
+from bibobscan.matching._normalise import Kind
+from bibobscan.model import Verdict
+from bibobscan.resolve.names import similarity
+
+
+def verdict(a: str, b: str, kind: str | None = None) -> Verdict:
+    return compare_names(a, b, kind).verdict
+
+
+# --- the labelled Dutch cases beside the code ------------------------------------------
+
+
+def _cases() -> list[dict[str, Any]]:
+    text = resources.files("bibobscan.matching").joinpath("cases.yaml").read_text(encoding="utf-8")
+    cases = yaml.safe_load(text)["cases"]
+    assert len(cases) >= 40
+    return list(cases)
+
+
+def _run(case: dict[str, Any]) -> Verdict:
+    a = Record(case["a"], kind=case["kind"], born=case.get("born_a"), kvk=case.get("kvk_a"))
+    b = Record(case["b"], kind=case["kind"], born=case.get("born_b"), kvk=case.get("kvk_b"))
+    return compare(a, b).verdict
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() if c["quality"] == "STRONG"], ids=lambda c: f"{c['a']}|{c['b']}")
+def test_strong_cases_exact(case: dict[str, Any]) -> None:
+    assert _run(case).value == case["expect"]
+
+
+def test_medium_and_weak_cases_mostly_right() -> None:
+    for quality, needed in (("MEDIUM", 0.9), ("WEAK", 2 / 3)):
+        cases = [c for c in _cases() if c["quality"] == quality]
+        wrong = [f"{c['a']} | {c['b']}" for c in cases if _run(c).value != c["expect"]]
+        assert len(cases) - len(wrong) >= needed * len(cases), (quality, wrong)
+
+
+def test_every_case_is_labelled_properly() -> None:
+    for c in _cases():
+        assert c["expect"] in ("match", "possible", "no_match")
+        assert c["quality"] in ("STRONG", "MEDIUM", "WEAK")
+        assert c["kind"] in (PERSON, COMPANY)
+
+
+# --- normalisation -------------------------------------------------------------------
+
+
+def test_fold_transliterates_and_strips() -> None:
+    assert fold_text("Zoë Çelik-D’Arc") == "zoe celik darc"
+    assert fold_text("Сергей Лавров") == "sergey lavrov"
+    assert fold_key("B.V.") == "bv"
+    assert fold_text("B.V.") == "b v"
+
+
+def test_person_tokens() -> None:
+    p = parse("mr. drs. A.B.C. van 't Hek-de Jong jr.", PERSON)
+    kinds = [(t.text, t.kind) for t in p.tokens]
+    assert kinds == [
+        ("a", Kind.INITIAL), ("b", Kind.INITIAL), ("c", Kind.INITIAL), ("van", Kind.PARTICLE), ("t", Kind.PARTICLE),
+        ("hek", Kind.NAME), ("de", Kind.PARTICLE), ("jong", Kind.NAME),
+    ]
+    assert set(p.titles) == {"mr", "drs"}
+    assert p.generation == "junior"
+
+
+def test_surname_first_with_comma() -> None:
+    p = parse("Visser, Anna", PERSON)
+    assert p.core == "anna visser" and p.reordered
+
+
+def test_dutch_multi_letter_initial() -> None:
+    assert [(t.text, t.kind) for t in parse("Th. Jansen", PERSON).tokens][0] == ("th", Kind.INITIAL)
+
+
+def test_company_legal_forms_and_words() -> None:
+    p = parse("Stichting De Gouden Leeuw B.V. i.o.", COMPANY)
+    assert p.core == "de gouden leeuw"
+    assert [f.display for f in p.legal_forms if not f.modifier][0] in ("stichting", "Stichting")
+    assert parse("Voorbeeld Holding B.V.", COMPANY).tokens[1].kind is Kind.STRUCTURAL
+    assert parse("Transportbedrijf Jansen", COMPANY).core == "transport bedrijf jansen"
+    assert parse("Brigade Forty-Four", COMPANY).core == parse("Brigade 44", COMPANY).core == "brigade 44"
+    assert parse("B.V.", COMPANY).tokens == ()
+
+
+def test_strip_legal_form_keeps_the_name_as_written() -> None:
+    assert strip_legal_form("Voorbeeld Shisha Lounge B.V.") == "Voorbeeld Shisha Lounge"
+    assert strip_legal_form("Test N.V. i.o.") == "Test"
+    assert strip_legal_form("Bakkerij Jansen vennootschap onder firma") == "Bakkerij Jansen"
+    assert strip_legal_form("AB B.V.") == "AB B.V."  # too little would be left
+    assert drop_legal_forms("stichting vrienden van het park") == "vrienden van het park"
+    assert drop_legal_forms("b v") == "b v"  # never everything
+
+
+def test_looks_like_company() -> None:
+    assert looks_like_company("Voorbeeld B.V.")
+    assert looks_like_company("Kapsalon Fatima")
+    assert not looks_like_company("Bram Voorbeeld")
+
+
+def test_core_name() -> None:
+    assert core_name("The Coca-Cola Company", COMPANY) == "coca cola"
+
+
+# --- scores are explained ----------------------------------------------------------------
+
+
+def test_score_is_the_sum_of_the_feature_weights() -> None:
+    for a, b, kind in [
+        ("Voorbeeld Holding B.V.", "Voorbeeld B.V.", COMPANY),
+        ("Jan van der Berg", "J. van den Berg", PERSON),
+        ("Vladimir Vladimirovich Putin", "Vladimir Putin", PERSON),
+        ("Hans O. Bakker", "Hans Jacob Bakker", PERSON),
+    ]:
+        r = compare_names(a, b, kind)
+        total = max(0.0, min(1.0, sum(f.weight for f in r.match.features)))
+        assert r.score == pytest.approx(total, abs=1e-3)
+        assert all(f.sentence and f.name for f in r.match.features)
+
+
+def test_legal_form_alone_never_counts() -> None:
+    r = compare_names("Alpha B.V.", "Omega B.V.", COMPANY)
+    assert r.verdict is Verdict.NO_MATCH and r.score < 0.2
+    assert any(f.name == "legal_form_equal" and f.weight == 0 for f in r.match.features)
+    assert verdict("B.V.", "B.V.", COMPANY) is Verdict.NO_MATCH
+    assert verdict("Stichting", "Stichting", COMPANY) is Verdict.NO_MATCH
+    assert similarity("Alpha B.V.", "Omega B.V.", company=True) < 0.6
+
+
+def test_holding_is_at_most_possible() -> None:
+    r = compare_names("Voorbeeld Holding B.V.", "Voorbeeld B.V.", COMPANY)
+    assert r.verdict is Verdict.POSSIBLE
+    assert any(f.name == "structural_word" and f.weight < 0 for f in r.match.features)
+    assert r.score < MATCH_THRESHOLD
+
+
+def test_initials_only_is_a_possible_namesake() -> None:
+    r = compare_names("A. Visser", "Anna Visser", PERSON)
+    assert r.verdict is Verdict.POSSIBLE
+    assert any(f.name == "initials_only" for f in r.match.features)
+    assert verdict("N.N.", "Nursultan Nazarbayev") is not Verdict.MATCH
+
+
+def test_typos_transliteration_and_call_names() -> None:
+    assert verdict("Olaf Schloz", "Olaf Scholz") is Verdict.MATCH  # swapped letters
+    assert verdict("Wladimir Poetin", "Vladimir Putin") is Verdict.MATCH  # Dutch transliteration
+    assert verdict("Владимир Путин", "Vladimir Putin") is Verdict.MATCH
+    assert verdict("Bram Voorbeeld", "Abraham Voorbeeld") is Verdict.MATCH
+    assert verdict("FridrichBuchenberg", "Friedrich Buchenberg") is Verdict.MATCH  # written together
+    assert verdict("Daniel Ortiz", "Daniel Ortega") is Verdict.NO_MATCH
+    assert verdict("习近朋", "习近平") is Verdict.NO_MATCH  # one character is a different name
+
+
+def test_word_order_and_subsets() -> None:
+    r = compare_names("Putin, Vladimir", "Vladimir Putin")
+    assert r.verdict is Verdict.MATCH and r.score == 1.0
+    assert verdict("Vladimir Vladimirovich Putin", "Vladimir Putin") is Verdict.MATCH
+    assert verdict("Barack Obama", "George Hussein Onyango Obama") is Verdict.NO_MATCH
+
+
+def test_numbers_and_extra_words_in_companies() -> None:
+    assert verdict("Vastgoed 1 B.V.", "Vastgoed 2 B.V.", COMPANY) is Verdict.POSSIBLE
+    assert verdict("Banco Santander S.A.", "Banco Santander Chile S.A.", COMPANY) is Verdict.POSSIBLE
+    assert verdict("Siemens AG", "Siemens Aktiengesellschaft", COMPANY) is Verdict.MATCH
+    assert verdict("SiemensAG", "Siemens AG", COMPANY) is Verdict.MATCH
+    assert verdict("Deutsche Bank AG", "Deutsche Bank GmbH", COMPANY) is Verdict.POSSIBLE
+
+
+def test_kind_is_guessed_when_not_given() -> None:
+    assert compare_names("Voorbeeld B.V.", "Voorbeeld").kind == COMPANY
+    assert compare_names("Bram Voorbeeld", "B. Voorbeeld").kind == PERSON
+    with pytest.raises(ValueError):
+        compare_names("a", "b", "vessel")
+
+
+# --- facts confirm or rule out --------------------------------------------------------
+
+
+def test_date_of_birth_rules_out_and_confirms() -> None:
+    same = Record("Bram Voorbeeld", born=date(1987, 3, 14))
+    assert compare(same, Record("Bram Voorbeeld", born="1958-07-02")).verdict is Verdict.NO_MATCH
+    r = compare(same, Record("Bram Voorbeeld", born="1987-03-14"))
+    assert r.verdict is Verdict.MATCH and any(f.name == "dob_equal" for f in r.match.features)
+    assert compare(Record("B. Voorbeeld", born="1987-03-14"), Record("Bram Voorbeeld", born="1987-03-14")).verdict is Verdict.MATCH
+    assert compare(Record("B. Voorbeeld", born="1987"), Record("Bram Voorbeeld", born="1987-03-14")).verdict is Verdict.POSSIBLE
+
+
+def test_kvk_and_registration_numbers() -> None:
+    a = Record("Voorbeeld Shisha Lounge B.V.", kind=COMPANY, kvk="99000011")
+    assert compare(a, Record("Lounge Centrum B.V.", kind=COMPANY, kvk="9900 0011")).verdict is Verdict.MATCH
+    ruled = compare(a, Record("Voorbeeld Shisha Lounge B.V.", kind=COMPANY, kvk="12345678"))
+    assert ruled.verdict is Verdict.NO_MATCH and ruled.score == 0.0
+    assert any(f.name == "kvk_differs" for f in ruled.match.features)
+    reg = compare(Record("Alpha Trading Ltd", registrations=["LEI 5493001KJTIIGC8Y1R12"]),
+                  Record("Alfa Trading Limited", registrations=["5493001kjtiigc8y1r12"]))
+    assert reg.verdict is Verdict.MATCH and any(f.name == "registration_equal" for f in reg.match.features)
+
+
+def test_place_counts_a_little() -> None:
+    base = compare(Record("Bram Voorbeeld"), Record("Bram Voorbeeld"))
+    other = compare(Record("Bram Voorbeeld", places=["Tilburg"]), Record("Bram Voorbeeld", places=["Groningen"]))
+    assert other.score < base.score and other.verdict is Verdict.MATCH
+    assert any(f.name == "place_differs" for f in other.match.features)
+
+
+def test_aliases_and_listed_alternatives() -> None:
+    r = compare(Record("Bram Voorbeeld", aliases=["Abraham Voorbeeld"]), Record("AL-QA'IDA ; Abraham Voorbeeld"))
+    assert r.verdict is Verdict.MATCH and r.name_b == "Abraham Voorbeeld"
+
+
+def test_thresholds_are_ordered() -> None:
+    assert 0 < POSSIBLE_THRESHOLD < MATCH_THRESHOLD < 1
+
+
+# --- candidate pre-selection ------------------------------------------------------------
+
+
+def test_screening_index_finds_variants_and_keeps_kinds_apart() -> None:
+    index = ScreeningIndex()
+    ids = {name: index.add(name, kind) for name, kind in [
+        ("Bram Voorbeeld", PERSON), ("Anna Visser-de Jong", PERSON), ("Jan de Vries", PERSON),
+        ("Voorbeeld Shisha Lounge B.V.", COMPANY), ("Vladimir Putin", PERSON), ("Jansen Bouw B.V.", COMPANY),
+    ]}
+    assert len(index) == 6
+    found = index.screen("Bram Voorbeelt", PERSON)
+    assert found and found[0].id == ids["Bram Voorbeeld"] and found[0].result.verdict is Verdict.MATCH
+    assert index.screen("VladimirPutin", PERSON)[0].name == "Vladimir Putin"
+    assert index.screen("Voorbeeld Shisha Lounge", COMPANY)[0].id == ids["Voorbeeld Shisha Lounge B.V."]
+    assert all(c.kind == PERSON for c in index.screen("Voorbeeld", PERSON))
+    assert index.screen("Kapsalon Fatima", COMPANY) == []
+    assert ids["Anna Visser-de Jong"] in index.candidates("A. de Jong", PERSON)
