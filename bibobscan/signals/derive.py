@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from rapidfuzz import fuzz
-
 from ..model import Evidence, Signal, Subject, SubjectKind, Verdict
+from ..nlp import same_story
 from ..resolve.names import fold
-from .media import assess_text
+from .media import MediaFinding, assess_texts
 
 SAME_STORY = 90  # token_sort_ratio of folded headlines at or above which two articles are one story
+LEAD_CHARS = 400  # the lead compared for near-duplicate stories
 
 CLOSURE_CUES = ("13b", "opiumwet", "sluiting", "gesloten", "sluit ", "damocles")
 REVOKED_CUES = ("intrekking", "ingetrokken", "weigering", "geweigerd")
@@ -40,6 +40,15 @@ def _iso(value: object) -> date | None:
 def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: date) -> list[Signal]:
     signals: list[Signal] = []
     company = subject.kind is SubjectKind.COMPANY
+    # Every matched news article through the pipeline in one batch (nlp.pipe).
+    news = [ev for ev in evidence if ev.kind == "news.article" and ev.match is not None and ev.match.verdict is Verdict.MATCH]
+    media: dict[int, list[MediaFinding]] = {
+        id(ev): findings
+        for ev, (findings, _dropped) in zip(
+            news, assess_texts((_article_text(ev), subject.names, company) for ev in news)
+        )
+    }
+    leads = {ev.id: _article_text(ev)[:LEAD_CHARS] for ev in news}
     for ev in evidence:
         if ev.match is None or ev.match.verdict is not Verdict.MATCH:
             continue
@@ -63,8 +72,7 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
         elif ev.kind == "news.article":
             base = {"outlet": f.get("outlet", ""), "date": ev.published_at or "", "title": ev.title}
             signals.append(Signal("media.mention", dict(base), ids))
-            findings, _dropped = assess_text(str(f.get("text") or ev.title), subject.names, company=company)
-            for finding in findings:
+            for finding in media.get(id(ev), []):
                 signals.append(Signal("media.adverse", {**base, "theme": finding.theme, "confidence": finding.confidence, "cue": finding.cue}, ids))
         elif ev.kind == "publication.notice":
             text = str(f.get("text") or f"{ev.title} {f.get('abstract', '')}")
@@ -76,22 +84,32 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
         elif ev.kind == "officer.fact":
             fact = str(f.get("fact", ""))
             signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))
-    return merge_same_story(signals)
+    return merge_same_story(signals, leads)
 
 
-def merge_same_story(signals: list[Signal]) -> list[Signal]:
+def _article_text(ev: Evidence) -> str:
+    return str(ev.fields.get("text") or ev.title)
+
+
+def merge_same_story(signals: list[Signal], leads: dict[str, str] | None = None) -> list[Signal]:
     """The same story published by several outlets counts once: media signals of one
-    type (and theme) whose headlines are near-duplicates are merged, keeping every
-    evidence id and the outlets."""
+    type (and theme) whose headlines are near-duplicates, or whose leads (``leads``:
+    evidence id -> lead text) largely coincide, are merged, keeping every evidence id
+    and the outlets (see ``bibobscan.nlp.same_story``)."""
+    leads = leads or {}
+
+    def lead(sig: Signal) -> str:
+        return next((leads[e] for e in sig.evidence_ids if e in leads), "")
+
     merged: list[Signal] = []
     for sig in signals:
         if not sig.type.startswith("media."):
             merged.append(sig)
             continue
-        title = fold(str(sig.attrs.get("title", "")))
+        title = str(sig.attrs.get("title", ""))
         twin = next(
             (m for m in merged if m.type == sig.type and m.attrs.get("theme") == sig.attrs.get("theme")
-             and fuzz.token_sort_ratio(title, fold(str(m.attrs.get("title", "")))) >= SAME_STORY),
+             and same_story(title, str(m.attrs.get("title", "")), lead(sig), lead(m), title_ratio=SAME_STORY)),
             None,
         )
         if twin is None:

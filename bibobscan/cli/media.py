@@ -1,0 +1,140 @@
+"""``bibobscan media check``: Dutch adverse-media detection on the user's own texts.
+
+    bibobscan media check --subject "Bram Voorbeeld" --text-file artikel.txt [--json]
+    bibobscan media check --jsonl artikelen.jsonl [--kind company]
+
+JSONL input: one object per line, ``{"id", "subject", "text"}`` (``subject`` may be left
+out when ``--subject`` is given; ``kind`` may override ``--kind`` per line). Output: one
+line per input line, ``{"id", "adverse", "themes", "confidence", "reasons"}``. A line
+that is not such an object stops the command before any output, naming the line number
+(exit code 2).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import UsageError
+from ..nlp import Assessment, assess_many
+from ._app import EXIT_OK, app, guarded
+
+media_app = typer.Typer(no_args_is_help=True, help="Adverse media in Dutch texts (spaCy rules, no model needed).")
+app.add_typer(media_app, name="media")
+
+KINDS = ("person", "company")
+
+
+def _read(path: Path, option: str) -> str:
+    try:
+        if str(path) == "-":
+            return sys.stdin.read()
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {option} {path}: {exc}") from None
+
+
+def _kind(value: object, where: str) -> bool:
+    if value not in KINDS:
+        raise UsageError(f"{where}: kind must be 'person' or 'company', not {value!r}")
+    return value == "company"
+
+
+def _summary(item_id: object, result: Assessment) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "adverse": result.adverse,
+        "themes": result.themes,
+        "confidence": round(result.confidence, 2),
+        "reasons": result.reasons,
+    }
+
+
+def _jsonl_items(raw: str, subject: str | None, company: bool, source: str) -> list[tuple[object, str, str, bool]]:
+    items: list[tuple[object, str, str, bool]] = []
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{source} line {number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        if not isinstance(row, dict):
+            raise UsageError(f"{where}: expected an object like {{\"id\": ..., \"subject\": ..., \"text\": ...}}")
+        text = row.get("text")
+        if not isinstance(text, str):
+            raise UsageError(f"{where}: \"text\" is missing or not a string")
+        name = row.get("subject", subject)
+        if not isinstance(name, str) or not name.strip():
+            raise UsageError(f"{where}: \"subject\" is missing (or give --subject)")
+        line_company = _kind(row["kind"], where) if "kind" in row else company
+        item_id = row.get("id", number)
+        if not isinstance(item_id, (str, int)):
+            raise UsageError(f"{where}: \"id\" must be a string or a number")
+        items.append((item_id, name.strip(), text, line_company))
+    return items
+
+
+def _print_human(subject: str, company: bool, result: Assessment) -> None:
+    kind = "bedrijf" if company else "persoon"
+    typer.echo(f"Onderwerp: {subject} ({kind})")
+    if result.adverse:
+        typer.echo(f"Negatieve berichtgeving: ja - thema's: {', '.join(result.themes)} (zekerheid {result.confidence:.2f})")
+    else:
+        typer.echo("Negatieve berichtgeving: nee")
+    for f in result.findings:
+        counted = "" if f.adverse else " (telt niet mee: onder 0.50)"
+        typer.echo(f"\n- {f.theme} ({f.confidence:.2f}){counted}: \"{f.sentence}\"")
+        for reason in f.reasons:
+            typer.echo(f"  {reason}")
+    if result.dropped:
+        typer.echo("")
+        for reason in result.dropped:
+            typer.echo(reason)
+
+
+@media_app.command("check")
+@guarded
+def media_check(
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Name of the person or company (for --jsonl: used for lines without a subject).")] = None,
+    text_file: Annotated[Optional[Path], typer.Option("--text-file", help="A text file to check ('-' reads standard input).")] = None,
+    jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help='JSON Lines file, one {"id", "subject", "text"} per line (\'-\' reads standard input).')] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result of --text-file as JSON.")] = False,
+    kind: Annotated[str, typer.Option("--kind", help="person or company (default person).")] = "person",
+) -> int:
+    """Does a Dutch text link the subject to crime? Themes, confidence and reasons per text."""
+    company = _kind(kind, "--kind")
+    if (text_file is None) == (jsonl is None):
+        raise UsageError("give either --text-file FILE or --jsonl FILE")
+    if text_file is not None:
+        if not subject or not subject.strip():
+            raise UsageError("--subject NAME is required with --text-file")
+        text = _read(text_file, "--text-file")
+        [result] = assess_many([(text, subject.strip(), company)])
+        if as_json:
+            out = {
+                "subject": subject.strip(),
+                "kind": "company" if company else "person",
+                **_summary(str(text_file), result),
+                "findings": [
+                    {"theme": f.theme, "confidence": f.confidence, "cue": f.cue, "sentence": f.sentence,
+                     "link": f.link, "reasons": list(f.reasons)}
+                    for f in result.findings
+                ],
+                "dropped": list(result.dropped),
+            }
+            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            _print_human(subject.strip(), company, result)
+        return EXIT_OK
+    assert jsonl is not None
+    items = _jsonl_items(_read(jsonl, "--jsonl"), subject.strip() if subject else None, company, str(jsonl))
+    results = assess_many([(text, name, is_company) for _, name, text, is_company in items])
+    for (item_id, _, _, _), result in zip(items, results):
+        typer.echo(json.dumps(_summary(item_id, result), ensure_ascii=False))
+    return EXIT_OK

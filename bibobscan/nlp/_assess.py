@@ -1,0 +1,588 @@
+"""Linking risk terms to the subject, and the cues that lower or drop a finding.
+
+Per sentence the parser knows the *actors*: the subject's mentions, words that refer
+back to it (``hij``, ``de 39-jarige``, ``het bedrijf``), other people (names found by
+``_persons``, ``een man``, ``zijn buurman``, namesakes) and authorities (``politie``,
+``de burgemeester``), which never count as "another person". A risk term belongs to the
+nearest actor before it in the same sentence (or, when there is none, the nearest one
+after it). It is linked to the subject when that actor is the subject or refers back to
+it; so a term stands with the subject in the same sentence, or in the next sentence
+through a back-reference. A sentence without any actor next to a sentence naming the
+subject is linked only with an official step (arrest, conviction, closure).
+
+Cues, from ``lexicon/cues.yaml``, work the same way (who is the victim, the witness,
+the one who denies) or by scope (a term inside a clause with ``vrijgesproken``,
+``geen aanwijzingen``, ``strijd tegen`` does not count).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from spacy.tokens import Doc
+
+from ._lexicon import Lexicon, Theme, load_lexicon
+from ._pipeline import Hit, norms_of, window_of
+from ._subject import Mention
+from ._types import Assessment, Finding
+
+BASE = 0.6
+TOPIC_BASE = 0.5
+ACT_BONUS = 0.2
+WEAK_BONUS = 0.1
+DENIAL_FACTOR = 0.75
+
+_AGE = re.compile(r"^\d{1,3}-jarige$")
+_COMPANY_HEADS: dict[str, bool] = {}  # word -> ends with a company noun (cache)
+_COPULA = frozenset({"is", "was", "werd", "zijn", "waren", "werden", "wordt", "raakte", "bleek", "bleef", "geworden", "ben", "bent"})
+_TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
+_AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|runners?|cowboys?|halers?|melkers?|handelaars?|handelaren)$")
+_SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
+
+ROLE_LABELS = {
+    "reporter": "journalist of verslaggever",
+    "spokesperson": "woordvoerder",
+    "official": "functionaris (bijvoorbeeld burgemeester, officier van justitie, rechter, advocaat of deskundige)",
+}
+
+
+class Actor(NamedTuple):
+    start: int
+    end: int
+    kind: str  # subject | anaphor | other
+    sent: int
+
+
+@dataclass
+class _SubjectState:
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (role kind, cue text)
+    victim: list[tuple[int, str]] = field(default_factory=list)  # (sentence, cue)
+    witness: list[tuple[int, str]] = field(default_factory=list)
+    denial: list[tuple[int, str]] = field(default_factory=list)
+    cleared: list[tuple[int, str]] = field(default_factory=list)
+    acts: list[tuple[int, str]] = field(default_factory=list)  # strong official acts against the subject
+    weak_acts: list[tuple[int, str]] = field(default_factory=list)
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _Doc:
+    """Per-document working state."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], company: bool, lex: Lexicon) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.company = company
+        self.norms = norms_of(doc)
+        bounds = list(doc._.bibob_sents or [(0, len(doc))])
+        self.sents = [doc[a:b] for a, b in bounds]
+        starts = [a for a, _ in bounds]
+        self.window = [i for a, b in window_of(doc) for i in range(a, b)]
+        self.sent_of = [0] * len(doc)
+        self.clause_of = [0] * len(doc)
+        clause = 0
+        prev_sent = -1
+        for a, b in window_of(doc):
+            k = bisect.bisect_right(starts, a) - 1
+            for i in range(a, b):
+                self.sent_of[i] = k
+                if self.norms[i] in lex.clause_breaks or k != prev_sent:
+                    clause += 1
+                    prev_sent = k
+                self.clause_of[i] = clause
+        self.mentions = [m for m in mentions if not m.namesake]
+        self.namesakes = [m for m in mentions if m.namesake]
+        self.hits: list[Hit] = list(doc._.bibob_hits or [])
+        self.persons: list[tuple[int, int]] = list(doc._.bibob_persons or [])
+        self.source: set[int] = set()  # starts of subject mentions quoted as a source
+        self.possessor: set[int] = set()  # starts of subject mentions that are "X" in "de buurman van X"
+        self.target: set[int] = set()  # starts of subject mentions after op/bij/tegen/van/aan
+        self.pp: set[int] = set()  # starts of other actors inside a prepositional phrase
+        self.state = _SubjectState()
+        self.actors = self._actors()
+        self.resolved = self._resolve()
+
+    # -- actors -------------------------------------------------------------------------
+
+    def _actors(self) -> list[Actor]:
+        lex, norms, doc = self.lex, self.norms, self.doc
+        actors: list[Actor] = []
+        subj_spans = [(m.start, m.end) for m in self.mentions]
+        for m in self.mentions:
+            actors.append(Actor(m.start, m.end, "subject", self.sent_of[m.start]))
+            prev = self._prev_word(m.start)
+            if prev is not None and norms[prev] in _TARGET_PREPS:
+                self.target.add(m.start)
+            if prev is not None and norms[prev] in ("volgens", "aldus"):
+                self.source.add(m.start)
+            nxt = m.end if m.end < len(doc) else None
+            if prev is not None and norms[prev] in lex.speaker and prev == m.start - 1:
+                self.source.add(m.start)
+            if nxt is not None and norms[nxt] in lex.speaker and norms[nxt] not in ("volgens", "laat"):
+                self.source.add(m.start)
+        for m in self.namesakes:
+            actors.append(Actor(m.start, m.end, "other", self.sent_of[m.start]))
+            subj_spans.append((m.start, m.end))
+        role_ends = {h.end for h in self.hits if h.key.startswith("role:")}
+        authority_words = lex.authorities
+        for s, e in self.persons:
+            if any(a < e and s < b for a, b in subj_spans):
+                continue
+            prev = self._prev_word(s)
+            if prev is not None and (norms[prev] in authority_words or prev + 1 in role_ends or s in role_ends):
+                continue  # "burgemeester Van Dalen": an authority, not another suspect
+            actors.append(Actor(s, e, "other", self.sent_of[s]))
+        n = len(doc)
+        covered = bytearray(n)
+        for a in actors:
+            covered[a.start:a.end] = b"\x01" * (a.end - a.start)
+        person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
+        for i in self.window:
+            w = norms[i]
+            if covered[i] or not w or not (w in person_words or _AGE.match(w) or self._company_head(w)):
+                continue
+            following = norms[i + 1] if i + 1 < n else ""
+            # relation nouns: "de buurman van X" is someone else; for a company, its people count
+            if w in lex.relations or w in lex.generic_actors or self._company_head(w):
+                if following == "van":
+                    target = self._subject_within(i + 2, i + 6)
+                    if target is not None:
+                        if self.company and self._company_head(w):
+                            actors.append(Actor(i, target.end, "anaphor", self.sent_of[i]))
+                        else:
+                            self.possessor.add(target.start)
+                            actors.append(Actor(i, i + 1, "other", self.sent_of[i]))
+                        covered[i:target.end] = b"\x01" * (target.end - i)
+                        continue
+            det = norms[i - 1] if i > 0 else ""
+            has_det = det in lex.determiners or det.isdigit()
+            if not self.company and w in lex.anaphora_person:
+                actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
+            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w)):
+                # "de man" after the subject's name in the same sentence is someone else
+                same = any(m.end <= i and self.sent_of[m.start] == self.sent_of[i] for m in self.mentions)
+                actors.append(Actor(i - 1, i + 1, "other" if same else "anaphor", self.sent_of[i]))
+                continue
+            if det in (",", ";", ":") and (w in lex.anaphora_definite or self._company_head(w)) and not self._subject_within(i + 1, i + 2):
+                # headline style: "..., eigenaar slachtoffer"
+                actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
+            if det in ("de", "het", "deze", "dit") and self.company and self._company_head(w):
+                actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))
+                continue
+            if w in ("slachtoffer", "slachtoffers") and i > 1 and norms[i - 2] in _COPULA:
+                continue  # "is het slachtoffer": a cue about the subject, not another actor
+            sentence_start = i == self.sents[self.sent_of[i]].start
+            if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en")))):
+                actors.append(Actor(i - 1 if has_det else i, i + 1, "other", self.sent_of[i]))
+            elif _AGE.match(w) and det in ("een",):
+                actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))
+        actors.sort(key=lambda a: (a.start, a.end))
+        for a in actors:
+            if a.kind == "anaphor" and a.end - a.start == 1:
+                # "..., zegt ze": a pronoun quoted as the source, like "zegt X"
+                if (a.start > 0 and norms[a.start - 1] in lex.speaker) or (a.end < n and norms[a.end] in lex.speaker and norms[a.end] != "volgens"):
+                    self.source.add(a.start)
+            if a.kind != "other":
+                continue
+            j = a.start - 1
+            while j >= 0 and (norms[j].isdigit() or norms[j] in lex.determiners) and j > a.start - 3:
+                j -= 1
+            if j >= 0 and norms[j] in lex.prepositions:
+                self.pp.add(a.start)
+        return actors
+
+    def _company_head(self, w: str) -> bool:
+        if not self.company:
+            return False
+        found = _COMPANY_HEADS.get(w)
+        if found is None:
+            found = any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in self.lex.company_heads)
+            if len(_COMPANY_HEADS) < 200_000:
+                _COMPANY_HEADS[w] = found
+        return found
+
+    def _subject_within(self, start: int, end: int) -> Mention | None:
+        for m in self.mentions:
+            if start <= m.start < end:
+                return m
+        if self.company:
+            # "de eigenaar van het transportbedrijf"
+            for i in range(start, min(end, len(self.norms))):
+                if self._company_head(self.norms[i]) and i > 0 and self.norms[i - 1] in ("de", "het"):
+                    return Mention(i - 1, i + 1, "anaphor")
+        return None
+
+    def _prev_word(self, i: int) -> int | None:
+        j = i - 1
+        while j >= 0 and (self.doc[j].is_punct or self.doc[j].is_space) and self.doc[j].text not in (",",):
+            j -= 1
+        if j >= 0 and self.doc[j].text == ",":
+            return None
+        return j if j >= 0 else None
+
+    def _resolve(self) -> dict[int, bool]:
+        """For each anaphor start: does it refer back to the subject?"""
+        resolved: dict[int, bool] = {}
+        last: Actor | None = None
+        last_is_subject = False
+        for a in self.actors:
+            if a.kind == "subject":
+                is_subject = a.start not in self.possessor
+                if is_subject:
+                    last, last_is_subject = a, True
+                continue
+            if a.kind == "other":
+                last, last_is_subject = a, False
+                continue
+            # anaphor: refers to the nearest earlier actor in this or the previous sentence
+            if self.company:
+                ok = any(m.start < a.start for m in self.mentions) or any(self.sent_of[m.start] == a.sent for m in self.mentions)
+                resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
+            else:
+                ok = last is not None and last_is_subject and a.sent - last.sent <= 1
+                if last is None:
+                    # "de 39-jarige ondernemer Bram Voorbeeld": the name follows in the same sentence
+                    ok = any(self.sent_of[m.start] == a.sent and m.start >= a.start for m in self.mentions)
+                if not ok and self.norms[a.start] in self.lex.anaphora_person:
+                    # "hij" at the start of a sentence: the doer of the previous sentence
+                    earlier = [x for x in self.actors if x.sent == a.sent and x.end <= a.start]
+                    if not any(x.kind == "other" and x.start not in self.pp for x in earlier):
+                        prev = [x for x in self.actors if x.sent == a.sent - 1 and x.start not in self.source
+                                and not (x.kind == "other" and x.start in self.pp)]
+                        ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
+                resolved[a.start] = ok
+            if resolved[a.start]:
+                last, last_is_subject = a, True
+        return resolved
+
+    def is_subject(self, a: Actor) -> bool:
+        if a.kind == "subject":
+            return a.start not in self.possessor
+        if a.kind == "anaphor":
+            return self.resolved.get(a.start, False)
+        return False
+
+    def _eligible(self, sent: int) -> list[Actor]:
+        return [a for a in self.actors if a.sent == sent and a.start not in self.source
+                and not (a.kind == "subject" and a.start in self.possessor)]
+
+    def attach(self, start: int, end: int, *, mode: str = "term") -> Actor | None:
+        """The actor a word at [start, end) belongs to.
+
+        ``term``: the first actor of its clause (Dutch puts the doer first; objects come
+        later, even before a final verb); in a relative clause without one, the actor
+        before it; otherwise the sentence's first actor. People after a preposition
+        (``aan twee mannen``) are objects and skipped.
+        ``agent``: an authority's active verb (``eist``, ``veroordeelde``): the first
+        actor after it.
+        ``participle``: like ``term``, but an actor before ``heeft``/``hebben`` is the doer
+        (``de burgemeester heeft X gesloten``), so the actor after the auxiliary is taken.
+        """
+        sent = self.sent_of[start]
+        cands = self._eligible(sent)
+        if mode == "agent":
+            after = [a for a in cands if a.start >= end]
+            return after[0] if after else None
+        doers = [a for a in cands if not (a.kind == "other" and a.start in self.pp)]
+        clause = self.clause_of[start]
+        in_clause = [a for a in doers if self.clause_of[a.start] == clause]
+        actor: Actor | None = None
+        if in_clause:
+            actor = in_clause[0]
+        else:
+            first = next((i for i in range(self.sents[sent].start, start + 1) if self.clause_of[i] == clause), start)
+            words = [self.norms[i] for i in range(first, min(first + 2, len(self.norms)))]
+            if any(w in self.lex.relative for w in words):
+                before = [a for a in cands if a.end <= first]
+                actor = before[-1] if before else None
+            elif doers:
+                actor = doers[0]
+        if mode == "participle" and actor is not None and actor.end <= start:
+            aux = [i for i in range(actor.end, start) if self.norms[i] in self.lex.perfect_aux]
+            if aux:
+                between = [a for a in cands if aux[0] < a.start < start]
+                return between[0] if between else None
+        return actor
+
+    def sentence_has_subject(self, k: int) -> bool:
+        return any(self.sent_of[m.start] == k and m.start not in self.possessor and m.start not in self.source for m in self.mentions)
+
+
+def _in_same_clause(d: _Doc, a: int, b: int) -> bool:
+    return d.clause_of[a] == d.clause_of[b]
+
+
+def _contrast_between(d: _Doc, a: int, b: int) -> bool:
+    lo, hi = sorted((a, b))
+    return any(d.norms[i] in ("maar", "echter") for i in range(lo, hi))
+
+
+def _passive_before(d: _Doc, actor: Actor | None, pos: int) -> bool:
+    """``werd opgelicht``: a passive auxiliary between the actor and the participle and
+    no perfect auxiliary (``heeft opgelicht``, ``te hebben opgelicht``)."""
+    start = actor.end if actor is not None and actor.end <= pos else d.sents[d.sent_of[pos]].start
+    words = d.norms[start:pos]
+    if any(w in d.lex.perfect_aux for w in words):
+        return False
+    return any(w in d.lex.passive_aux for w in words)
+
+
+def _agent_after(d: _Doc, pos: int) -> Actor | None:
+    """``... mishandeld door X``: the actor after ``door``."""
+    for i in range(pos + 1, min(pos + 4, len(d.norms))):
+        if d.norms[i] == "door":
+            for a in d.actors:
+                if a.start > i and a.start <= i + 3:
+                    return a
+            return None
+    return None
+
+
+def _theme_term_word(d: _Doc, h: Hit) -> str:
+    return d.norms[h.start] if h.end - h.start == 1 else h.term
+
+
+def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
+    if h.end - h.start != 1 or not theme.context:
+        return True
+    word, term = d.norms[h.start], h.term
+    for rule in theme.context:
+        if term in rule.terms or word in rule.terms:
+            sent = d.sents[d.sent_of[h.start]]
+            return any(rule.with_words.match(d.norms[i]) for i in range(sent.start, sent.end) if i != h.start)
+    return True
+
+
+def _collect_cues(d: _Doc) -> None:
+    """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
+    st = d.state
+    cleared_spans = [(h.start, h.end) for h in d.hits if h.key == "cue:cleared"]
+    for h in d.hits:
+        if not h.key.startswith("cue:") or h.key == "cue:prevention":
+            continue
+        kind = h.key[4:]
+        sent = d.sent_of[h.start]
+        text = d.doc[h.start:h.end].text
+        if kind == "official_act" and any(s <= h.start < e for s, e in cleared_spans):
+            continue  # "niet vervolgd", "wordt niet verdacht"
+        if kind == "unknown_perpetrator":
+            st.unknown.append((sent, text))
+            continue
+        word = d.norms[h.start] if h.end - h.start == 1 else h.term
+        if any(a.start <= h.start < a.end and a.kind == "other" for a in d.actors):
+            continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
+        mode = "participle" if kind == "official_act" else "term"
+        if kind == "official_act" and word in d.lex.agent_acts:
+            first = d.sents[sent].start
+            if not any(d.norms[i] in d.lex.authorities for i in range(first, h.start)):
+                continue  # "criminelen eisen losgeld": not an official step
+            mode = "agent"
+        actor = d.attach(h.start, h.end, mode=mode)
+        if actor is None or not d.is_subject(actor):
+            if kind == "official_act" and actor is None:
+                st.weak_acts.append((sent, text))
+            continue
+        if kind == "official_act":
+            if word in d.lex.weak_acts or word in _SUSPECT_ACTS_EXCLUDED:
+                st.weak_acts.append((sent, text))
+            else:
+                st.acts.append((sent, text))
+        elif kind == "victim":
+            st.victim.append((sent, text))
+        elif kind == "witness":
+            st.witness.append((sent, text))
+        elif kind == "denial":
+            st.denial.append((sent, text))
+        elif kind == "cleared":
+            st.cleared.append((sent, text))
+
+
+def _collect_roles(d: _Doc) -> None:
+    """The subject as journalist, spokesperson or functionary, or in a byline."""
+    st = d.state
+    role_hits = [h for h in d.hits if h.key.startswith("role:")]
+    for m in d.mentions:
+        for h in role_hits:
+            gap = d.norms[h.end:m.start]
+            before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or d.doc[h.end + k].is_punct for k, w in enumerate(gap))
+            before = before or (h.end == m.start)
+            # "X, woordvoerder van de politie," / "X, de woordvoerder"
+            tail = d.norms[m.end:h.start]
+            after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
+            if (before or after) and d.sent_of[h.start] == d.sent_of[m.start]:
+                if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
+                    continue  # "de advocaat van X": X is the client
+                st.roles.append((h.key[5:], d.doc[h.start:h.end].text))
+        # byline: "Door X", "Een verslag van X" near the start of the text
+        if m.start <= 8:
+            head = " ".join(d.norms[max(0, m.start - 5):m.start])
+            for phrase in d.lex.byline:
+                if head.endswith(phrase) and (m.start - len(phrase.split()) <= 3):
+                    st.roles.append(("reporter", d.doc[max(0, m.start - len(phrase.split())):m.start].text))
+                    break
+
+
+def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assessment:
+    """Assess one text parsed with a subject matcher (see ``_pipeline.parse_many``)."""
+    lex = lex or load_lexicon()
+    mentions: list[Mention] = list(doc._.bibob_mentions or [])
+    namesakes = tuple(dict.fromkeys(m.text for m in mentions if m.namesake))
+    if not any(not m.namesake for m in mentions):
+        absent = ["Het onderwerp wordt niet genoemd."]
+        if namesakes:
+            absent.append("Wel genoemd: " + ", ".join(f"'{n}'" for n in namesakes) + " (een naamgenoot: andere voornaam of voorletter).")
+        return Assessment((), tuple(absent), 0, namesakes)
+    d = _Doc(doc, mentions, company, lex)
+    _collect_roles(d)
+    _collect_cues(d)
+    st = d.state
+    hits = d.hits
+    prevention = [h for h in hits if h.key == "cue:prevention"]
+    cleared_all = [h for h in hits if h.key == "cue:cleared"]
+
+    candidates: list[tuple[Hit, Theme, str, Actor | None]] = []
+    notes: list[str] = []
+    for h in hits:
+        if not h.key.startswith("theme:"):
+            continue
+        theme = lex.themes[h.key[6:]]
+        if any(m.start <= h.start < m.end for m in d.mentions):
+            continue  # a risk word inside the subject's own name
+        if not _context_ok(d, theme, h):
+            continue
+        word = _theme_term_word(d, h)
+        cue_text = d.doc[h.start:h.end].text
+        if any(_in_same_clause(d, p.start, h.start) and abs(p.start - h.start) <= 8 for p in prevention):
+            notes.append(f"'{cue_text}' staat in een zin over bestrijding of voorlichting, niet over een daad.")
+            continue
+        if any(_in_same_clause(d, c.start, h.start) and d.sent_of[c.start] == d.sent_of[h.start] for c in cleared_all):
+            notes.append(f"'{cue_text}': vrijspraak, sepot of geen bewijs in dezelfde zin.")
+            continue
+        if h.end - h.start == 1 and (word in lex.generic_actors or _AGENT_NOUN.search(word)):
+            j = h.start - 1
+            while j >= 0 and (d.doc[j].like_num or d.norms[j] in lex.determiners) and j > h.start - 3:
+                j -= 1
+            if j >= 0 and d.norms[j] in lex.prepositions:
+                notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
+                continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
+        actor = d.attach(h.start, h.end)
+        if (word in lex.agent_acts and actor is not None and actor.end <= h.start and d.is_subject(actor)
+                and d.clause_of[actor.start] == d.clause_of[h.start]):
+            continue  # "X sluit een contract": the subject closes something, nobody closes the subject
+        if word in theme.victim_forms and _passive_before(d, actor, h.start):
+            agent = _agent_after(d, h.start)
+            if agent is not None and d.is_subject(agent):
+                candidates.append((h, theme, "same_sentence", agent))
+                continue
+            if actor is not None and d.is_subject(actor):
+                st.victim.append((d.sent_of[h.start], cue_text))
+            continue
+        if (word in theme.attack or h.term in theme.attack) and any(
+            d.sent_of[m.start] == d.sent_of[h.start] and m.start in d.target for m in d.mentions
+        ):
+            st.victim.append((d.sent_of[h.start], cue_text))
+            continue
+        candidates.append((h, theme, "", actor))
+
+    sent_acts = {s for s, _ in st.acts}
+    findings: dict[str, Finding] = {}
+    for h, theme, link, actor in candidates:
+        k = d.sent_of[h.start]
+        cue_text = d.doc[h.start:h.end].text
+        if not link:
+            if actor is not None and d.is_subject(actor):
+                link = "same_sentence" if actor.kind == "subject" or d.sentence_has_subject(k) else "back_reference"
+            elif actor is None and not d.sentence_has_subject(k):
+                strong_here = any(
+                    x.key == "cue:official_act" and d.sent_of[x.start] == k and d.norms[x.start] not in lex.weak_acts
+                    for x in hits
+                )
+                before = k > 0 and d.sentence_has_subject(k - 1) and (strong_here or k - 1 in sent_acts)
+                after = k + 1 < len(d.sents) and d.sentence_has_subject(k + 1) and k + 1 in sent_acts
+                if before or after:
+                    link = "topic"
+            if not link:
+                continue
+        # subject-level cues that cancel the finding
+        own_act = k in sent_acts
+        if st.cleared and any(s == k and not _contrast_between(d, h.start, d.sents[s].start) for s, _ in st.cleared):
+            continue
+        if st.cleared and not own_act and any(abs(s - k) <= 1 for s, _ in st.cleared):
+            continue
+        confidence = TOPIC_BASE if link == "topic" else BASE
+        reasons = [
+            {
+                "same_sentence": f"Risicoterm '{cue_text}' ({theme.label}) staat in dezelfde zin als het onderwerp.",
+                "back_reference": f"Risicoterm '{cue_text}' ({theme.label}) staat in een zin die naar het onderwerp terugverwijst.",
+                "topic": f"Risicoterm '{cue_text}' ({theme.label}) staat in de zin naast het onderwerp, met een strafrechtelijke of bestuurlijke stap.",
+            }[link]
+        ]
+        window = {k - 1, k, k + 1}
+        acts = [t for s, t in st.acts if s in window]
+        weak = [t for s, t in st.weak_acts if s in window]
+        if acts:
+            confidence += ACT_BONUS
+            reasons.append(f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp: '{acts[0]}'.")
+        elif weak:
+            confidence += WEAK_BONUS
+            reasons.append(f"Aanwijzing voor onderzoek of vondst: '{weak[0]}'.")
+        if st.denial:
+            confidence *= DENIAL_FACTOR
+            reasons.append(f"Het onderwerp ontkent ('{st.denial[0][1]}'): lagere zekerheid.")
+        confidence = round(min(confidence, 1.0), 2)
+        sentence = d.sents[k].text.strip()
+        if link == "back_reference" or link == "topic":
+            prev = [j for j in (k - 1,) if j >= 0 and d.sentence_has_subject(j)]
+            if prev:
+                sentence = d.sents[prev[0]].text.strip() + " " + sentence
+        f = Finding(theme.id, confidence, cue_text, sentence, tuple(reasons), link,
+                    d.doc[h.start].idx, d.doc[h.end - 1].idx + len(d.doc[h.end - 1].text))
+        old = findings.get(theme.id)
+        if old is None or f.confidence > old.confidence:
+            findings[theme.id] = f
+
+    # a more specific theme in the same sentence replaces a general one (zorgfraude > fraude)
+    for theme_id in list(findings):
+        for other in lex.themes[theme_id].subsumes:
+            g = findings.get(other)
+            if g is not None and g.sentence == findings[theme_id].sentence:
+                del findings[other]
+
+    dropped: list[str] = []
+    suspect = bool(st.acts)
+    if findings:
+        why: str | None = None
+        if st.roles and not suspect:
+            kind, text = st.roles[0]
+            why = f"Niet als negatief meegeteld: het onderwerp is {ROLE_LABELS[kind]} ('{text}'), geen betrokkene."
+        elif st.victim and not any(s not in {v for v, _ in st.victim} for s in sent_acts):
+            why = f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{st.victim[0][1]}')."
+        elif st.witness and not suspect:
+            why = f"Niet als negatief meegeteld: het onderwerp is getuige ('{st.witness[0][1]}')."
+        elif st.unknown and not suspect:
+            why = f"Niet als negatief meegeteld: de daders zijn onbekend ('{st.unknown[0][1]}'); het onderwerp is geen verdachte."
+        if why:
+            return Assessment((), (why,), len(d.mentions), namesakes)
+    else:
+        if st.victim:
+            dropped.append(f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{st.victim[0][1]}').")
+        if st.cleared:
+            dropped.append(f"Niet als negatief meegeteld: het onderwerp is vrijgesproken of de zaak is geseponeerd ('{st.cleared[0][1]}').")
+        if st.witness:
+            dropped.append(f"Niet als negatief meegeteld: het onderwerp is getuige ('{st.witness[0][1]}').")
+        if st.roles:
+            kind, text = st.roles[0]
+            dropped.append(f"Het onderwerp staat in de tekst als {ROLE_LABELS[kind]} ('{text}').")
+        dropped.extend(n for n in notes if n not in dropped)
+        if not dropped:
+            dropped.append("Geen risicoterm bij de naam gevonden.")
+    ordered = tuple(sorted(findings.values(), key=lambda f: lex_order(lex, f.theme)))
+    return Assessment(ordered, tuple(dropped), len(d.mentions), namesakes)
+
+
+def lex_order(lex: Lexicon, theme: str) -> int:
+    return list(lex.themes).index(theme)

@@ -1,0 +1,261 @@
+"""The spaCy pipeline: ``spacy.blank("nl")`` plus rule components, built once per process.
+
+Components, in order:
+
+``sentencizer``
+    spaCy's rule-based sentence splitter.
+``bibob_linebreaks``
+    a line break (headline, lead, paragraph) also starts a sentence.
+``bibob_subject``
+    the subject's mentions (a spaCy ``PhraseMatcher`` per subject, see ``_subject``; the
+    matcher travels with the Doc in ``doc._.bibob_subject``) and the *window*: the
+    sentences with a mention and their neighbours. Only the window is analysed further,
+    because a risk term only counts in the same or an adjacent sentence; a text that does
+    not name the subject costs no more than tokenising it.
+``bibob_terms``
+    the risk lexicon and the cue lists in the window: single words via a per-word-form
+    lookup (exact word, word start, compound head; computed once per word form and
+    cached), plain phrases via a ``PhraseMatcher`` and patterns with gaps or alternatives
+    via ``_patterns.PatternSet``, all on the token attribute ``NORM`` (casefolded, without
+    diacritics).
+``bibob_persons``
+    rule-based person-name mentions in the window (titles, initials, tussenvoegsels,
+    first names; see ``_persons``).
+
+Without a subject (``doc._.bibob_subject`` unset) the window is the whole text. No Dutch
+model is needed: the blank pipeline is the default and the only requirement.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ._lexicon import Lexicon, load_lexicon, norm
+from ._patterns import PatternSet
+
+_ATTRS = importlib.import_module("spacy.attrs")  # attribute ids (the module has no type stubs)
+NORM = int(getattr(_ATTRS, "NORM"))
+IS_SPACE = int(getattr(_ATTRS, "IS_SPACE"))
+
+for _name in ("bibob_subject", "bibob_mentions", "bibob_sents", "bibob_window", "bibob_norms", "bibob_hits", "bibob_persons"):
+    Doc.set_extension(_name, default=None, force=True)
+
+
+class Hit(NamedTuple):
+    """A lexicon or cue match: token span, key (``theme:drugs``, ``cue:victim``,
+    ``role:reporter``) and the lexicon entry that matched."""
+
+    start: int
+    end: int
+    key: str
+    term: str
+
+
+def _is_plain(phrase: str) -> bool:
+    return not any(c in phrase for c in "~|*")
+
+
+def window_of(doc: Doc) -> list[tuple[int, int]]:
+    """The token ranges (whole sentences) the later components look at."""
+    window = doc._.bibob_window
+    return [(0, len(doc))] if window is None else cast(list[tuple[int, int]], window)
+
+
+def norms_of(doc: Doc) -> list[str]:
+    """NORM strings per token (empty outside the window); computed once per Doc."""
+    cached = doc._.bibob_norms
+    if cached is not None:
+        return cast(list[str], cached)
+    strings = doc.vocab.strings
+    ids = doc.to_array([NORM]).tolist()
+    out = [""] * len(doc)
+    for a, b in window_of(doc):
+        for i in range(a, b):
+            out[i] = strings[ids[i]]
+    if doc._.bibob_window is not None or doc._.bibob_subject is None:
+        doc._.bibob_norms = out  # the window is known: it will not change any more
+    return out
+
+
+class SubjectFinder:
+    """The ``bibob_subject`` component (see module docstring)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents = [(s.start, s.end) for s in doc.sents]
+        doc._.bibob_sents = sents
+        matcher: Any = doc._.bibob_subject
+        if matcher is None:
+            doc._.bibob_mentions = []
+            doc._.bibob_window = None
+            return doc
+        mentions = matcher.find(doc)
+        doc._.bibob_mentions = mentions
+        starts = [a for a, _ in sents]
+        keep: set[int] = set()
+        for m in mentions:
+            k = bisect.bisect_right(starts, m.start) - 1
+            if not m.namesake:
+                keep.update((k - 1, k, k + 1))
+            else:
+                keep.add(k)
+        doc._.bibob_window = [sents[k] for k in sorted(keep) if 0 <= k < len(sents)]
+        return doc
+
+
+class TermTagger:
+    """The ``bibob_terms`` component (see module docstring)."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.patterns = PatternSet()
+        self._cache: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._tables: list[tuple[str, Callable[[str], str | None]]] = []
+        groups: list[tuple[str, tuple[str, ...]]] = []
+        for theme in lexicon.themes.values():
+            self._tables.append((f"theme:{theme.id}", theme.rules.match))
+            groups.append((f"theme:{theme.id}", theme.phrases))
+        for kind, cues in lexicon.cues.items():
+            self._tables.append((f"cue:{kind}", cues.rules.match))
+            groups.append((f"cue:{kind}", cues.phrases))
+        for kind, cues in lexicon.roles.items():
+            self._tables.append((f"role:{kind}", cues.rules.match))
+            groups.append((f"role:{kind}", cues.phrases))
+        for key, phrases in groups:
+            plain = [p for p in phrases if _is_plain(p)]
+            if plain:
+                self.phrases.add(key, [nlp.make_doc(p) for p in plain])
+            for phrase in phrases:
+                if not _is_plain(phrase):
+                    self.patterns.add(key, phrase)
+
+    def _lookup(self, word: str) -> tuple[tuple[str, str], ...]:
+        found: list[tuple[str, str]] = []
+        for key, match in self._tables:
+            term = match(word)
+            if term is not None:
+                found.append((key, term))
+        return tuple(found)
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits: list[Hit] = []
+        cache = self._cache
+        ids = doc.to_array([NORM]).tolist()
+        strings = doc.vocab.strings
+        words = norms_of(doc)
+        starts = [a for a, _ in doc._.bibob_sents or []]
+        sents_of: Callable[[int], int] | None = (lambda i: bisect.bisect_right(starts, i)) if starts else None
+        for a, b in window_of(doc):
+            for i in range(a, b):
+                code = ids[i]
+                found = cache.get(code)
+                if found is None:
+                    word = words[i]
+                    found = self._lookup(word) if any(ch.isalpha() for ch in word) else ()
+                    if len(cache) < 500_000:
+                        cache[code] = found
+                for key, term in found:
+                    hits.append(Hit(i, i + 1, key, term))
+            seen: set[tuple[str, int]] = set()
+            for key, start, end, _text in sorted(self.patterns.find(words, a, b), key=lambda m: (m[1], -(m[2] - m[1]))):
+                if (key, start) in seen:
+                    continue
+                seen.add((key, start))
+                hits.append(Hit(start, end, key, " ".join(words[start:end])))
+        for a, b in _merged(window_of(doc)):
+            for match_id, start, end in self.phrases(doc[a:b]):  # offsets are the Doc's
+                if sents_of is None or sents_of(start) == sents_of(end - 1):
+                    hits.append(Hit(start, end, strings[match_id], " ".join(words[start:end])))
+        hits.sort(key=lambda h: (h.start, h.end))
+        doc._.bibob_hits = hits
+        return doc
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent token ranges joined, so a matcher runs once per stretch of text."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _linebreaks(doc: Doc) -> Doc:
+    for i in (doc.to_array([IS_SPACE]).nonzero()[0]).tolist():
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            # after "." the break already began a sentence: keep the space with the next words
+            doc[i + 1].is_sent_start = not doc[i].is_sent_start
+    return doc
+
+
+@Language.factory("bibob_terms")
+def _make_terms(nlp: Language, name: str) -> TermTagger:
+    return TermTagger(nlp, load_lexicon())
+
+
+@Language.factory("bibob_subject")
+def _make_subject(nlp: Language, name: str) -> SubjectFinder:
+    return SubjectFinder()
+
+
+@Language.component("bibob_linebreaks")
+def _make_linebreaks(doc: Doc) -> Doc:
+    return _linebreaks(doc)
+
+
+@Language.component("bibob_persons")
+def _make_persons(doc: Doc) -> Doc:
+    from ._persons import find_person_spans, token_texts
+
+    spans: list[tuple[int, int]] = []
+    window = window_of(doc)
+    norms = norms_of(doc)
+    texts = token_texts(doc, window)
+    for a, b in window:
+        spans.extend(find_person_spans(doc, a, b, norms, texts))
+    doc._.bibob_persons = spans
+    return doc
+
+
+def _norm_getter(text: str) -> str:
+    return norm(text)
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The shared pipeline (built once per process; thread-safe for reading)."""
+    nlp = spacy.blank("nl")
+    getters = cast(dict[int, Callable[[str], str]], getattr(nlp.vocab, "lex_attr_getters"))
+    getters[NORM] = _norm_getter
+    for lexeme in nlp.vocab:
+        lexeme.norm_ = norm(lexeme.orth_)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("bibob_linebreaks")
+    nlp.add_pipe("bibob_subject")
+    nlp.add_pipe("bibob_terms")
+    nlp.add_pipe("bibob_persons")
+    return nlp
+
+
+def parse_many(items: Iterable[tuple[str, Any]], batch_size: int = 64) -> Iterable[Doc]:
+    """Parse (text, subject matcher or None) pairs in one ``nlp.pipe`` pass."""
+    nlp = get_nlp()
+
+    def docs() -> Iterable[Doc]:
+        for text, matcher in items:
+            doc = nlp.make_doc(text)
+            doc._.bibob_subject = matcher
+            yield doc
+
+    return nlp.pipe(docs(), batch_size=batch_size)

@@ -1,0 +1,167 @@
+"""Mentions of the subject in a parsed text, and namesakes kept apart.
+
+Person ``Jeroen van Klaverstein``: the full name, the first given name with the surname,
+initials with the surname (``J. van Klaverstein``), a title with the surname
+(``dhr. Van Klaverstein``), and the surname alone (``Van Klaverstein``) as a later
+reference once the subject was named in full. A surname preceded by another first name
+or by another initial (``Marco van Klaverstein``, ``M. van Klaverstein``) is a namesake.
+
+Company ``Voorbeeld Shisha Lounge B.V.``: the name with or without its legal form (the
+legal form alone never counts) and, when at least two distinctive words remain, the name
+without a leading kind of business (``Cafetaria De Gouden Hoek`` -> ``De Gouden Hoek``).
+
+Matching is a spaCy ``PhraseMatcher`` on ``NORM`` (casefolded, without diacritics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ..resolve.names import fold, strip_legal_form
+from ._lexicon import load_lexicon, norm
+from ._persons import _is_first, _is_initials, _tables
+from ._pipeline import get_nlp
+
+_ARTICLES = frozenset({"de", "het", "'t", "t", "een"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    form: str  # full | initials | title | surname | company | company_short
+    namesake: bool = False
+    text: str = ""
+
+
+def _tokens(text: str) -> list[str]:
+    return [norm(t.text) for t in get_nlp().make_doc(text) if not t.is_space]
+
+
+class SubjectMatcher:
+    """Finds the subject (one or more names of one person or one company) in a Doc."""
+
+    def __init__(self, names: tuple[str, ...], company: bool) -> None:
+        self.names = names
+        self.company = company
+        nlp = get_nlp()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.given_initials: set[str] = set()
+        self.given_names: set[str] = set()
+        self.short_forms: set[tuple[str, ...]] = set()
+        patterns: dict[str, set[tuple[str, ...]]] = {}
+        for name in names:
+            for form, words in (self._company_forms(name) if company else self._person_forms(name)):
+                if words:
+                    patterns.setdefault(form, set()).add(words)
+        for form, variants in patterns.items():
+            self.matcher.add(form, [nlp.make_doc(" ".join(v)) for v in sorted(variants)])
+
+    def _company_forms(self, name: str) -> list[tuple[str, tuple[str, ...]]]:
+        words = _tokens(name)
+        whole = fold(" ".join(words))
+        stripped = strip_legal_form(whole)
+        core = words
+        for a in range(len(words)):
+            for b in range(len(words), a, -1):
+                if fold(" ".join(words[a:b])) == stripped:
+                    core = words[a:b]
+                    break
+            else:
+                continue
+            break
+        folded_core = fold(" ".join(core))
+        if not folded_core or strip_legal_form("x " + folded_core) == "x":
+            return []  # the name is only a legal form ("B.V."): that never identifies anyone
+        forms: list[tuple[str, tuple[str, ...]]] = [("company", tuple(core))]
+        if len(core) > 1 and core[0] in load_lexicon().company_types:
+            rest = core[1:]
+            if sum(1 for w in rest if w not in _ARTICLES) >= 2:
+                forms.append(("company_short", tuple(rest)))
+                self.short_forms.add(tuple(rest))
+        return forms
+
+    def _person_forms(self, name: str) -> list[tuple[str, tuple[str, ...]]]:
+        t = _tables()
+        words = _tokens(name)
+        if not words:
+            return []
+        # given names: leading words up to the first tussenvoegsel, keeping at least one surname word
+        k = 0
+        while k < len(words) - 1 and words[k] not in t.particles:
+            k += 1
+        given, surname = words[:k], words[k:]
+        forms: list[tuple[str, tuple[str, ...]]] = [("full", tuple(words))]
+        if not given:
+            return forms
+        self.given_names.update(given)
+        self.given_initials.update(g[0] for g in given)
+        if len(given) > 1:
+            forms.append(("full", (given[0], *surname)))
+        initials = [g[0] for g in given]
+        for variant in ({initials[0] + "."}, {initials[0]}, {"".join(i + "." for i in initials)}):
+            for v in variant:
+                forms.append(("initials", (v, *surname)))
+        if len(initials) > 1:
+            forms.append(("initials", (*(i + "." for i in initials), *surname)))
+        for title in ("dhr.", "dhr", "mevr.", "mevr", "mw.", "mevrouw", "meneer", "mijnheer", "heer"):
+            forms.append(("title", (title, *surname)))
+        forms.append(("surname", tuple(surname)))
+        return forms
+
+    def find(self, doc: Doc) -> list[Mention]:
+        strings = doc.vocab.strings
+        raw = sorted(((strings[m], s, e) for m, s, e in self.matcher(doc)), key=lambda x: (x[1], -(x[2] - x[1])))
+        taken: list[tuple[int, int]] = []
+        mentions: list[Mention] = []
+        named = False
+        for form, start, end in raw:
+            if any(s <= start < e or s < end <= e for s, e in taken):
+                continue
+            text = doc[start:end].text
+            if form == "company_short" and not doc[start:end][-1].text[:1].isupper():
+                continue
+            if end - start == 1 and not doc[start].text[:1].isupper():
+                continue  # a one-word name ("Voorbeeld") only as a name, not as the word "voorbeeld"
+            if form == "surname":
+                if not doc[end - 1].text[:1].isupper():
+                    continue
+                other = self._namesake_before(doc, start)
+                if other >= 0:
+                    taken.append((other, end))
+                    mentions.append(Mention(other, end, "surname", True, doc[other:end].text))
+                    continue
+                if not named:
+                    continue  # a bare surname counts only after the subject was named
+            if form in ("full", "initials", "title"):
+                named = True
+            taken.append((start, end))
+            mentions.append(Mention(start, end, form, False, text))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _namesake_before(self, doc: Doc, start: int) -> int:
+        """Start of a namesake mention when the surname at ``start`` follows another
+        first name or another initial; -1 when it does not."""
+        if start == 0:
+            return -1
+        prev = doc[start - 1]
+        low = norm(prev.text)
+        t = _tables()
+        if _is_initials(prev) and prev.text[:1].isupper():
+            first = low[0]
+            if first not in self.given_initials:
+                return start - 1
+            return -1
+        if _is_first(prev, t) and low not in self.given_names:
+            return start - 1
+        return -1
+
+
+@lru_cache(maxsize=256)
+def subject_matcher(names: tuple[str, ...], company: bool) -> SubjectMatcher:
+    return SubjectMatcher(names, company)

@@ -1,0 +1,235 @@
+"""Dutch adverse-media detection (bibobscan.nlp): linking, cues, namesakes, persons, stories."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bibobscan.model import Signal
+from bibobscan.nlp import THEME_IDS, assess, assess_many, find_persons, get_nlp, group_stories, load_lexicon, model_name, same_story
+from bibobscan.signals import assess_text
+from bibobscan.signals.derive import merge_same_story
+
+BRAM = ["Bram Voorbeeld"]
+
+
+def themes(text: str, names: list[str] = BRAM, *, company: bool = False) -> list[str]:
+    return assess(text, names, company=company).themes
+
+
+def test_pipeline_is_blank_dutch_with_rule_components_built_once() -> None:
+    nlp = get_nlp()
+    assert nlp is get_nlp()
+    assert nlp.lang == "nl"
+    assert nlp.pipe_names == ["sentencizer", "bibob_linebreaks", "bibob_subject", "bibob_terms", "bibob_persons"]
+    assert not {"ner", "parser", "tagger"} & set(nlp.pipe_names), "no trained model is required"
+
+
+def test_lexicon_has_every_theme_as_data() -> None:
+    lex = load_lexicon()
+    assert set(lex.themes) == set(THEME_IDS)
+    assert {"drugs", "witwassen", "fraude", "geweld", "mensenhandel", "omg", "milieu", "zorgfraude", "cybercrime",
+            "corruptie", "handhaving", "vastgoed", "havens"} == set(THEME_IDS)
+    assert lex.themes["drugs"].rules.match("hennepkwekerij") == "hennep"
+    assert lex.themes["fraude"].rules.match("btw-fraude") == "fraude"
+    assert lex.themes["fraude"].rules.match("zorgfraude") is None  # that is zorgfraude's
+    assert lex.themes["geweld"].rules.match("geweldig") is None
+    assert lex.themes["drugs"].rules.match("drugsbeleid") is None
+
+
+def test_same_sentence_with_official_step() -> None:
+    result = assess("Bram Voorbeeld is aangehouden voor witwassen.", BRAM)
+    assert result.adverse and result.themes == ["witwassen"]
+    [finding] = result.findings
+    assert finding.confidence == 0.8
+    assert finding.link == "same_sentence"
+    assert "witwassen" in finding.sentence and finding.reasons
+
+
+def test_back_reference_in_the_next_sentence_and_line_breaks() -> None:
+    text = "De politie heeft Bram Voorbeeld (39) aangehouden.\nHij wordt verdacht van het witwassen van geld."
+    [finding] = assess(text, BRAM).findings
+    assert finding.theme == "witwassen" and finding.link == "back_reference" and finding.confidence == 0.8
+
+
+def test_term_far_from_the_name_or_about_someone_else_is_not_linked() -> None:
+    assert themes("Bram Voorbeeld opent een kapsalon. Het weer is mooi. De buurt is rustig. Elders werd cocaïne gevonden.") == []
+    assert themes("De buurman van Bram Voorbeeld is aangehouden voor drugshandel.") == []
+    assert themes("Bram Voorbeeld wordt de nieuwe trainer. Hij volgt Jan Smit op, die vorige maand werd opgepakt voor witwassen.") == []
+    assert themes("Bram Voorbeeld opent een zaak. Elders in de stad werd een man aangehouden voor een steekpartij.") == []
+    assert themes("Bram Voorbeeld verkocht zijn oude auto aan oplichters.") == []
+
+
+def test_victim_is_not_adverse() -> None:
+    for text in (
+        "Bram Voorbeeld werd opgelicht door een nepverkoper op Marktplaats.",
+        "Bram Voorbeeld is zaterdag neergestoken bij een café. De politie zoekt de dader.",
+        "Inbrekers slaan toe bij kapsalon van Bram Voorbeeld, eigenaar slachtoffer van geweld",
+    ):
+        result = assess(text, BRAM)
+        assert not result.adverse, text
+        assert any("slachtoffer" in r or "onbekend" in r for r in result.dropped), result.dropped
+    # the same participle in the active voice is adverse
+    assert themes("Bram Voorbeeld heeft tientallen ouderen opgelicht, oordeelt de rechtbank.") == ["fraude"]
+
+
+def test_target_of_an_attack_is_a_victim() -> None:
+    result = assess("Op de gevel van Voorbeeld Shisha Lounge is vannacht een explosief afgegaan.", ["Voorbeeld Shisha Lounge B.V."], company=True)
+    assert not result.adverse and "slachtoffer" in result.dropped[0]
+    assert themes("Bram Voorbeeld is opgepakt voor een plofkraak op een geldautomaat.") == ["geweld"]
+
+
+def test_acquittal_cancels_only_its_own_clause() -> None:
+    assert themes("Bram Voorbeeld is vrijgesproken van witwassen.") == []
+    assert themes("Het OM heeft de zaak tegen Bram Voorbeeld wegens omkoping geseponeerd.") == []
+    assert themes("Bram Voorbeeld wordt niet vervolgd voor fraude.") == []
+    mixed = "Bram Voorbeeld is vrijgesproken van witwassen, maar wel veroordeeld voor het bezit van cocaïne."
+    assert themes(mixed) == ["drugs"]
+
+
+def test_witness_is_not_adverse() -> None:
+    assert themes("Bram Voorbeeld zag hoe twee mannen een geldautomaat opbliezen.") == []
+    result = assess("Bram Voorbeeld trad in de rechtszaak tegen de drugsbende op als getuige.", BRAM)
+    assert not result.adverse
+
+
+def test_denial_lowers_confidence() -> None:
+    rumour = assess("Bram Voorbeeld ontkent geruchten dat hij betrokken is bij drugshandel.", BRAM)
+    assert not rumour.adverse
+    assert rumour.findings and rumour.findings[0].confidence < 0.5
+    assert any("ontkent" in r for r in rumour.findings[0].reasons)
+    arrested = assess("Bram Voorbeeld is aangehouden voor witwassen. Hij ontkent alle beschuldigingen.", BRAM)
+    assert arrested.adverse and arrested.confidence == 0.6  # a denial does not undo an arrest
+
+
+def test_subject_as_reporter_spokesperson_or_official() -> None:
+    for text in (
+        "Door Bram Voorbeeld. De politie heeft dinsdag een drugslab opgerold.",
+        "'We hebben twee verdachten aangehouden voor drugshandel', zegt politiewoordvoerder Bram Voorbeeld.",
+        "Officier van justitie Bram Voorbeeld eiste twaalf jaar cel tegen de hoofdverdachte van de cocaïnesmokkel.",
+        "Burgemeester Bram Voorbeeld heeft een drugspand aan de Kerkstraat gesloten.",
+        "Advocaat Bram Voorbeeld vindt de eis tegen zijn cliënt, die wordt verdacht van witwassen, te hoog.",
+    ):
+        assert not assess(text, BRAM).adverse, text
+    # a journalist who is himself arrested is adverse
+    assert themes("Journalist Bram Voorbeeld is aangehouden op verdenking van witwassen.") == ["witwassen"]
+
+
+def test_prevention_and_negation_are_not_acts() -> None:
+    assert themes("Bram Voorbeeld zet zich in tegen drugsoverlast in zijn straat.") == []
+    company = ["Havenbedrijf Demo B.V."]
+    assert themes("Havenbedrijf Demo B.V. werkt samen met de douane om drugssmokkel tegen te gaan.", company, company=True) == []
+
+
+def test_namesakes_are_kept_apart() -> None:
+    result = assess("Kees Voorbeeld uit Groningen is veroordeeld voor oplichting.", BRAM)
+    assert not result.adverse and result.namesakes == ("Kees Voorbeeld",)
+    assert "naamgenoot" in " ".join(result.dropped)
+    assert themes("De politie heeft M. Voorbeeld aangehouden voor mishandeling.") == []
+    assert themes("De politie heeft B. Voorbeeld aangehouden voor mishandeling.") == ["geweld"]
+    assert themes("In de Voorbeeldstraat is een drugslab opgerold.") == []
+    # a bare surname counts only after the subject was named in full
+    assert themes("Voorbeeld werd aangehouden voor drugshandel.") == []
+    assert themes("Bram Voorbeeld is eigenaar van een loods. Voorbeeld werd aangehouden voor drugshandel.") == ["drugs"]
+
+
+def test_company_with_and_without_legal_form() -> None:
+    names = ["Voorbeeld Shisha Lounge B.V."]
+    assert themes("Politie vindt drugs in Voorbeeld Shisha Lounge aan de Demostraat.", names, company=True) == ["drugs"]
+    assert themes("Burgemeester sluit Voorbeeld Shisha Lounge B.V. drie maanden na drugsvondst.", names, company=True) == ["drugs", "handhaving"]
+    assert themes("Wezeldonk Bouw B.V. is veroordeeld voor faillissementsfraude.", ["Wezeldonk Transport B.V."], company=True) == []
+    # the legal form alone is never the company, nor a name that is only a legal form
+    assert themes("Een andere B.V. is aangehouden voor witwassen.", names, company=True) == []
+    assert themes("Een andere B.V. is aangehouden voor witwassen.", ["B.V."], company=True) == []
+    # a one-word name counts as a name, not as the common word
+    assert themes("Dit is een voorbeeld van witwassen.", ["Voorbeeld B.V."], company=True) == []
+    assert themes("Voorbeeld B.V. is veroordeeld voor witwassen.", ["Voorbeeld B.V."], company=True) == ["witwassen"]
+    # staff of the company count for the company
+    assert themes("De directeur van Voorbeeld Shisha Lounge is aangehouden voor witwassen.", names, company=True) == ["witwassen"]
+    short = ["Cafetaria De Gouden Hoek"]
+    assert themes("De burgemeester heeft De Gouden Hoek gesloten; vanuit de zaak werd cocaïne verkocht.", short, company=True) == ["drugs", "handhaving"]
+
+
+def test_context_rules_and_subsumed_themes() -> None:
+    assert themes("Bram Voorbeeld sluit een nieuw contract met de gemeente af.") == []
+    assert themes("De burgemeester sluit de kapsalon van Bram Voorbeeld voor drie maanden.") == ["handhaving"]
+    assert themes("Bram Voorbeeld is veroordeeld voor zorgfraude met valse declaraties.") == ["zorgfraude"]
+
+
+def test_every_theme_can_be_found() -> None:
+    sentences = {
+        "drugs": "Bram Voorbeeld is aangehouden voor de handel in cocaïne.",
+        "witwassen": "Bram Voorbeeld is veroordeeld voor gewoontewitwassen.",
+        "fraude": "Bram Voorbeeld is veroordeeld voor faillissementsfraude.",
+        "geweld": "Bram Voorbeeld is aangehouden na een steekpartij.",
+        "mensenhandel": "Bram Voorbeeld is veroordeeld voor arbeidsuitbuiting.",
+        "omg": "Bram Voorbeeld, lid van de Hells Angels, is aangehouden.",
+        "milieu": "Bram Voorbeeld is veroordeeld voor het dumpen van drugsafval.",
+        "zorgfraude": "Bram Voorbeeld is aangehouden voor pgb-fraude.",
+        "cybercrime": "Bram Voorbeeld is aangehouden op verdenking van phishing.",
+        "corruptie": "Bram Voorbeeld is veroordeeld voor omkoping van een ambtenaar.",
+        "handhaving": "De gemeente heeft de vergunning van Bram Voorbeeld ingetrokken na een Bibob-onderzoek.",
+        "vastgoed": "Huisjesmelker Bram Voorbeeld verhuurde kamers tegen woekerhuren.",
+        "havens": "Bram Voorbeeld is als uithaler in de haven aangehouden.",
+    }
+    for theme, text in sentences.items():
+        assert theme in themes(text), (theme, text, assess(text, BRAM).reasons)
+
+
+def test_batch_equals_single_and_adapter_keeps_its_contract() -> None:
+    texts = ["Bram Voorbeeld is aangehouden voor witwassen.", "Bram Voorbeeld opent een kapsalon.", ""]
+    batch = assess_many([(t, BRAM, False) for t in texts])
+    assert [r.themes for r in batch] == [assess(t, BRAM).themes for t in texts]
+    assert assess_many([("Bram Voorbeeld is aangehouden voor witwassen.", [], False)])[0].dropped
+    findings, dropped = assess_text("Bram Voorbeeld aangehouden voor witwassen", BRAM)
+    assert [(f.theme, f.confidence, f.cue) for f in findings] == [("witwassen", 0.8, "witwassen")] and dropped == []
+    assert assess_text("Niets over hem", BRAM) == ([], ["Het onderwerp wordt niet genoemd."])
+
+
+def test_person_mentions() -> None:
+    found = [m[2] for m in find_persons("Gisteren sprak Dr. A.B. de Vries met Piet Visser en mevrouw Visser-de Jong.")]
+    assert found == ["Dr. A.B. de Vries", "Piet Visser", "mevrouw Visser-de Jong"]
+    assert find_persons("de Heer") == []
+    assert find_persons("Rust en Kracht") == []
+    assert [m[2] for m in find_persons("Het clubhuis van de Hells Angels is dicht.")] == []
+
+
+def test_optional_model_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIBOBSCAN_NLP_MODEL", "none")
+    assert model_name() is None
+    monkeypatch.setenv("BIBOBSCAN_NLP_MODEL", "nl_core_news_does_not_exist")
+    assert model_name() is None
+
+
+def test_same_story_across_outlets() -> None:
+    a = "Tilburgse ondernemer Bram Voorbeeld (39) aangehouden in onderzoek naar witwassen - Tilburgs Demo Dagblad"
+    b = "Tilburgse ondernemer Bram Voorbeeld (39) aangehouden in onderzoek naar witwassen"
+    assert same_story(a, b)
+    lead = "De politie heeft donderdagochtend de 39-jarige Tilburgse ondernemer Bram Voorbeeld aangehouden. Hij wordt verdacht van witwassen via zijn bedrijven."
+    assert same_story("Ondernemer opgepakt", "Witwasverdachte in de cel", lead, lead + " Meer volgt.")
+    assert not same_story("Bram Voorbeeld opent tweede kapsalon", "Bram Voorbeeld aangehouden voor witwassen")
+    assert group_stories([(a, ""), ("Iets heel anders over de gemeenteraad", ""), (b, "")]) == [0, 1, 0]
+
+
+def test_merge_same_story_uses_leads() -> None:
+    lead = "De politie heeft donderdagochtend de 39-jarige Tilburgse ondernemer Bram Voorbeeld aangehouden. Hij wordt verdacht van witwassen."
+    one = Signal("media.adverse", {"title": "Ondernemer opgepakt", "theme": "witwassen", "outlet": "A", "confidence": 0.6}, ["e1"])
+    two = Signal("media.adverse", {"title": "Witwasverdachte in de cel", "theme": "witwassen", "outlet": "B", "confidence": 0.8}, ["e2"])
+    other = Signal("media.adverse", {"title": "Heel ander nieuws", "theme": "witwassen", "outlet": "C", "confidence": 0.8}, ["e3"])
+    merged = merge_same_story([one, two, other], {"e1": lead, "e2": lead, "e3": "Een ander verhaal over een andere zaak in een andere stad, zonder verband."})
+    assert len(merged) == 2
+    assert merged[0].evidence_ids == ["e1", "e2"] and merged[0].attrs["outlet"] == "A / B" and merged[0].attrs["confidence"] == 0.8
+    # without leads, different headlines stay apart
+    assert len(merge_same_story([Signal("media.adverse", dict(one.attrs), ["e1"]), Signal("media.adverse", dict(two.attrs), ["e2"])])) == 2
+
+
+def test_a_few_hundred_articles_are_fast() -> None:
+    paragraph = ("De gemeenteraad vergaderde dinsdagavond urenlang over de nieuwe parkeervisie voor de binnenstad. "
+                 "Volgens de wethouder moeten bewoners voorrang krijgen bij het aanvragen van een vergunning. ")
+    article = "De politie heeft Bram Voorbeeld aangehouden voor witwassen. " + paragraph * 20  # ~600 words
+    assess_many([(article, BRAM, False)])  # warm up
+    start = time.perf_counter()
+    results = assess_many([(article, BRAM, False)] * 300)
+    assert all(r.themes == ["witwassen"] for r in results)
+    assert time.perf_counter() - start < 5.0  # ~0.4 s on the project machine
