@@ -7,6 +7,7 @@ from . import indicators as _indicators  # noqa: F401  (indicators validate/test
 from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
 from . import match as _match  # noqa: F401
 from . import media as _media  # noqa: F401
+from . import sector as _sector  # noqa: F401
 from ._app import app, main
 
 __all__ = ["app", "main"]

@@ -254,7 +254,7 @@ class OsmCollector(Collector):
         "zonder sleutel, fair use (ca. 10.000 verzoeken per dag, 2 gelijktijdige verzoeken)."
     )
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.SECTOR})
-    provides: ClassVar[frozenset[str]] = frozenset()
+    provides: ClassVar[frozenset[str]] = frozenset({"establishment.cluster", "area.street_cluster", "area.density"})
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         try:

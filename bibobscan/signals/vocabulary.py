@@ -30,6 +30,18 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "register.foreign_parent": ("Moedermaatschappij of aandeelhouder buiten Nederland (GLEIF/UBO; nog geen bron)", {"jurisdiction": "rechtsgebied van de moeder", "layers": "aantal lagen"}),
     "officer.questionnaire": ("Bibob-vragenformulier (door behandelaar aangeleverd)", {"status": "refused/incomplete/contradicts/complete", "note": "toelichting"}),
     "officer.prior_conclusion": ("Eerdere Bibob-conclusie of LBB-advies (door behandelaar aangeleverd)", {"degree": "geen/mindere_mate/ernstig", "date": "datum", "note": "toelichting"}),
+    # Sector scan (branchescan, bibobscan.sector): one establishment of the branche.
+    # Only register and public company-level data; never person-level research.
+    "establishment.registered_on": ("Branchescan: inschrijvingsdatum van de onderneming bij een vestiging (KvK Basisprofiel, per adres opgezocht)", {"date": "ISO-datum", "age_days": "dagen tussen inschrijving en peildatum", "name": "naam in het Handelsregister", "kvk": "KvK-nummer"}),
+    "establishment.sbi": ("Branchescan: SBI-activiteit van de onderneming bij een vestiging (KvK Basisprofiel)", {"code": "SBI-code (tekst)", "version": "2008/2025", "main": "hoofdactiviteit (bool)", "description": "omschrijving", "in_sector": "de code hoort bij de gescande branche (bool; leeg als de SBI-versies niet te vergelijken zijn)"}),
+    "establishment.address_turnover": ("Branchescan: beëindigde inschrijvingen op het adres van een vestiging (KvK Zoeken op postcode en huisnummer, inclusief inactieve)", {"ended": "aantal beëindigde inschrijvingen", "total": "alle inschrijvingen, actief en beëindigd", "address": "adres"}),
+    "establishment.address_company_count": ("Branchescan: actieve inschrijvingen op het adres van een vestiging (KvK Zoeken op postcode en huisnummer)", {"count": "aantal actieve inschrijvingen", "address": "adres"}),
+    "establishment.cluster": ("Branchescan: vestigingen van dezelfde branche rond een vestiging (coördinaten uit OpenStreetMap)", {"radius_count": "vestigingen binnen de straal, deze meegeteld", "radius": "straal in meters", "street_count": "vestigingen in dezelfde straat, deze meegeteld", "street": "straat"}),
+    "establishment.publication": ("Branchescan: officiële bekendmaking die de naam van een vestiging noemt (KOOP, per vestigingsnaam)", {"kind": "closure/permit_revoked/bibob/mention", "identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
+    # Sector scan: the area (municipality, or the postcodes it was narrowed to) as a whole.
+    "area.density": ("Branchescan: vestigingen van de branche per 10.000 inwoners, tegen het landelijke niveau (zelfde bron)", {"count": "aantal objecten met de branchetags in de gemeente", "population": "inwoners", "density": "per 10.000 inwoners", "baseline_density": "landelijk per 10.000 inwoners", "ratio": "dichtheid gedeeld door landelijke dichtheid", "baseline": "vergelijkingsgebied"}),
+    "area.street_cluster": ("Branchescan: vestigingen van de branche in één straat", {"street": "straat", "count": "aantal vestigingen", "percent": "aandeel van alle gevonden vestigingen (procent, afgerond)"}),
+    "area.growth": ("Branchescan: nieuwe inschrijvingen in de branche, laatste 12 en 24 maanden tegen daarvoor (actieve inschrijvingen met bekende datum)", {"new_last_year": "ingeschreven in de laatste 12 maanden", "new_two_years": "ingeschreven in de laatste 24 maanden", "before": "eerder ingeschreven", "known": "vestigingen met bekende inschrijvingsdatum", "percent_recent": "aandeel ingeschreven in de laatste 24 maanden (procent, afgerond)"}),
 }
 
 # Signal types that can only come from the officer (--facts FILE).

@@ -20,6 +20,16 @@ Planted:
 - 18 ordinary kapsalons spread over Tilburg (one mapped twice: node + building way),
   one barbershop tagged shop=beauty (found by the name regex) and two OSM objects
   without an address.
+
+For the sector engine (bibobscan/sector) it also writes:
+- ``world/osm``: the Overpass ``out count`` answer for the national baseline (objects with
+  shop=hairdresser in the Netherlands): **2,650**, an invented figure chosen so that the demo
+  municipality's density is close to the national one (the demo world has only 34 kappers);
+- ``world/koop_sector``: a KOOP SRU answer for every name the engine searches (each OSM
+  name and each active KvK name at the addresses). All are empty except two:
+  "Barber Kings Tilburg" (Knipstraat 9) has a published closure under art. 13b Opiumwet
+  (gmb-2026-990123), and the search for "Kapsalon Coupe" returns a permit for "Coupeweg"
+  that does not name the salon (the engine must not attribute it).
 """
 
 from __future__ import annotations
@@ -34,8 +44,11 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from bibobscan.collectors.cbs import population_query
+from bibobscan.collectors.koop import DEFAULT_URL as KOOP_URL
+from bibobscan.collectors.koop import MAX_RECORDS, KoopCollector
 from bibobscan.collectors.osm import build_query, selection_for
 from bibobscan.model import Municipality, SectorSpec, Subject, SubjectKind
+from bibobscan.sector.baseline import baseline_query
 
 SEED = 20261120
 REFERENCE = date(2026, 11, 20)
@@ -248,6 +261,27 @@ def build(world: World) -> None:
     world.node(None, dict(hair), None, 51.53920, 5.06140)
 
 
+# The national baseline (Overpass out count over the Netherlands): invented for the demo.
+NATIONAL_OSM_COUNT = {"nodes": 2541, "ways": 107, "relations": 2}
+
+# Planted KOOP publications, by the name the engine searches for.
+CLOSURE = {
+    "identifier": "gmb-2026-990123",
+    "title": "Besluit burgemeester van Tilburg tot sluiting van Barber Kings Tilburg, Knipstraat 9, op grond van artikel 13b Opiumwet",
+    "abstract": "Sluiting van de woning en het bedrijfspand Barber Kings Tilburg, Knipstraat 9 te Tilburg, voor de duur van zes maanden wegens het aantreffen van een handelshoeveelheid drugs (artikel 13b Opiumwet)",
+    "date": "2026-09-30",
+    "rubriek": "ander besluit van algemene strekking",
+}
+NOT_ABOUT_THE_SALON = {
+    "identifier": "gmb-2026-990124",
+    "title": "Verleende omgevingsvergunning voor het plaatsen van een reclamebord bij een kapsalon, Coupeweg 3 te Tilburg",
+    "abstract": "Burgemeester en wethouders van Tilburg maken bekend dat een omgevingsvergunning is verleend voor het plaatsen van een reclamebord aan de gevel van een kapsalon, Coupeweg 3",
+    "date": "2026-07-02",
+    "rubriek": "omgevingsvergunning",
+}
+PLANTED_KOOP = {"Barber Kings Tilburg": CLOSURE, "Kapsalon Coupe": NOT_ABOUT_THE_SALON}
+
+
 # --- wire formats ---------------------------------------------------------------------
 
 
@@ -396,6 +430,91 @@ def cbs_body() -> dict[str, Any]:
 # --- writing -----------------------------------------------------------------------------
 
 
+def count_body() -> dict[str, Any]:
+    tags = {k: str(v) for k, v in NATIONAL_OSM_COUNT.items()}
+    tags["total"] = str(sum(NATIONAL_OSM_COUNT.values()))
+    return {
+        "version": 0.6,
+        "generator": "Overpass API 0.7.62.1 084b4234",
+        "osm3s": {
+            "timestamp_osm_base": "2026-11-19T21:09:02Z",
+            "timestamp_areas_base": "2026-11-19T20:14:37Z",
+            "copyright": "The data included in this document is from www.openstreetmap.org. The data is made available under ODbL.",
+        },
+        "elements": [{"type": "count", "id": 0, "tags": tags}],
+    }
+
+
+SRU_EMPTY = """<?xml version="1.0" encoding="UTF-8"?>
+<sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse">
+  <sru:version>2.0</sru:version>
+  <sru:numberOfRecords>0</sru:numberOfRecords>
+  <sru:resultCountPrecision>info:srw/vocabulary/resultCountPrecision/1/exact</sru:resultCountPrecision>
+</sru:searchRetrieveResponse>
+"""
+
+
+def sru_record_body(p: dict[str, str]) -> str:
+    ident = p["identifier"]
+    number = ident.rsplit("-", 1)[1]
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse" xmlns:gzd="http://standaarden.overheid.nl/sru" xmlns:overheidwetgeving="http://standaarden.overheid.nl/wetgeving/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:c="http://standaarden.overheid.nl/collectie/">
+  <sru:version>2.0</sru:version>
+  <sru:numberOfRecords>1</sru:numberOfRecords>
+  <sru:records>
+    <sru:record>
+      <sru:recordSchema>http://standaarden.overheid.nl/sru/</sru:recordSchema>
+      <sru:recordData>
+        <gzd:gzd>
+          <gzd:originalData>
+            <overheidwetgeving:meta>
+              <overheidwetgeving:owmskern>
+                <dcterms:identifier>{ident}</dcterms:identifier>
+                <dcterms:title>{p["title"]}</dcterms:title>
+                <dcterms:language>nl</dcterms:language>
+                <dcterms:type scheme="OVERHEIDop.Rubriek">{p["rubriek"]}</dcterms:type>
+                <dcterms:creator scheme="OVERHEID.Gemeente">Tilburg</dcterms:creator>
+                <dcterms:modified>{p["date"]}</dcterms:modified>
+              </overheidwetgeving:owmskern>
+              <overheidwetgeving:owmsmantel>
+                <dcterms:available>{p["date"]}</dcterms:available>
+                <dcterms:date>{p["date"]}</dcterms:date>
+                <dcterms:abstract>{p["abstract"]}</dcterms:abstract>
+                <dcterms:publisher scheme="OVERHEID.Gemeente">Tilburg</dcterms:publisher>
+              </overheidwetgeving:owmsmantel>
+              <overheidwetgeving:tpmeta>
+                <c:product-area>officielepublicaties</c:product-area>
+                <overheidwetgeving:publicatienummer>{number}</overheidwetgeving:publicatienummer>
+                <overheidwetgeving:publicatienaam>Gemeenteblad</overheidwetgeving:publicatienaam>
+              </overheidwetgeving:tpmeta>
+            </overheidwetgeving:meta>
+          </gzd:originalData>
+          <gzd:enrichedData>
+            <gzd:preferredUrl>https://zoek.officielebekendmakingen.nl/{ident}.html</gzd:preferredUrl>
+          </gzd:enrichedData>
+        </gzd:gzd>
+      </sru:recordData>
+      <sru:recordPosition>1</sru:recordPosition>
+    </sru:record>
+  </sru:records>
+  <sru:resultCountPrecision>info:srw/vocabulary/resultCountPrecision/1/exact</sru:resultCountPrecision>
+</sru:searchRetrieveResponse>
+"""
+
+
+def searched_names(world: World) -> list[str]:
+    """Every name the sector engine may search in KOOP: OSM names and active KvK names."""
+    names: list[str] = []
+    for e in world.elements:
+        if e.name and e.name not in names:
+            names.append(e.name)
+    for place in world.places:
+        for r in place.registrations:
+            if (r.ended is None or r.ended > REFERENCE) and r.name not in names:
+                names.append(r.name)
+    return names
+
+
 def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -428,6 +547,22 @@ def main() -> None:
             }
         ],
     )
+
+    count_query = baseline_query([{"shop": "hairdresser"}]).splitlines()
+    write_json(osm / "overpass-count-hairdresser-nl.json", count_body())
+    recordings_osm = json.loads((osm / "recordings.json").read_text(encoding="utf-8"))
+    recordings_osm.append(
+        {
+            "method": "POST",
+            "url": OVERPASS_URL,
+            # the national area, the tag filter and "out count" (bibobscan.sector.baseline)
+            "body_contains": [quote_plus(count_query[1]), quote_plus(count_query[3].strip()), quote_plus(count_query[-1])],
+            "status": 200,
+            "headers": {"Content-Type": "application/json"},
+            "file": "overpass-count-hairdresser-nl.json",
+        }
+    )
+    write_json(osm / "recordings.json", recordings_osm)
 
     cbs = fresh(WORLD / "cbs")
     query = population_query(SUBJECT, {})
@@ -470,6 +605,32 @@ def main() -> None:
                 {"method": "GET", "url": f"{KVK_BASE}/v1/basisprofielen/{r.kvk}", "status": 200, "headers": HAL_PROFILE, "file": profile}
             )
     write_json(kvk / "recordings.json", recordings)
+
+    koop = fresh(WORLD / "koop_sector")
+    (koop / "sru-geen-resultaten.xml").write_text(SRU_EMPTY, encoding="utf-8")
+    koop_recordings: list[dict[str, Any]] = []
+    collector = KoopCollector()
+    for name in searched_names(world):
+        planted = PLANTED_KOOP.get(name)
+        file = "sru-geen-resultaten.xml"
+        if planted is not None:
+            file = f"sru-{planted['identifier']}.xml"
+            (koop / file).write_text(sru_record_body(planted), encoding="utf-8")
+        for cql in collector.queries(Subject(kind=SubjectKind.COMPANY, name=name, municipality=TILBURG)):
+            koop_recordings.append(
+                {
+                    "method": "GET",
+                    "url": KOOP_URL,
+                    "params": {
+                        "operation": "searchRetrieve", "version": "2.0", "startRecord": "1",
+                        "maximumRecords": str(MAX_RECORDS), "query": cql,
+                    },
+                    "status": 200,
+                    "headers": {"Content-Type": "text/xml;charset=UTF-8"},
+                    "file": file,
+                }
+            )
+    write_json(koop / "recordings.json", koop_recordings)
     counts = (len(world.elements), len(world.places), sum(len(p.registrations) for p in world.places))
     print(f"osm elements: {counts[0]}, addresses: {counts[1]}, registrations: {counts[2]}")
 

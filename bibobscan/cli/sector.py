@@ -1,0 +1,126 @@
+"""``bibobscan sector PRESET --municipality NAME_OR_CODE``: the branchescan."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import httpx
+import typer
+
+from ..config import load_settings
+from ..errors import UsageError
+from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
+from ..sector.spec import SectorDefinition
+from ._app import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE, ConfigOpt, DemoOpt, IndicatorsOpt, ProfileOpt, app, guarded
+
+DEMO_PRESET = "kappers"
+DEMO_MUNICIPALITY = "GM0855"
+
+
+def demo_transport() -> httpx.AsyncBaseTransport:
+    """The demo world's replay transport (tests replace this to simulate failures)."""
+    from ..demo import ReplayTransport
+
+    return ReplayTransport()
+
+
+class _Progress:
+    """One progress bar on standard error; its length grows while addresses are planned."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self.bar is None:
+            self.bar = typer.progressbar(length=max(event.total, 1), label="Verzamelen", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(event.total, 1)
+        self.bar.label = event.stage
+        if event.done > self.shown:
+            self.bar.update(event.done - self.shown)
+            self.shown = event.done
+        else:
+            self.bar.render_progress()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _check_demo(definition: SectorDefinition) -> None:
+    if definition.preset is None or definition.preset.id != DEMO_PRESET or definition.municipality.code != DEMO_MUNICIPALITY or definition.osm_tags:
+        raise UsageError(
+            f"the demo world has one sector: preset {DEMO_PRESET} in Tilburg ({DEMO_MUNICIPALITY}); "
+            "run: bibobscan sector kappers --municipality Tilburg --demo"
+        )
+
+
+@app.command("sector")
+@guarded
+def sector_command(
+    preset: Annotated[Optional[str], typer.Argument(help="Sector preset, e.g. kappers, nagelstudios, autohandel (see data/sector_presets.yaml).")] = None,
+    municipality: Annotated[str, typer.Option("--municipality", help="Municipality name or CBS code (GM0855); required.")] = "",
+    sbi: Annotated[Optional[str], typer.Option("--sbi", help="SBI codes (comma-separated prefixes) that replace the preset's, e.g. 96021,9602.")] = None,
+    sbi_version: Annotated[str, typer.Option("--sbi-version", help="SBI version of --sbi: 2008 or 2025 (the register uses 2025 since 7 Sept 2025).")] = "2025",
+    postcodes: Annotated[Optional[str], typer.Option("--postcodes", help="Narrow to postcodes: PC4 or full, comma-separated (5038,5011AB).")] = None,
+    osm_tag: Annotated[Optional[list[str]], typer.Option("--osm-tag", help="OpenStreetMap tag filter KEY=VALUE (repeatable; replaces the preset's tags).")] = None,
+    demo: DemoOpt = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML, CSV, XLSX and JSON (and the request cache).")] = Path("."),
+    resume: Annotated[bool, typer.Option("--resume/--no-resume", help="Reuse answers cached by an earlier (interrupted) run in --out; --no-resume fetches everything again.")] = True,
+    profile: ProfileOpt = None,
+    indicators: IndicatorsOpt = None,
+    config: ConfigOpt = None,
+) -> int:
+    """Branchescan: find every establishment of a sector in a municipality (OpenStreetMap +
+    Handelsregister per address), apply the indicators per establishment and for the area,
+    and write a ranked report (HTML, CSV, XLSX, JSON). Register and company-level public
+    data only: no person-level research."""
+    from ..demo import REFERENCE_DATE, demo_settings
+    from ..report.sector import write_sector_report
+
+    if not municipality.strip():
+        raise UsageError("--municipality is required: a name (Tilburg) or CBS code (GM0855)")
+    definition = build_definition(preset, municipality, sbi=sbi, sbi_version=sbi_version, postcodes=postcodes, osm_tags=osm_tag)
+    if demo:
+        _check_demo(definition)
+    settings = demo_settings() if demo else load_settings(config)
+    progress = _Progress()
+    options = SectorOptions(
+        settings=settings,
+        transport=demo_transport() if demo else None,
+        environ={} if demo else None,
+        reference_date=REFERENCE_DATE if demo else None,
+        indicators_path=indicators,
+        profile_path=profile,
+        demo=demo,
+        out_dir=out,
+        resume=resume,
+        progress=progress,
+    )
+    typer.echo(f"Branchescan {definition.subject().name}{' [demo world]' if demo else ''}", err=True)
+    try:
+        report = asyncio.run(run_sector(definition, options))
+    except KeyboardInterrupt:
+        progress.close()
+        typer.echo(
+            f"bibobscan: stopped; the answers received so far are kept in {out / '.bibobscan-cache'}. "
+            "Run the same command again to resume without refetching them.",
+            err=True,
+        )
+        raise
+    finally:
+        progress.close()
+    paths = write_sector_report(report, out)
+    for run in report.sources:
+        label = run.status.value + (" (partial)" if (run.error or "").startswith("gedeeltelijk") else "")
+        typer.echo(f"  [{run.source}] {label}: {run.hits}{' – ' + run.error if run.error else ''}", err=True)
+    top = [e for e in report.establishments if e.points > 0][:5]
+    typer.echo(f"  => {len(report.establishments)} establishments; top: " + "; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top), err=True)
+    for key in ("html", "csv", "xlsx", "json"):
+        typer.echo(str(paths[key]))
+    return EXIT_INCOMPLETE if any(s.status in INCOMPLETE for s in report.sources) else EXIT_OK

@@ -1,0 +1,186 @@
+"""What a sector scan looks for: a preset (or custom SBI codes and OSM tags) in an area.
+
+Command-line input is checked here, before any request: an unknown preset or
+municipality, a malformed postcode, SBI code or OSM tag is a UsageError that says what
+is accepted (and, for names, the nearest valid ones).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import UsageError
+from ..model import Municipality, SectorSpec, Subject, SubjectKind
+from ..municipalities import resolve_municipality
+from .presets import OSM_TOKEN, SBI_VERSIONS, Preset, effective_sbi_version, resolve_preset
+
+_PC4 = re.compile(r"^[1-9][0-9]{3}$")
+_PC6 = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+_SBI = re.compile(r"^[0-9]{2,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SectorDefinition:
+    """A resolved sector scan request. ``sbi_codes`` (``--sbi``) replace the preset's SBI
+    codes; they are prefixes of SBI version ``sbi_version``."""
+
+    municipality: Municipality
+    preset: Preset | None = None
+    sbi_codes: tuple[str, ...] = ()
+    sbi_version: str = "2025"
+    osm_tags: tuple[dict[str, str], ...] = ()
+    postcodes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.preset is not None:
+            return self.preset.label
+        return "SBI " + ", ".join(self.sbi_codes) if self.sbi_codes else "eigen selectie"
+
+    @property
+    def slug(self) -> str:
+        return self.preset.id if self.preset is not None else "sbi-" + "-".join(self.sbi_codes or ("eigen",))
+
+    @property
+    def tags(self) -> tuple[dict[str, str], ...]:
+        if self.osm_tags:
+            return self.osm_tags
+        return self.preset.osm_tags if self.preset is not None else ()
+
+    @property
+    def name_regex(self) -> str | None:
+        return self.preset.osm_name_regex if self.preset is not None else None
+
+    def spec(self) -> SectorSpec:
+        if self.sbi_codes:
+            codes = list(self.sbi_codes)
+        elif self.preset is not None:
+            codes = self.preset.sbi_codes(self.sbi_version)
+        else:
+            codes = []
+        return SectorSpec(
+            preset=self.preset.id if self.preset is not None else None,
+            sbi_codes=codes,
+            sbi_version=self.sbi_version,
+            osm_tags=[dict(t) for t in self.tags],
+            postcodes=list(self.postcodes),
+        )
+
+    def subject(self) -> Subject:
+        return Subject(
+            kind=SubjectKind.SECTOR,
+            name=f"{self.label} in {self.municipality.name}",
+            municipality=self.municipality,
+            sector=self.spec(),
+        )
+
+    def in_sector(self, code: str, version: str, retrieved_on: date) -> bool | None:
+        """Does a register SBI code belong to this sector? None when it cannot be told
+        (``--sbi`` codes of another SBI version than the register's code)."""
+        digits = str(code).replace(".", "").strip()
+        if not digits:
+            return None
+        actual = effective_sbi_version(str(version), retrieved_on)
+        if self.sbi_codes:
+            if actual != self.sbi_version:
+                return None
+            return any(digits.startswith(c) for c in self.sbi_codes)
+        if self.preset is not None:
+            return self.preset.matches_sbi(digits, actual)
+        return None
+
+    def in_area(self, postcode: str) -> bool:
+        """Whether an establishment with ``postcode`` is inside the postcode narrowing.
+        Without narrowing everything is; with it, an establishment without a postcode is not."""
+        if not self.postcodes:
+            return True
+        pc = "".join(str(postcode).split()).upper()
+        if not pc:
+            return False
+        return any(pc == p if len(p) == 6 else pc.startswith(p) for p in self.postcodes)
+
+
+def parse_postcodes(text: str | None) -> tuple[str, ...]:
+    """"5038, 5011 AB" -> ("5038", "5011AB"); UsageError on anything else."""
+    if text is None:
+        return ()
+    out: list[str] = []
+    for part in text.split(","):
+        pc = "".join(part.split()).upper()
+        if not pc:
+            continue
+        if not (_PC4.match(pc) or _PC6.match(pc)):
+            raise UsageError(f"--postcodes: {part.strip()!r} is not a postcode (use 5038 or 5038ZK, comma-separated)")
+        if pc not in out:
+            out.append(pc)
+    if not out:
+        raise UsageError("--postcodes is empty; give for example 5038,5011AB")
+    return tuple(out)
+
+
+def parse_sbi(text: str | None) -> tuple[str, ...]:
+    """"96021, 9602" -> ("96021", "9602"): SBI codes as text (leading zeros kept)."""
+    if text is None:
+        return ()
+    out: list[str] = []
+    for part in text.split(","):
+        code = part.strip().replace(".", "")
+        if not code:
+            continue
+        if not _SBI.match(code):
+            raise UsageError(f"--sbi: {part.strip()!r} is not an SBI code (2 to 5 digits, comma-separated)")
+        if code not in out:
+            out.append(code)
+    if not out:
+        raise UsageError("--sbi is empty; give for example 96021,9602")
+    return tuple(out)
+
+
+def parse_osm_tags(values: list[str] | None) -> tuple[dict[str, str], ...]:
+    """["shop=hairdresser", "amenity=car_wash"] -> ({"shop": "hairdresser"}, ...);
+    "key=*" means the key is present; "a=b+c=d" is one filter with two tags."""
+    filters: list[dict[str, str]] = []
+    for value in values or []:
+        pairs: dict[str, str] = {}
+        for part in value.split("+"):
+            key, sep, val = part.strip().partition("=")
+            key, val = key.strip(), val.strip()
+            if not sep or not OSM_TOKEN.match(key) or not (val == "*" or OSM_TOKEN.match(val)):
+                raise UsageError(f"--osm-tag {value!r}: use key=value (letters, digits, _ : . -), e.g. shop=hairdresser")
+            pairs[key] = val
+        filters.append(pairs)
+    return tuple(filters)
+
+
+def build_definition(
+    preset: str | None,
+    municipality: str,
+    *,
+    sbi: str | None = None,
+    sbi_version: str = "2025",
+    postcodes: str | None = None,
+    osm_tags: list[str] | None = None,
+) -> SectorDefinition:
+    """Resolve command-line input into a definition; every mistake is a UsageError."""
+    if sbi_version not in SBI_VERSIONS:
+        raise UsageError(f"--sbi-version must be one of {', '.join(SBI_VERSIONS)}, got {sbi_version!r}")
+    found = resolve_preset(preset) if preset else None
+    codes = parse_sbi(sbi)
+    tags = parse_osm_tags(osm_tags)
+    if found is None and not codes:
+        raise UsageError("give a sector PRESET (e.g. kappers) or --sbi CODES with --osm-tag KEY=VALUE")
+    if found is None and not tags:
+        raise UsageError(
+            "a sector scan without a preset needs --osm-tag KEY=VALUE: KvK Zoeken cannot filter by SBI code "
+            "or municipality, so establishments are discovered through OpenStreetMap"
+        )
+    return SectorDefinition(
+        municipality=resolve_municipality(municipality),
+        preset=found,
+        sbi_codes=codes,
+        sbi_version=sbi_version,
+        osm_tags=tags,
+        postcodes=parse_postcodes(postcodes),
+    )

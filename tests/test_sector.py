@@ -1,0 +1,427 @@
+"""The sector scan (branchescan): the demo end to end, the ranking and its explanations,
+identical HTML/CSV/XLSX tables, bad input, a source failing mid-run, resume without
+refetching, postcode narrowing, escaping, and the vectorised evaluator against the
+per-subject evaluator."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from selectolax.lexbor import LexborHTMLParser
+from typer.testing import CliRunner
+
+from bibobscan.cli import app
+from bibobscan.demo import REFERENCE_DATE, ReplayTransport, demo_settings
+from bibobscan.errors import UsageError
+from bibobscan.model import Outcome
+from bibobscan.report.sector import COLUMNS, fmt, render_sector_csv, table_rows
+from bibobscan.rules import evaluate, load_indicators
+from bibobscan.resources import default_profile, indicators_dir
+from bibobscan.rules import load_profile
+from bibobscan.sector import ProgressEvent, SectorOptions, SectorReport, build_definition, run_sector
+from bibobscan.sector.scoring import HIT, INSUFFICIENT, NO_HIT, evaluate_tables, sector_indicators
+from bibobscan.sector.signals import SignalTables, neighbour_counts
+
+runner = CliRunner()
+KNIPSTRAAT = {"Knipstraat"}
+TURNOVER = {"Schaarweg 12, Tilburg", "Tondeuselaan 3, Tilburg", "Krulspeldstraat 21, Tilburg"}
+BASENAME = "branchescan-kappers-tilburg"
+
+
+class Counting(httpx.AsyncBaseTransport):
+    """Wraps the replay transport: counts requests, fails the ones ``fail`` picks with a
+    500, and raises ``stop_after`` (KeyboardInterrupt) after that many requests."""
+
+    def __init__(self, fail: Callable[[httpx.Request], bool] | None = None, stop_after: int | None = None) -> None:
+        self.inner = ReplayTransport()
+        self.fail = fail
+        self.stop_after = stop_after
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stop_after is not None and len(self.requests) >= self.stop_after:
+            raise KeyboardInterrupt("stopped by the test")
+        self.requests.append(request)
+        if self.fail is not None and self.fail(request):
+            await request.aread()
+            return httpx.Response(500, json={"fout": [{"code": "IPD9999", "omschrijving": "interne fout"}]}, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def kvk_address_fails(*postcodes: str) -> Callable[[httpx.Request], bool]:
+    def pick(request: httpx.Request) -> bool:
+        return request.url.host == "api.kvk.nl" and request.url.path.endswith("/v2/zoeken") and request.url.params.get("postcode") in postcodes
+
+    return pick
+
+
+def run_demo(out: Path | None = None, transport: httpx.AsyncBaseTransport | None = None, *, postcodes: str | None = None, resume: bool = True, progress: Callable[[ProgressEvent], None] | None = None, profile: Path | None = None) -> SectorReport:
+    definition = build_definition("kappers", "Tilburg", postcodes=postcodes)
+    options = SectorOptions(
+        settings=demo_settings(), transport=transport or ReplayTransport(), environ={}, reference_date=REFERENCE_DATE,
+        demo=True, out_dir=out, resume=resume, progress=progress, profile_path=profile,
+    )
+    return asyncio.run(run_sector(definition, options))
+
+
+def html_rows(html: str) -> list[list[str]]:
+    tree = LexborHTMLParser(html)
+    rows = []
+    for tr in tree.css("table.ranking tbody tr"):
+        cells = []
+        for td in tr.css("td"):
+            lines = td.css("div")
+            cells.append("\n".join(d.text() for d in lines) if "why" in (td.attributes.get("class") or "") else td.text())
+        rows.append(cells)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sector")
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_out: Path) -> dict[str, Any]:
+    return json.loads((demo_out / f"{BASENAME}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+# --- the demo end to end ---------------------------------------------------------------------
+
+
+def test_demo_writes_html_csv_xlsx_json_offline(demo_out: Path, demo_report: dict[str, Any]) -> None:
+    for ext in ("html", "csv", "xlsx", "json"):
+        assert (demo_out / f"{BASENAME}.{ext}").exists()
+    assert demo_report["demo"] is True
+    assert {s["source"]: s["status"] for s in demo_report["sources"]} == {
+        "osm": "ok", "cbs": "ok", "osm_baseline": "ok", "kvk": "ok", "kvk_profiel": "ok", "koop": "ok",
+    }
+    assert len(demo_report["establishments"]) >= 30
+    html = (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+    assert "FICTIEVE DEMODATA" in html
+    assert "<script" not in html.lower() and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "tile" not in html.lower() and "<svg" in html
+
+
+def test_ranking_puts_the_planted_cluster_and_turnover_addresses_on_top(demo_report: dict[str, Any]) -> None:
+    ranked = demo_report["establishments"]
+    planted = [e for e in ranked if e["address"].split(" ")[0] in KNIPSTRAAT or e["address"] in TURNOVER]
+    assert len(planted) == 13  # 9 in OSM + one KvK-only in Knipstraat, 3 turnover addresses
+    top = ranked[: len(planted)]
+    assert {e["id"] for e in top} == {e["id"] for e in planted}
+    assert min(e["points"] for e in top) > max(e["points"] for e in ranked[len(planted):])
+    for e in top:
+        sentences = " ".join(h["sentence"] for h in e["hits"])
+        if e["address"] in TURNOVER:
+            assert "eerdere inschrijvingen beëindigd" in sentences, e["name"]
+        else:
+            assert "Binnen 250 meter liggen 10 vestigingen" in sentences, e["name"]
+    # the published closure puts Barber Kings first; Knipstraat 14 has several companies
+    assert ranked[0]["name"] == "Barber Kings Tilburg"
+    assert any("13b Opiumwet" in h["sentence"] for h in ranked[0]["hits"])
+    spiegel = next(e for e in ranked if e["name"] == "Barbershop De Spiegel")
+    assert any("3 actieve inschrijvingen" in h["sentence"] for h in spiegel["hits"])
+    # the salon found only in the register, and the name that differs between OSM and KvK
+    achterom = next(e for e in ranked if e["name"] == "Kapsalon Achterom")
+    assert achterom["sources"] == "KvK 99100005" and achterom["matched_on"] == "kvk"
+    fades = next(e for e in ranked if e["name"] == "Fades & Blades")
+    assert fades["kvk"] == "99100002" and fades["kvk_name"] == "Fades and Blades Tilburg"
+    # the node and the building way of one salon are one establishment
+    spiegelaar = [e for e in ranked if e["name"] == "Knipperij Spiegelaar"]
+    assert len(spiegelaar) == 1 and spiegelaar[0]["sources"].count("OSM") == 2
+    # the two objects without an address: insufficient, never "no risk"
+    for e in ranked:
+        if e["name"] in ("Kapper aan huis Demo", "(zonder naam)"):
+            assert e["points"] == 0 and "Veel beëindigde inschrijvingen op het adres van de vestiging" in e["insufficient"]
+
+
+def test_area_indicators_and_unattributed_publication(demo_report: dict[str, Any]) -> None:
+    area = {h["indicator_id"]: h for h in demo_report["area_hits"]}
+    assert area["area.street_concentration"]["outcome"] == "hit" and "Knipstraat" in area["area.street_concentration"]["sentence"]
+    assert area["area.fast_growth"]["outcome"] == "hit"
+    assert area["area.high_density"]["outcome"] == "no_hit" and "per 10.000 inwoners" in area["area.high_density"]["sentence"]
+    koop = next(s for s in demo_report["sources"] if s["source"] == "koop")
+    assert any("niet letterlijk" in n for n in koop["notes"])  # the Coupeweg permit is not the salon's
+    coupe = next(e for e in demo_report["establishments"] if e["name"] == "Kapsalon Coupe")
+    assert not any(h["indicator_id"] == "sector.enforcement_publication" for h in coupe["hits"])
+
+
+def test_report_states_no_person_level_research_and_signal_not_decision(demo_out: Path) -> None:
+    html = (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+    tree = LexborHTMLParser(html)
+    statement = tree.css_first("#geen-persoonsonderzoek").text()
+    assert "geen persoonsgericht open-bronnenonderzoek" in statement
+    assert "signaal voor het plannen van toezicht" in html and "geen besluit" in html
+    assert "niet in OpenStreetMap staan" in html  # establishments missing from OSM are not found
+    book = load_workbook(demo_out / f"{BASENAME}.xlsx")
+    notes = " ".join(str(c.value) for row in book["Toelichting"].iter_rows() for c in row)
+    assert "geen persoonsgericht open-bronnenonderzoek" in notes and "FICTIEVE DEMODATA" in notes
+
+
+def test_csv_and_xlsx_rows_equal_the_html_table(demo_out: Path) -> None:
+    html = html_rows((demo_out / f"{BASENAME}.html").read_text(encoding="utf-8"))
+    with (demo_out / f"{BASENAME}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = list(csv.reader(handle, delimiter=";"))
+    assert tuple(reader[0]) == COLUMNS
+    assert reader[1:] == html
+    book = load_workbook(demo_out / f"{BASENAME}.xlsx")
+    sheet = book["Rangorde"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert tuple(values[0]) == COLUMNS
+    xlsx = [["" if v is None else fmt(float(v)) if isinstance(v, (int, float)) and i == 1 else str(v) for i, v in enumerate(row)] for row in values[1:]]
+    assert xlsx == html
+    assert len(html) == 35
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_unknown_preset_and_municipality_name_the_nearest(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sector", "kapers", "--municipality", "Tilburg", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "kappers" in result.output and "unknown sector preset" in result.output
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilbrug", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "Tilburg" in result.output and "unknown municipality" in result.output
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--postcodes", "50X8", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "postcode" in result.output
+    result = runner.invoke(app, ["sector", "--sbi", "4778", "--municipality", "Tilburg", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--osm-tag" in result.output
+    result = runner.invoke(app, ["sector", "autohandel", "--municipality", "Tilburg", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "demo world" in result.output
+    assert not list(tmp_path.glob("*.html"))
+    with pytest.raises(UsageError, match="nagelstudios"):
+        build_definition("nagelstudio", "Tilburg")
+
+
+# --- a source failing mid-run ------------------------------------------------------------------
+
+
+def test_kvk_failing_for_some_addresses_is_reported_and_the_scan_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    transport = Counting(fail=kvk_address_fails("5042ZS", "5022ZT"))
+    monkeypatch.setattr("bibobscan.cli.sector.demo_transport", lambda: transport)
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 3, result.output
+    report = json.loads((tmp_path / f"{BASENAME}.json").read_text(encoding="utf-8"))
+    kvk = next(s for s in report["sources"] if s["source"] == "kvk")
+    assert kvk["status"] == "failed" and kvk["hits"] > 0
+    assert "van 32 adressen niet geleverd" in kvk["error"] and "Wel geleverd: 30 adressen" in kvk["error"]
+    assert "Schaarweg 12" in kvk["error"]
+    schaarweg = next(e for e in report["establishments"] if e["address"] == "Schaarweg 12, Tilburg")
+    assert "Veel beëindigde inschrijvingen op het adres van de vestiging" in schaarweg["insufficient"]
+    assert "KvK Zoeken mislukt" in schaarweg["notes"]
+    # the rest goes on: the cluster is still on top, and the failure is in the HTML
+    assert report["establishments"][0]["name"] == "Barber Kings Tilburg"
+    html = (tmp_path / f"{BASENAME}.html").read_text(encoding="utf-8")
+    assert "gedeeltelijk mislukt" in html and "Schaarweg 12" in html
+
+
+# --- stop and resume ------------------------------------------------------------------------------
+
+
+def test_resume_does_not_refetch(tmp_path: Path) -> None:
+    first = Counting()
+    report = run_demo(tmp_path, first)
+    total = len(first.requests)
+    assert total > 60
+    second = Counting()
+    again = run_demo(tmp_path, second)
+    assert second.requests == []
+    assert [(e.name, e.points) for e in again.establishments] == [(e.name, e.points) for e in report.establishments]
+    assert again.cache["served_from_cache"] == total and any("tussenopslag" in n for n in again.notes)
+    third = Counting()
+    run_demo(tmp_path, third, resume=False)
+    assert len(third.requests) == total
+
+
+def test_interrupted_run_resumes_with_only_the_missing_requests(tmp_path: Path) -> None:
+    total = len(_requests_of_a_clean_run())
+    stopped = Counting(stop_after=40)
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(tmp_path, stopped)
+    rest = Counting()
+    run_demo(tmp_path, rest)
+    assert 0 < len(rest.requests) < total
+    cached = sum(1 for _ in (tmp_path / ".bibobscan-cache" / "sector.jsonl").open(encoding="utf-8"))
+    assert cached == total  # every request answered once, none twice
+
+
+def test_failed_requests_are_fetched_again_on_resume(tmp_path: Path) -> None:
+    run_demo(tmp_path, Counting(fail=kvk_address_fails("5042ZS")))
+    retry = Counting()
+    report = run_demo(tmp_path, retry)
+    assert sorted(r.url.path.rsplit("/", 1)[-1] for r in retry.requests) == ["99100017", "zoeken"]
+    assert next(s for s in report.sources if s.source == "kvk").status.value == "ok"
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    arr = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        arr[i] = v
+    return arr
+
+
+def _requests_of_a_clean_run() -> list[httpx.Request]:
+    transport = Counting()
+    run_demo(None, transport)
+    return transport.requests
+
+
+# --- narrowing, progress, parallelism -------------------------------------------------------------
+
+
+def test_postcode_narrowing() -> None:
+    transport = Counting()
+    report = run_demo(None, transport, postcodes="5038")
+    assert {e.address.split(" ")[0] for e in report.establishments} == {"Knipstraat"}
+    assert len(report.establishments) == 10 and report.outside_area == 25
+    zoeken = {r.url.params.get("postcode") for r in transport.requests if r.url.path.endswith("/v2/zoeken")}
+    assert zoeken == {"5038ZK"}
+    # clusters are counted against all establishments of the municipality
+    assert any("10 vestigingen" in h.sentence for h in report.establishments[0].hits)
+    assert any("postcode(s) 5038" in n for n in report.notes)
+    one = run_demo(None, Counting(), postcodes="5042 ZS")
+    assert [e.address for e in one.establishments] == ["Schaarweg 12, Tilburg"]
+
+
+def test_progress_reports_every_request() -> None:
+    events: list[ProgressEvent] = []
+    transport = Counting()
+    run_demo(None, transport, progress=events.append)
+    assert events and all(0 <= e.done <= e.total for e in events)
+    assert events[-1].done == events[-1].total == len(transport.requests)
+    assert {e.stage for e in events} >= {"OpenStreetMap en CBS", "KvK: inschrijvingen per adres", "KvK: basisprofielen", "Officiële bekendmakingen"}
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
+
+class Poisoned(Counting):
+    """The Overpass answer with hostile names."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.url.host != "overpass-api.de" or b"out+count" in request.content:
+            return response
+        body = json.loads(await response.aread())
+        for el in body["elements"]:
+            name = el.get("tags", {}).get("name")
+            if name == "Kapper aan huis Demo":
+                el["tags"]["name"] = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+            if name == "Kapsalon Lokkerman":
+                el["tags"]["name"] = '=HYPERLINK("http://evil.example","klik")'
+        return httpx.Response(200, json=body, request=request)
+
+
+def test_hostile_osm_names_are_escaped_in_html_and_neutralised_in_csv_xlsx(tmp_path: Path) -> None:
+    from bibobscan.report.sector import write_sector_report
+
+    report = run_demo(None, Poisoned())
+    paths = write_sector_report(report, tmp_path)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    text = render_sector_csv(report)
+    assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
+    book = load_workbook(paths["xlsx"])
+    names = [row[3].value for row in book["Rangorde"].iter_rows(min_row=2)]
+    assert "'=HYPERLINK(\"http://evil.example\",\"klik\")" in names
+    assert all(c.data_type != "f" for row in book["Rangorde"].iter_rows() for c in row)
+
+
+# --- the same indicator files and profiles --------------------------------------------------------
+
+
+def test_vectorised_evaluation_equals_the_per_subject_evaluator() -> None:
+    indicators, _area = sector_indicators(load_indicators(indicators_dir()))
+    profile = load_profile(default_profile())
+    rng = random.Random(7)
+    n = 400
+    frames: dict[str, pd.DataFrame] = {}
+
+    def rows(k: int) -> list[int]:
+        return sorted(rng.randrange(n) for _ in range(k))
+
+    def table(r: list[int], ev: str, **attrs: Callable[[], Any]) -> pd.DataFrame:
+        columns: dict[str, Any] = {"row": np.array(r, dtype=np.int64), "ev": _objects([(f"{ev}{i}",) for i in r])}
+        for name, make in attrs.items():
+            columns[name] = _objects([make() for _ in r])  # None stays None, as in real signal tables
+        return pd.DataFrame(columns)
+
+    frames["establishment.registered_on"] = table(rows(300), "p", date=lambda: "2026-01-01", age_days=lambda: rng.choice([5, 90, 365, 366, 700, 731, 4000, None]), name=lambda: "X", kvk=lambda: "1")
+    frames["establishment.sbi"] = table(
+        rows(500), "p", code=lambda: rng.choice(["96210", "9602", "64210", "6201", "47190", ""]), version=lambda: rng.choice(["2008", "2025"]),
+        main=lambda: rng.choice([True, False]), description=lambda: "d", in_sector=lambda: rng.choice([True, False, None]),
+    )
+    r = rows(350)
+    frames["establishment.address_turnover"] = table(r, "a", ended=lambda: rng.randrange(8), total=lambda: 9, address=lambda: "Straat 1")
+    frames["establishment.address_company_count"] = table(r, "a", count=lambda: rng.choice([1, 2, 3, 19, 20, 50]), address=lambda: "Straat 1")
+    frames["establishment.cluster"] = table(rows(380), "o", radius_count=lambda: rng.randrange(1, 12), radius=lambda: 250, street_count=lambda: 3, street=lambda: "Straat")
+    frames["establishment.publication"] = table(
+        rows(60), "k", kind=lambda: rng.choice(["closure", "mention", "permit_revoked", "bibob"]), identifier=lambda: "gmb-1",
+        title=lambda: "T", date=lambda: "2026-01-01", creator=lambda: "Tilburg",
+    )
+    coverage = {t: np.array([rng.random() > 0.1 for _ in range(n)]) for t in frames}
+    tables = SignalTables(n=n, by_type=frames, coverage=coverage)
+    results = evaluate_tables(indicators, tables, profile)
+    for row in range(n):
+        signals = tables.signals_of(row)
+        covered = {t for t, mask in coverage.items() if mask[row]}
+        for res in results:
+            want = evaluate(res.indicator, signals, covered, "Vestiging")
+            got = res.hit_for(row, "Vestiging")
+            assert (got.outcome, got.band, got.points, got.sentence) == (want.outcome, want.band, want.points, want.sentence), (res.indicator.id, row)
+            assert int(res.outcome[row]) == {Outcome.HIT: HIT, Outcome.NO_HIT: NO_HIT, Outcome.INSUFFICIENT: INSUFFICIENT}[want.outcome]
+
+
+def test_profile_weights_and_suppressions_apply_to_the_sector_scan(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        default_profile().read_text(encoding="utf-8").replace("weights: {}", "weights: {sector.cluster: 2}")
+        + "suppress:\n  - reason: Bekende winkelstraat\n    match: {kvk: \"99100004\"}\n    indicators: [sector.address_many_companies]\n",
+        encoding="utf-8",
+    )
+    base = {e.name: e for e in run_demo().establishments}
+    tuned = {e.name: e for e in run_demo(profile=profile).establishments}
+    knip = tuned["Barber Lounge Noord"]
+    assert knip.points == base["Barber Lounge Noord"].points + 12
+    spiegel = tuned["Barbershop De Spiegel"]
+    assert not any(h.indicator_id == "sector.address_many_companies" for h in spiegel.hits)
+    assert spiegel.points == base["Barbershop De Spiegel"].points + 12 - 8
+
+
+def test_neighbour_counts_match_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    lat = 51.55 + rng.random(300) * 0.02
+    lon = 5.05 + rng.random(300) * 0.03
+    lat[5] = np.nan
+    got = neighbour_counts(lat, lon, lat, lon, 250.0)
+    kx = 111_320.0 * np.cos(np.radians(np.nanmean(lat)))
+    for i in range(300):
+        if np.isnan(lat[i]):
+            assert got[i] == 0
+            continue
+        d = np.hypot((lon - lon[i]) * kx, (lat - lat[i]) * 111_320.0)
+        assert got[i] == int(np.nansum(d <= 250.0))
+
+
+def test_table_rows_follow_the_ranking(demo_out: Path) -> None:
+    report = run_demo()
+    rows = table_rows(report)
+    assert [r[0] for r in rows] == [e.rank for e in report.establishments]
+    assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
+    assert all(isinstance(r[1], float) for r in rows)
+    assert io.StringIO(render_sector_csv(report)).readline().startswith("Rang;Punten")
