@@ -135,7 +135,8 @@ class KoopCollector(Collector):
     licence = "Officiële bekendmakingen (KOOP), CC0; geen API-sleutel"
     applies_to = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     provides = frozenset(
-        {"publication.closure", "publication.permit_revoked", "publication.bibob", "publication.mention"}
+        {"publication.closure", "publication.permit_revoked", "publication.bibob", "publication.mention",
+         "establishment.publication"}  # branchescan: searched per establishment name
     )
 
     def queries(self, subject: Subject) -> list[str]:

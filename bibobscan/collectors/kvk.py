@@ -60,6 +60,12 @@ class KvkCollector(Collector):
             "register.legal_form",
             "address.company_count",
             "register.address_shielded",
+            # branchescan: the sector engine asks KvK per address (collectors/kvk_sector.py)
+            "establishment.registered_on",
+            "establishment.sbi",
+            "establishment.address_turnover",
+            "establishment.address_company_count",
+            "area.growth",
         }
     )
     env: ClassVar[Mapping[str, str]] = {"api_key": "KVK_API_KEY", "environment": "KVK_ENVIRONMENT"}
