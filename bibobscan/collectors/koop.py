@@ -8,15 +8,15 @@ later from the fields, not here.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..errors import ErrorInBody, MalformedResponse, SourceError
+from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ._partial import gather_partial
 from ._base import CollectContext, Collected, Collector
 from ._xml import Element, child, child_text, children, descendants, first_descendant, local_name, looks_like_html, parse_xml
 from .news import search_names
@@ -146,7 +146,7 @@ class KoopCollector(Collector):
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         return "; ".join(self.queries(subject))
 
-    async def _search(self, ctx: CollectContext, url: str, cql: str) -> tuple[Fetched, SruResult] | SourceError:
+    async def _search(self, ctx: CollectContext, url: str, cql: str) -> tuple[Fetched, SruResult]:
         params = {
             "operation": "searchRetrieve",
             "version": "2.0",
@@ -154,26 +154,17 @@ class KoopCollector(Collector):
             "maximumRecords": str(MAX_RECORDS),
             "query": cql,
         }
-        try:
-            fetched = await ctx.http.get(url, source=self.id, params=params)
-            return fetched, parse_sru(fetched.content, source=self.id)
-        except SourceError as exc:
-            return exc
+        fetched = await ctx.http.get(url, source=self.id, params=params)
+        return fetched, parse_sru(fetched.content, source=self.id)
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
         url = str(ctx.config.get("url") or DEFAULT_URL)
         cqls = self.queries(subject)
-        results = await asyncio.gather(*(self._search(ctx, url, cql) for cql in cqls))
+        partial = await gather_partial([(cql, f"KOOP-zoekvraag {cql}", self._search(ctx, url, cql)) for cql in cqls])
         evidence: list[Evidence] = []
-        notes: list[str] = []
-        failures: list[SourceError] = []
+        notes = list(partial.notes)
         seen: set[str] = set()
-        for cql, result in zip(cqls, results):
-            if isinstance(result, SourceError):
-                failures.append(result)
-                notes.append(f"KOOP-zoekvraag {cql} mislukt ({result.status.value}): {result}")
-                continue
-            fetched, sru = result
+        for cql, (fetched, sru) in partial.results:
             if sru.number_of_records > MAX_RECORDS:
                 notes.append(
                     f"KOOP: {sru.number_of_records} publicaties gevonden voor {cql}; "
@@ -184,8 +175,7 @@ class KoopCollector(Collector):
                     continue
                 seen.add(publication.identifier)
                 evidence.append(self._evidence(publication, fetched, cql))
-        if failures and len(failures) == len(cqls):
-            raise failures[0]
+        partial.raise_if_all_failed()
         return Collected(evidence=evidence, query="; ".join(cqls), notes=notes)
 
     def _evidence(self, p: Publication, fetched: Fetched, cql: str) -> Evidence:

@@ -11,7 +11,6 @@ Per item we keep the headline, a short excerpt and the link, never the article.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import html
 import re
@@ -24,9 +23,10 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from .. import matching
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured, SourceError
+from ..errors import ErrorInBody, MalformedResponse, NotConfigured
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ._partial import gather_partial
 from ._base import CollectContext, Collected, Collector
 from ._xml import (
     Element,
@@ -384,30 +384,21 @@ class NewsCollector(Collector):
             requests.append(_Request(f"RSS-feed {url}", url, None, url, f"RSS-feed {url}, gefilterd op {names}"))
         return requests
 
-    async def _fetch(self, ctx: CollectContext, request: _Request) -> tuple[Fetched, ParsedFeed] | SourceError:
-        try:
-            fetched = await ctx.http.get(request.url, source=self.id, params=request.params)
-            return fetched, parse_feed(fetched, source=self.id, google=request.feed == GOOGLE_FEED)
-        except SourceError as exc:
-            return exc
+    async def _fetch(self, ctx: CollectContext, request: _Request) -> tuple[Fetched, ParsedFeed]:
+        fetched = await ctx.http.get(request.url, source=self.id, params=request.params)
+        return fetched, parse_feed(fetched, source=self.id, google=request.feed == GOOGLE_FEED)
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
         reason = self.not_configured_reason(ctx.config)
         if reason:
             raise NotConfigured(reason, source=self.id)
         requests = self._requests(subject, ctx.config)
-        results = await asyncio.gather(*(self._fetch(ctx, r) for r in requests))
+        partial = await gather_partial([(r, r.label, self._fetch(ctx, r)) for r in requests])
         needles = name_needles(subject)
         evidence: list[Evidence] = []
-        notes: list[str] = []
-        failures: list[SourceError] = []
+        notes = list(partial.notes)
         seen: set[str] = set()
-        for request, result in zip(requests, results):
-            if isinstance(result, SourceError):
-                failures.append(result)
-                notes.append(f"{request.label} mislukt ({result.status.value}): {result}")
-                continue
-            fetched, parsed = result
+        for request, (fetched, parsed) in partial.results:
             if parsed.total > MAX_ITEMS_PER_FEED:
                 notes.append(f"{request.label}: alleen de eerste {MAX_ITEMS_PER_FEED} van {parsed.total} berichten gelezen")
             for item in parsed.items:
@@ -417,8 +408,7 @@ class NewsCollector(Collector):
                     continue
                 seen.add(item.link)
                 evidence.append(self._evidence(item, fetched, request, needles))
-        if failures and len(failures) == len(requests):
-            raise failures[0]
+        partial.raise_if_all_failed()
         return Collected(evidence=evidence, query=self.describe_query(subject, ctx.config), notes=notes)
 
     def _evidence(self, item: FeedItem, fetched: Fetched, request: _Request, needles: Sequence[str]) -> Evidence:
