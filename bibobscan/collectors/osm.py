@@ -123,8 +123,9 @@ class OverpassResult:
     remark: str
 
 
-def parse_overpass(fetched: Fetched, selection: Selection, *, source: str = "osm") -> OverpassResult:
-    """Parse an Overpass answer; errors inside a 200 or a 400 page become SourceErrors."""
+def overpass_body(fetched: Fetched, *, source: str = "osm") -> tuple[dict[str, Any], str]:
+    """The JSON body of an Overpass answer and its remark. HTML pages, non-200 answers,
+    bad JSON and runtime errors reported inside a 200 become SourceErrors."""
     content = fetched.content
     if fetched.status_code != 200 or looks_like_html(content) or content.lstrip().startswith(b"<"):
         message = _html_error(content)
@@ -150,6 +151,12 @@ def parse_overpass(fetched: Fetched, selection: Selection, *, source: str = "osm
     remark_text = remark.strip() if isinstance(remark, str) else ""
     if "runtime error" in remark_text.lower():
         raise ErrorInBody(f"Overpass: {remark_text}", source=source)
+    return body, remark_text
+
+
+def parse_overpass(fetched: Fetched, selection: Selection, *, source: str = "osm") -> OverpassResult:
+    """Parse an Overpass answer; errors inside a 200 or a 400 page become SourceErrors."""
+    body, remark_text = overpass_body(fetched, source=source)
     osm3s = body.get("osm3s")
     timestamp = str(osm3s.get("timestamp_osm_base", "")) if isinstance(osm3s, dict) else ""
     boundary = None

@@ -15,21 +15,16 @@ Wire format of ``out count`` (JSON)::
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..collectors._xml import looks_like_html
-from ..errors import ErrorInBody, MalformedResponse, RateLimited, UpstreamError
+from ..collectors.osm import DEFAULT_URL, overpass_body
+from ..errors import MalformedResponse
 from ..http import Fetched, HttpClient
-from ..model import MAX_FIELD_TEXT, clip
 
-DEFAULT_URL = "https://overpass-api.de/api/interpreter"
 COUNT_TIMEOUT = 120  # seconds, Overpass [timeout:]
 SOURCE = "osm_baseline"
-_TAG_RE = re.compile(rb"<[^>]+>")
 
 
 def _q(value: str) -> str:
@@ -58,23 +53,7 @@ class CountResult:
 
 def parse_count(fetched: Fetched, query: str) -> CountResult:
     """The ``total`` of an ``out count`` answer; errors (also inside a 200) raise."""
-    content = fetched.content
-    if fetched.status_code != 200 or looks_like_html(content) or content.lstrip().startswith(b"<"):
-        text = " ".join(_TAG_RE.sub(b" ", content[:4000]).decode("utf-8", errors="replace").split())
-        if "rate_limited" in text:
-            raise RateLimited(f"Overpass: {clip(text, 300)}", source=SOURCE)
-        if fetched.status_code != 200:
-            raise UpstreamError(f"Overpass HTTP {fetched.status_code}: {clip(text, 300)}", source=SOURCE, status_code=fetched.status_code)
-        raise ErrorInBody(f"Overpass answered with an HTML page: {clip(text, 300)}", source=SOURCE)
-    try:
-        body: Any = json.loads(content)
-    except ValueError as exc:
-        raise MalformedResponse(f"Overpass count is not valid JSON: {exc}", source=SOURCE) from None
-    if not isinstance(body, dict) or not isinstance(body.get("elements"), list):
-        raise MalformedResponse("Overpass count has no 'elements' list", source=SOURCE)
-    remark = body.get("remark")
-    if isinstance(remark, str) and "runtime error" in remark.lower():
-        raise ErrorInBody(f"Overpass: {clip(remark, MAX_FIELD_TEXT)}", source=SOURCE)
+    body, _remark = overpass_body(fetched, source=SOURCE)
     counts = [e for e in body["elements"] if isinstance(e, dict) and e.get("type") == "count"]
     if not counts or not isinstance(counts[0].get("tags"), dict):
         raise MalformedResponse("Overpass count answer has no count element", source=SOURCE)
