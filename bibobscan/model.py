@@ -25,6 +25,10 @@ class SubjectKind(StrEnum):
     COMPANY = "company"
     SECTOR = "sector"
 
+    @property
+    def dutch(self) -> str:
+        return {"person": "persoon", "company": "onderneming", "sector": "branche"}[self.value]
+
 
 class SourceStatus(StrEnum):
     OK = "ok"

@@ -67,7 +67,7 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
     config = options.settings.source_config(collector.id, collector.env, options.environ)
     run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence, started_at=utcnow())
     if subject.kind not in collector.applies_to:
-        run.error = SKIP_REASONS.get((collector.id, subject.kind), f"Bron is niet van toepassing op een {subject.kind.value}.")
+        run.error = SKIP_REASONS.get((collector.id, subject.kind), f"Bron is niet van toepassing op een {subject.kind.dutch}.")
         return run, []
     reason = collector.not_configured_reason(config)
     try:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..model import Evidence, Outcome, Report, SourceStatus, Verdict
+from ..model import Evidence, Outcome, Report, SourceStatus, SubjectKind, Verdict
 from ..resources import templates_dir
 
 STATUS_LABELS = {
@@ -23,7 +23,6 @@ STATUS_LABELS = {
     SourceStatus.SKIPPED: "niet van toepassing",
 }
 VERDICT_LABELS = {Verdict.MATCH: "toegeschreven", Verdict.POSSIBLE: "mogelijke naamgenoot", Verdict.NO_MATCH: "niet toegeschreven"}
-KIND_LABELS = {"person": "persoon", "company": "onderneming", "sector": "branche"}
 
 
 def safe_url(value: Any) -> str:
@@ -44,7 +43,7 @@ def environment() -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["status_label"] = lambda s: STATUS_LABELS.get(SourceStatus(s), str(s))
     env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(Verdict(v), str(v))
-    env.filters["kind_label"] = lambda k: KIND_LABELS.get(str(k), str(k))
+    env.filters["kind_label"] = lambda k: SubjectKind(k).dutch
     env.filters["dt"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else "—"
     env.filters["pct"] = lambda x: f"{float(x):.0%}"
     return env
