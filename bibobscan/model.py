@@ -44,6 +44,11 @@ class SourceStatus(StrEnum):
         """True when the source answered, with or without hits."""
         return self in (SourceStatus.OK, SourceStatus.NO_RESULTS)
 
+    @property
+    def missing(self) -> bool:
+        """True when an applicable source was not consulted: the research is incomplete."""
+        return self in (SourceStatus.FAILED, SourceStatus.TIMEOUT, SourceStatus.RATE_LIMITED, SourceStatus.NOT_CONFIGURED)
+
 
 class Verdict(StrEnum):
     MATCH = "match"
@@ -210,6 +215,7 @@ class Assessment:
     hits: int = 0
     insufficient: int = 0
     caveats: list[str] = field(default_factory=list)
+    complete: bool = True  # False when a source was not (fully) consulted
     statement: str = (
         "Deze score is een signaal voor nader onderzoek en geen besluit. Alleen het "
         "bestuursorgaan weegt de feiten en bepaalt of er sprake is van (ernstig) gevaar "

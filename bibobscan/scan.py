@@ -114,26 +114,29 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     return runs, evidence
 
 
-def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_supplied: bool) -> set[str]:
-    """Signal types that a consulted source could have delivered."""
+def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_types: set[str]) -> set[str]:
+    """Signal types that a consulted source could have delivered, plus the officer fact
+    types actually supplied (a questionnaire fact says nothing about earlier conclusions)."""
     by_id = {c.id: c for c in collectors}
     covered: set[str] = set()
     for run in runs:
         c = by_id.get(run.source)
         if c is not None and run.status.consulted:
             covered.update(c.provides)
-    if officer_supplied:
-        covered.update(OFFICER_TYPES)
+    covered.update(officer_types & OFFICER_TYPES)
     return covered
 
 
 def caveats_for(runs: list[SourceRun], hits: list[IndicatorHit]) -> list[str]:
     notes = []
     for run in runs:
-        if run.status not in (SourceStatus.OK, SourceStatus.NO_RESULTS, SourceStatus.SKIPPED):
+        if run.status.missing:
             notes.append(f"Bron {run.title or run.source} is niet geraadpleegd ({run.status.value}): {run.error or 'onbekende fout'}.")
         for note in run.notes:
             notes.append(f"{run.title or run.source}: {note}")
+    to_review = [h.title for h in hits if h.outcome is Outcome.HIT and h.points == 0]
+    if to_review:
+        notes.append(f"Handmatig beoordelen (0 punten, wel een bevinding): {'; '.join(to_review)}.")
     insufficient = [h.title for h in hits if h.outcome is Outcome.INSUFFICIENT]
     if insufficient:
         notes.append(f"{len(insufficient)} indicator(en) konden niet worden beoordeeld (onvoldoende gegevens); een lage score betekent daar niet 'geen risico'.")
@@ -186,14 +189,19 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
     Deterministic: the same evidence, rules and reference date give the same hits."""
     resolve_all(subject, evidence, reference)
     signals = derive_signals(subject, evidence, reference)
-    officer = any(e.supplied_by == "officer" for e in evidence)
-    coverage = coverage_of(runs, collectors, officer)
+    officer_types = {str(e.fields.get("fact")) for e in evidence if e.supplied_by == "officer"}
+    coverage = coverage_of(runs, collectors, officer_types)
     hits = [
         evaluate_with_suppressions(ind, signals, evidence, coverage, subject.name, rules.profile)
         for ind in rules.indicators
         if subject.kind.value in ind.applies_to and ind.status != "deprecated"
     ]
     assessment = assess(hits, rules.profile, caveats_for(runs, hits))
+    not_consulted = [r for r in runs if r.status.missing]
+    if not_consulted:
+        # The headline itself must not read as a clean result when sources are missing.
+        assessment.complete = False
+        assessment.band_label = f"{assessment.band_label} – onvolledig onderzoek: {len(not_consulted)} bron(nen) niet geraadpleegd"
     return Report(
         subject=subject,
         case=case,
@@ -210,12 +218,47 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
     )
 
 
+REGISTER_SOURCE = "kvk"
+
+
+async def _collect_by_kvk_only(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
+    """A company given only by KvK number: ask the register first for its name, then
+    search the other sources by that name. Without a name they are not searched (and say
+    so), so their indicators read "insufficient data", never "nothing found"."""
+    if not subject.kvk:
+        raise ValueError("a company without a name needs a KvK number")
+    register = [c for c in collectors if c.id == REGISTER_SOURCE]
+    others = [c for c in collectors if c.id != REGISTER_SOURCE]
+    runs, evidence = await collect_all(subject, register, options, reference)
+    name = next(
+        (str(e.fields["name"]) for e in evidence if e.kind == "register.company" and e.fields.get("kvk") == subject.kvk and e.fields.get("name")),
+        "",
+    )
+    if name:
+        subject.name = name
+        more_runs, more_evidence = await collect_all(subject, others, options, reference)
+        return sorted(runs + more_runs, key=lambda r: r.source), evidence + more_evidence
+    subject.name = f"KvK {subject.kvk}"
+    reason = (
+        f"Niet bevraagd: het Handelsregister gaf geen naam voor KvK-nummer {subject.kvk} "
+        "(zie de KvK-regel); geef de naam van de onderneming op om op naam te zoeken."
+    )
+    skipped = [
+        SourceRun(source=c.id, status=SourceStatus.SKIPPED, title=c.title, licence=c.licence, started_at=utcnow(), error=reason)
+        for c in others
+    ]
+    return sorted(runs + skipped, key=lambda r: r.source), evidence
+
+
 async def scan(subject: Subject, case: Case, collectors: list[Collector], options: ScanOptions) -> Report:
     if subject.kind is SubjectKind.SECTOR:
         raise ValueError("a sector is scanned by bibobscan.sector, not by scan()")
     rules = load_rule_set(options.indicators_path, options.profile_path)  # fail before any request
     reference = options.reference_date or utcnow().date()
-    runs, evidence = await collect_all(subject, collectors, options, reference)
+    if subject.kind is SubjectKind.COMPANY and not subject.name.strip():
+        runs, evidence = await _collect_by_kvk_only(subject, collectors, options, reference)
+    else:
+        runs, evidence = await collect_all(subject, collectors, options, reference)
     if options.officer_evidence:
         evidence.extend(options.officer_evidence)
     return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo)

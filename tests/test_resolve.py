@@ -107,3 +107,34 @@ def test_publication_classification() -> None:
     assert classify_publication("Weigering vergunning op grond van de Wet Bibob") == "publication.permit_revoked"
     assert classify_publication("Beleidsregel Bibob 2026") == "publication.bibob"
     assert classify_publication("Verleende omgevingsvergunning") == "publication.mention"
+
+
+def test_unknown_place_is_no_contradiction() -> None:
+    """Without a known municipality a named town cannot contradict (review finding)."""
+    anywhere = Subject(kind=SubjectKind.PERSON, name="Bram Voorbeeld", born=date(1987, 3, 14))
+    item = ev("news.article", "Tilburgse ondernemer Bram Voorbeeld (39) aangehouden", text="Tilburgse ondernemer Bram Voorbeeld (39) aangehouden")
+    assert verdict(anywhere, item) is Verdict.MATCH
+    assert not any(f.name == "other_place" for f in item.match.features)  # type: ignore[union-attr]
+
+
+def test_short_place_names_need_a_word_boundary() -> None:
+    """'Best' must not match 'beste', 'Ede' not 'edelsmid' (review finding)."""
+    best = Subject(kind=SubjectKind.PERSON, name="Jan de Vries", municipality=Municipality("GM0753", "Best"))
+    item = ev("news.article", "Jan de Vries beste vriend van edelsmid opgepakt", text="Jan de Vries, beste vriend van de edelsmid, opgepakt")
+    assert verdict(best, item) is Verdict.POSSIBLE
+    item2 = ev("news.article", "Jan de Vries uit Best opgepakt", text="Jan de Vries uit Best opgepakt")
+    assert verdict(best, item2) is Verdict.MATCH
+
+
+def test_profile_matched_by_name_lends_its_kvk_and_address() -> None:
+    """A company scanned by name: its one matching profile's KvK number and address count
+    for the other register evidence and for texts (review finding)."""
+    by_name = Subject(kind=SubjectKind.COMPANY, name="Voorbeeld Shisha Lounge B.V.")
+    profile = ev("register.company", "Voorbeeld Shisha Lounge B.V. (KvK 99000011)", kvk="99000011", name="Voorbeeld Shisha Lounge B.V.",
+                 addresses=[{"type": "bezoekadres", "street": "Demostraat", "city": "Tilburg", "shielded": False}])
+    address = ev("register.address", "Demostraat 1: 38 inschrijvingen", kvk="99000011", registrations=38)
+    article = ev("news.article", "Politie in Voorbeeld Shisha Lounge aan de Demostraat", text="Politie vindt drugs in Voorbeeld Shisha Lounge aan de Demostraat")
+    resolve_all(by_name, [profile, address, article], REF)
+    assert profile.match.verdict is Verdict.MATCH  # type: ignore[union-attr]
+    assert address.match.verdict is Verdict.MATCH  # type: ignore[union-attr]
+    assert any(f.name == "street_mentioned" for f in article.match.features)  # type: ignore[union-attr]

@@ -20,7 +20,6 @@ from ..scan import ScanOptions, scan
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
-    INCOMPLETE,
     CaseOpt,
     ConfigOpt,
     DemoOpt,
@@ -46,7 +45,7 @@ def _progress(run: SourceRun) -> None:
 
 
 def exit_code(reports: list[Report]) -> int:
-    return EXIT_INCOMPLETE if any(s.status in INCOMPLETE for r in reports for s in r.sources) else EXIT_OK
+    return EXIT_OK if all(r.assessment.complete for r in reports) else EXIT_INCOMPLETE
 
 
 def parse_born(value: str | None) -> date | None:
@@ -111,7 +110,8 @@ def scan_and_write(
     collectors = load_collectors()
     reports: list[Report] = []
     for subject, case in subjects:
-        typer.echo(f"Scanning {subject.kind.value} {subject.name!r} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
+        shown = subject.name or f"KvK {subject.kvk}"
+        typer.echo(f"Scanning {subject.kind.value} {shown!r} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
         options = ScanOptions(
             settings=settings,
             transport=ReplayTransport() if demo else None,
@@ -180,7 +180,8 @@ def scan_company(
         raise UsageError("give a company NAME or --kvk NUMBER")
     if kvk is not None and not (kvk.isdigit() and len(kvk) == 8):
         raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
-    subject = Subject(kind=SubjectKind.COMPANY, name=(name or f"KvK {kvk}").strip(), kvk=kvk, municipality=municipality_of(municipality))
+    # Without a name the scan asks the register for it first (scan._collect_by_kvk_only).
+    subject = Subject(kind=SubjectKind.COMPANY, name=(name or "").strip(), kvk=kvk, municipality=municipality_of(municipality))
     the_case = make_case(case, purpose, officer, legal_ground, retention_years)
     return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators, facts=facts)
 

@@ -36,31 +36,58 @@ class Context:
 
     subject: Subject
     reference_date: date
-    places: set[str] = field(default_factory=set)  # folded place names
+    places: dict[str, str] = field(default_factory=dict)  # folded -> display name
     streets: set[str] = field(default_factory=set)  # folded street names
+    kvk: str | None = None  # the subject's KvK number: given, or learned from a matched profile
+
+    def add_place(self, name: str) -> None:
+        display = name.strip()
+        if display.isupper():
+            display = display.title()
+        if display:
+            self.places.setdefault(fold(display), display)
 
 
-def build_context(subject: Subject, evidence: list[Evidence], reference_date: date) -> Context:
-    ctx = Context(subject=subject, reference_date=reference_date)
+def build_context(subject: Subject, reference_date: date) -> Context:
+    ctx = Context(subject=subject, reference_date=reference_date, kvk=subject.kvk)
     if subject.municipality:
-        ctx.places.add(fold(subject.municipality.name))
-    ctx.places.update(fold(p) for p in subject.places if p)
-    # Register facts verified by KvK number widen what counts as "the subject's place".
-    for ev in evidence:
-        if ev.kind in ("register.company", "register.establishment") and subject.kvk and ev.fields.get("kvk") == subject.kvk:
-            for addr in ev.fields.get("addresses") or []:
-                if addr.get("city"):
-                    ctx.places.add(fold(str(addr["city"])))
-                if addr.get("street") and not addr.get("shielded"):
-                    ctx.streets.add(fold(str(addr["street"])))
+        ctx.add_place(subject.municipality.name)
+    for place in subject.places:
+        ctx.add_place(place)
     return ctx
 
 
-def resolve_all(subject: Subject, evidence: list[Evidence], reference_date: date) -> None:
-    """Set ``match`` on every evidence item (officer facts are matches by definition)."""
-    ctx = build_context(subject, evidence, reference_date)
+def learn_from_register(ctx: Context, evidence: list[Evidence]) -> None:
+    """Register facts of the subject itself (same KvK number) widen what counts as the
+    subject's place and street."""
     for ev in evidence:
+        if ev.kind in ("register.company", "register.establishment") and ctx.kvk and ev.fields.get("kvk") == ctx.kvk:
+            for addr in ev.fields.get("addresses") or []:
+                if addr.get("city"):
+                    ctx.add_place(str(addr["city"]))
+                if addr.get("street") and not addr.get("shielded"):
+                    ctx.streets.add(fold(str(addr["street"])))
+
+
+def resolve_all(subject: Subject, evidence: list[Evidence], reference_date: date) -> None:
+    """Set ``match`` on every evidence item (officer facts are matches by definition).
+
+    Register profiles go first: when the subject was given by name only and exactly one
+    profile matches, its KvK number becomes the subject's for the other register
+    evidence, and its addresses corroborate texts.
+    """
+    ctx = build_context(subject, reference_date)
+    profiles = [ev for ev in evidence if ev.kind == "register.company"]
+    for ev in profiles:
         ev.match = resolve_one(ev, ctx)
+    if ctx.kvk is None:
+        matched = {str(ev.fields.get("kvk")) for ev in profiles if ev.match and ev.match.verdict is Verdict.MATCH and ev.fields.get("kvk")}
+        if len(matched) == 1:
+            ctx.kvk = matched.pop()
+    learn_from_register(ctx, evidence)
+    for ev in evidence:
+        if ev.kind != "register.company" or ev.match is None:
+            ev.match = resolve_one(ev, ctx)
 
 
 def resolve_one(ev: Evidence, ctx: Context) -> Match:
@@ -78,10 +105,10 @@ def resolve_one(ev: Evidence, ctx: Context) -> Match:
 def _register(ev: Evidence, ctx: Context) -> Match:
     subject = ctx.subject
     kvk = ev.fields.get("kvk")
-    if subject.kvk and kvk:
-        if kvk == subject.kvk:
+    if ctx.kvk and kvk:
+        if kvk == ctx.kvk:
             return Match(Verdict.MATCH, 1.0, [MatchFeature("kvk_equal", 1.0, f"KvK-nummer {kvk} is het KvK-nummer van het onderwerp.")])
-        return Match(Verdict.NO_MATCH, 0.0, [MatchFeature("kvk_differs", -1.0, f"KvK-nummer {kvk} wijkt af van {subject.kvk}.")])
+        return Match(Verdict.NO_MATCH, 0.0, [MatchFeature("kvk_differs", -1.0, f"KvK-nummer {kvk} wijkt af van {ctx.kvk}.")])
     name = str(ev.fields.get("name") or ev.title)
     compared = _compare_names(subject, [name], company=True)
     score = compared.score
@@ -187,20 +214,20 @@ def _text(ev: Evidence, ctx: Context) -> Match:
                 features.append(MatchFeature("age_differs", -1.0, f"Vermelde leeftijd {age} past niet bij de geboortedatum (verwacht {expected}): naamgenoot."))
 
     folded = fold(text)
-    if ev.kind == "publication.notice" and fold(str(ev.fields.get("creator") or "")) in ctx.places and ctx.places:
+    if ev.kind == "publication.notice" and fold(str(ev.fields.get("creator") or "")) in ctx.places:
         support += 1
         features.append(MatchFeature("issuer_is_municipality", 0.3, f"Gepubliceerd door {ev.fields.get('creator')}, de gemeente van het onderwerp."))
-    place_hits = sorted(p for p in ctx.places if p and re.search(rf"(?<!\w){re.escape(p)}", folded))
+    place_hits = sorted(display for display in ctx.places.values() if _place_pattern(display).search(text))
     if place_hits:
         support += 1
-        shown = ", ".join(p.title() for p in place_hits)
-        features.append(MatchFeature("place_mentioned", 0.2, f"De plaats {shown} van het onderwerp wordt genoemd."))
+        features.append(MatchFeature("place_mentioned", 0.2, f"De plaats {', '.join(place_hits)} van het onderwerp wordt genoemd."))
     street_hits = sorted(s for s in ctx.streets if s and re.search(rf"(?<!\w){re.escape(s)}(?!\w)", folded))
     if street_hits:
         support += 1
         shown = ", ".join(st.title() for st in street_hits)
         features.append(MatchFeature("street_mentioned", 0.3, f"De straat {shown} uit het Handelsregister wordt genoemd."))
-    other_places = _other_places(text, ctx)
+    # Another place only contradicts when we know the subject's place at all.
+    other_places = _other_places(text, ctx) if ctx.places else []
     if other_places and not place_hits:
         contradiction = True
         features.append(MatchFeature("other_place", -0.6, f"Het bericht noemt een andere plaats ({', '.join(other_places)}): mogelijk naamgenoot."))

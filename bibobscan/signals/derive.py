@@ -50,7 +50,14 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
     }
     leads = {ev.id: _article_text(ev)[:LEAD_CHARS] for ev in news}
     for ev in evidence:
-        if ev.match is None or ev.match.verdict is not Verdict.MATCH:
+        if ev.match is None:
+            continue
+        if ev.match.verdict is Verdict.POSSIBLE and ev.kind == "sanctions.entry":
+            # The one exception to "namesakes never make signals": a possible hit on a
+            # sanctions list must be reviewed by a person, so it is flagged (0 points).
+            signals.append(Signal("sanctions.possible", {"list": ev.fields.get("list", ""), "name": ev.fields.get("name", ""), "confidence": ev.match.confidence}, [ev.id]))
+            continue
+        if ev.match.verdict is not Verdict.MATCH:
             continue
         f = ev.fields
         ids = [ev.id]

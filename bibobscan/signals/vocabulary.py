@@ -17,6 +17,7 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "register.address_shielded": ("Bezoekadres afgeschermd (rechtmatig; alleen verificatiegat)", {"address_type": "adrestype"}),
     "address.company_count": ("Aantal inschrijvingen op het bezoekadres", {"count": "aantal", "address": "adres"}),
     "sanctions.match": ("Bevestigde treffer op een sanctie- of terrorismelijst", {"list": "lijst", "name": "naam op de lijst", "confidence": "0..1"}),
+    "sanctions.possible": ("Mogelijke treffer op een sanctielijst: de naam komt overeen, niets bevestigt of sluit uit (handmatig beoordelen)", {"list": "lijst", "name": "naam op de lijst", "confidence": "0..1"}),
     "media.mention": ("Nieuwsbericht dat het onderwerp noemt", {"outlet": "medium", "date": "datum", "title": "kop"}),
     "media.adverse": ("Nieuwsbericht dat het onderwerp met een risicothema verbindt", {"theme": "thema", "confidence": "0..1", "title": "kop", "outlet": "medium", "date": "datum", "cue": "gevonden term"}),
     "publication.closure": ("Officiële bekendmaking van een sluiting (o.a. art. 13b Opiumwet)", {"identifier": "kenmerk", "title": "titel", "date": "datum", "creator": "bestuursorgaan"}),
