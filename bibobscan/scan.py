@@ -37,7 +37,7 @@ from .model import (
 )
 from .resolve import resolve_all
 from .resources import default_profile, indicators_dir
-from .rules import Indicator, Profile, assess, evaluate, indicator_files, load_indicators, load_profile, set_hash
+from .rules import Indicator, Profile, assess, check_rule_set, evaluate, indicator_files, load_indicators, load_profile, set_hash
 from .signals import OFFICER_TYPES, derive_signals
 
 ProgressFn = Callable[[SourceRun], None]
@@ -150,11 +150,12 @@ class RuleSet:
     description: dict[str, str]
 
 
-def load_rule_set(indicators_path: Path | None, profile_path: Path | None) -> RuleSet:
+def load_rule_set(indicators_path: Path | None, profile_path: Path | None, subject_kind: SubjectKind | None = None) -> RuleSet:
     ind_path = indicators_path or indicators_dir()
     prof_path = profile_path or default_profile()
     indicators = load_indicators(ind_path)
     profile = load_profile(prof_path)
+    check_rule_set(indicators, profile, subject_kind)
     return RuleSet(
         indicators=indicators,
         profile=profile,
@@ -253,7 +254,7 @@ async def _collect_by_kvk_only(subject: Subject, collectors: list[Collector], op
 async def scan(subject: Subject, case: Case, collectors: list[Collector], options: ScanOptions) -> Report:
     if subject.kind is SubjectKind.SECTOR:
         raise ValueError("a sector is scanned by bibobscan.sector, not by scan()")
-    rules = load_rule_set(options.indicators_path, options.profile_path)  # fail before any request
+    rules = load_rule_set(options.indicators_path, options.profile_path, subject.kind)  # fail before any request
     reference = options.reference_date or utcnow().date()
     if subject.kind is SubjectKind.COMPANY and not subject.name.strip():
         runs, evidence = await _collect_by_kvk_only(subject, collectors, options, reference)

@@ -12,7 +12,7 @@ from ..errors import IndicatorError, UsageError
 from ..report import read_report, write_report
 from ..report.catalogue import render_html, render_markdown
 from ..resources import default_profile, indicators_dir
-from ..rules import indicator_files, load_indicators_collecting, load_profile, run_all, set_hash
+from ..rules import check_profile_against, indicator_files, load_indicators_collecting, load_profile, run_all, set_hash
 from ..scan import load_rule_set, rescore
 from ._app import EXIT_CONFIG, EXIT_OK, IndicatorsOpt, ProfileOpt, app, guarded
 
@@ -25,14 +25,19 @@ PathArg = Annotated[Optional[Path], typer.Argument(help="Indicator file or folde
 @indicators_app.command("validate")
 @guarded
 def validate(path: PathArg = None, profile: ProfileOpt = None) -> int:
-    """Check every indicator file (and the profile); errors name file, line, indicator and field."""
+    """Check every indicator file and the profile (also against the indicators: unknown
+    ids in weights and suppress, unknown themes in theme_caps); errors name file, line,
+    indicator and field."""
     target = path or indicators_dir()
     indicators, errors = load_indicators_collecting(target)
     messages = [str(err) for err in errors]
     try:
-        load_profile(profile or default_profile())
+        loaded = load_profile(profile or default_profile())
     except IndicatorError as exc:
         messages.append(str(exc))
+    else:
+        broken_ids = {err.indicator for err in errors if err.indicator}
+        messages.extend(str(err) for err in check_profile_against(loaded, indicators, also_known=broken_ids))
     for message in messages:
         typer.echo(f"ERROR {message}", err=True)
     tests = sum(len(i.tests) for i in indicators)

@@ -41,10 +41,34 @@ THEMES = frozenset(
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and of each of its keys."""
+    """SafeLoader that remembers the line of every mapping and of each of its keys, and
+    refuses a key that occurs twice in one mapping (plain PyYAML keeps the last)."""
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key occurs twice in one YAML mapping; ``problem_mark`` is the second one."""
+
+    def __init__(self, key: str, first_line: int, node: yaml.MappingNode, second: yaml.Node) -> None:
+        super().__init__(
+            "while constructing a mapping", node.start_mark,
+            f"duplicate key {key!r} (first on line {first_line})", second.start_mark,
+        )
+        self.key = key
+
+
+def _check_duplicate_keys(node: yaml.MappingNode) -> None:
+    first: dict[str, int] = {}
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # merge keys ("<<") may legitimately be overridden
+        key = str(key_node.value)
+        if key in first:
+            raise DuplicateKeyError(key, first[key], node, key_node)
+        first[key] = key_node.start_mark.line + 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    _check_duplicate_keys(node)
     mapping = LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
@@ -89,18 +113,20 @@ def load_indicators_collecting(path: Path) -> tuple[list[Indicator], list[Indica
     indicators: list[Indicator] = []
     errors: list[IndicatorError] = []
     seen: dict[str, str] = {}
+    found = 0  # indicator entries, valid or not
     for file in indicator_files(path):
         try:
             docs = list(yaml.load_all(file.read_text(encoding="utf-8"), Loader=_LineLoader))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            errors.append(IndicatorError(f"YAML syntax: {getattr(exc, 'problem', exc)}", file=str(file), line=mark.line + 1 if mark else None))
+            errors.append(yaml_error(exc, str(file)))
+            found += 1  # the file is not empty; its error says what is wrong
             continue
         entries: list[Any] = []
         for doc in docs:
             if doc is None:
                 continue
             entries.extend(doc if isinstance(doc, list) else [doc])
+        found += len(entries)
         for entry in entries:
             try:
                 ind = parse_indicator(entry, str(file))
@@ -112,7 +138,24 @@ def load_indicators_collecting(path: Path) -> tuple[list[Indicator], list[Indica
                 continue
             seen[ind.id] = str(file)
             indicators.append(ind)
+    if not found:
+        errors.append(IndicatorError(f"no indicators found in {path} (expected *.yaml files with one indicator or a list of indicators; profiles/ is skipped)", file=str(path)))
     return indicators, errors
+
+
+def yaml_error(exc: yaml.YAMLError, file: str) -> IndicatorError:
+    """An IndicatorError for a YAML file that does not load (syntax, duplicate key)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    if isinstance(exc, DuplicateKeyError):
+        return IndicatorError(exc.problem or "duplicate key", file=file, line=line, field=exc.key)
+    return IndicatorError(f"YAML syntax: {getattr(exc, 'problem', exc)}", file=file, line=line)
+
+
+def load_yaml_with_lines(text: str | bytes) -> Any:
+    """One YAML document; mappings are LineDicts (``line``, ``key_lines``); a duplicate
+    key raises DuplicateKeyError. Used for scoring profiles."""
+    return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
 
 
 def _fail(msg: str, file: str, node: LineDict | dict[str, Any], ind: str | None, field: str) -> IndicatorError:
@@ -138,26 +181,87 @@ def _str_list(node: dict[str, Any], key: str, file: str, ind: str | None, *, all
     return list(value)
 
 
-def check_condition(cond: Any, where: str) -> str | None:
-    """None when ``cond`` is a valid condition value, else what is wrong."""
+NUMERIC_OPERATORS = ("gte", "gt", "lte", "lt")
+BAND_KEYS = ("name", "when", "points", "sentence")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def check_condition(cond: Any, where: str = "", *, numeric: bool = False) -> str | None:
+    """None when ``cond`` is a valid condition value, else what is wrong (prefixed with
+    ``where`` when given). ``numeric``: the condition is compared with a number (a band's
+    ``when`` sees the measured value), so text values can never hold and are refused."""
+    prefix = f"{where}: " if where else ""
     if isinstance(cond, dict):
         if not cond:
-            return f"{where}: empty condition"
-        for op in cond:
+            return f"{prefix}empty condition"
+        for op, arg in cond.items():
             if op not in OPERATORS:
-                return f"{where}: unknown operator {op!r} (use one of {', '.join(OPERATORS)})"
-            if op == "in" and not isinstance(cond[op], list):
-                return f"{where}: 'in' takes a list"
+                return f"{prefix}unknown operator {op!r} (use one of {', '.join(OPERATORS)})"
+            problem = _check_operand(str(op), arg, numeric)
+            if problem:
+                return f"{prefix}{problem}"
         return None
-    if isinstance(cond, (str, int, float, bool)):
+    if _is_scalar(cond):
+        if numeric and isinstance(cond, str):
+            return f"{prefix}the measured value is a number; {cond!r} is a text"
         return None
-    return f"{where}: a condition is a value or a mapping of operator: value"
+    return f"{prefix}a condition is a value or a mapping of operator: value"
 
 
-def _check_sentence(text: str, file: str, node: dict[str, Any], ind: str, field: str) -> None:
+def _check_operand(op: str, arg: Any, numeric: bool) -> str | None:
+    if op in NUMERIC_OPERATORS:
+        return None if _is_number(arg) else f"{op!r} takes a number, not {arg!r}"
+    if op in ("in", "not_in"):
+        if not isinstance(arg, list) or not arg or not all(_is_scalar(a) for a in arg):
+            return f"{op!r} takes a list of values, e.g. {op}: [a, b], not {arg!r}"
+        if numeric and any(isinstance(a, str) for a in arg):
+            return f"{op!r}: the measured value is a number; use numbers"
+        return None
+    if op == "startswith":
+        if numeric:
+            return "'startswith' compares texts; the measured value is a number"
+        if isinstance(arg, str) and arg:
+            return None
+        if isinstance(arg, list) and arg and all(isinstance(a, str) and a for a in arg):
+            return None
+        return f"'startswith' takes a text or a list of texts (quote codes: \"5610\"), not {arg!r}"
+    if op == "contains":
+        if numeric:
+            return "'contains' compares texts; the measured value is a number"
+        return None if (isinstance(arg, str) and arg) or _is_number(arg) else f"'contains' takes a text, not {arg!r}"
+    # eq, ne
+    if not _is_scalar(arg):
+        return f"{op!r} takes one value, not {arg!r}"
+    if numeric and isinstance(arg, str):
+        return f"{op!r}: the measured value is a number; {arg!r} is a text"
+    return None
+
+
+def condition_texts(cond: Any) -> list[str]:
+    """Every text a condition compares with (for the special-category guard)."""
+    if isinstance(cond, dict):
+        return [t for arg in cond.values() for t in condition_texts(arg)]
+    if isinstance(cond, list):
+        return [t for arg in cond for t in condition_texts(arg)]
+    return [cond] if isinstance(cond, str) else []
+
+
+def _check_sentence(text: str, file: str, node: dict[str, Any], ind: str, field: str, attrs: dict[str, str], signal: str) -> None:
     for name in PLACEHOLDER.findall(text):
-        if name in PLAIN_PLACEHOLDERS or re.fullmatch(r"(first|list)\.[a-z_]+", name):
+        if name in PLAIN_PLACEHOLDERS:
             continue
+        m = re.fullmatch(r"(first|list)\.([a-z_]+)", name)
+        if m and m.group(2) in attrs:
+            continue
+        if m:
+            raise _fail(f"unknown placeholder {{{name}}}: signal {signal} has no attribute {m.group(2)!r} (has: {', '.join(attrs)})", file, node, ind, field)
         raise _fail(
             f"unknown placeholder {{{name}}} (use {{subject}}, {{count}}, {{value}}, {{points}}, {{band}}, {{first.<attribute>}} or {{list.<attribute>}})",
             file, node, ind, field,
@@ -208,14 +312,19 @@ def parse_indicator(node: Any, file: str) -> Indicator:
         raise _fail("must be a mapping of attribute: condition", file, node, ind, "where")
     known_attrs = SIGNAL_TYPES[signal][1]
     for attr, cond in where.items():
+        fld = f"where.{attr}"  # the nested mapping knows the line of each attribute
         term = forbidden_term(str(attr))
         if term:
-            raise _fail(f"special-category data ({term}) may not be used as an indicator (BIBOB.md §2.H)", file, node, ind, f"where.{attr}")
+            raise _fail(f"special-category data ({term}) may not be used as an indicator (BIBOB.md §2.H)", file, where, ind, fld)
         if attr not in known_attrs:
-            raise _fail(f"signal {signal} has no attribute {attr!r} (has: {', '.join(known_attrs)})", file, node, ind, f"where.{attr}")
-        problem = check_condition(cond, f"where.{attr}")
+            raise _fail(f"signal {signal} has no attribute {attr!r} (has: {', '.join(known_attrs)})", file, where, ind, fld)
+        problem = check_condition(cond)
         if problem:
-            raise _fail(problem, file, node, ind, "where")
+            raise _fail(problem, file, where, ind, fld)
+        for text in condition_texts(cond):
+            term = forbidden_term(text)
+            if term:
+                raise _fail(f"the value {text!r} selects on special-category data ({term}); that may not be used as an indicator (BIBOB.md §2.H)", file, where, ind, fld)
     measure = node.get("measure", "count")
     m = MEASURES.match(str(measure))
     if not m:
@@ -230,24 +339,27 @@ def parse_indicator(node: Any, file: str) -> Indicator:
         fld = f"bands[{i}]"
         if not isinstance(b, dict):
             raise _fail("a band is a mapping with name, when, points, sentence", file, node, ind, fld)
-        for key in ("name", "when", "points", "sentence"):
+        extra = [k for k in b if k not in BAND_KEYS]
+        if extra:
+            raise _fail(f"unknown band field (a band has {', '.join(BAND_KEYS)})", file, b, ind, f"{fld}.{extra[0]}")
+        for key in BAND_KEYS:
             if key not in b:
                 raise _fail(f"band misses {key!r}", file, b, ind, f"{fld}.{key}")
-        problem = check_condition(b["when"], f"{fld}.when")
+        problem = check_condition(b["when"], numeric=True)
         if problem:
             raise _fail(problem, file, b, ind, f"{fld}.when")
         if not isinstance(b["points"], (int, float)) or isinstance(b["points"], bool) or b["points"] < 0:
             raise _fail("points must be a number >= 0", file, b, ind, f"{fld}.points")
         if not isinstance(b["sentence"], str) or not b["sentence"].strip():
             raise _fail("sentence must be a non-empty Dutch text", file, b, ind, f"{fld}.sentence")
-        _check_sentence(b["sentence"], file, b, ind, f"{fld}.sentence")
+        _check_sentence(b["sentence"], file, b, ind, f"{fld}.sentence", known_attrs, signal)
         bands.append(Band(name=str(b["name"]), when=b["when"], points=float(b["points"]), sentence=b["sentence"].strip()))
     insufficient = _str(node, "insufficient", file, ind)
-    _check_sentence(insufficient, file, node, ind, "insufficient")
+    _check_sentence(insufficient, file, node, ind, "insufficient", known_attrs, signal)
     no_hit = node.get("no_hit") or "Geen aanwijzingen gevonden in de geraadpleegde bronnen."
     if not isinstance(no_hit, str):
         raise _fail("must be a text", file, node, ind, "no_hit")
-    _check_sentence(no_hit, file, node, ind, "no_hit")
+    _check_sentence(no_hit, file, node, ind, "no_hit", known_attrs, signal)
     tests = _parse_tests(node, file, ind)
     return Indicator(
         id=ind,

@@ -25,6 +25,7 @@ import yaml
 from ..errors import IndicatorError
 from ..model import Assessment, Evidence, IndicatorHit, Outcome
 from ..resolve.names import fold
+from .loader import load_yaml_with_lines, yaml_error
 
 SUPPRESS_KEYS = ("kvk", "name", "url_prefix", "evidence_id")
 
@@ -67,6 +68,13 @@ class Profile:
     suppress: list[Suppression] = field(default_factory=list)
     file: str = ""
     sha256: str = ""
+    # line of each field in the profile file: "weights", "weights.<id>", "theme_caps.<theme>",
+    # "suppress[i]", "suppress[i].indicators", ... (for error messages; empty when unknown)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, field_name: str) -> int | None:
+        """Line of ``field_name`` or, failing that, of its nearest enclosing field."""
+        return _line_of(self.lines, field_name)
 
     def weight(self, indicator_id: str) -> float:
         return self.weights.get(indicator_id, 1.0)
@@ -86,13 +94,24 @@ def load_profile(path: Path) -> Profile:
     file = str(path)
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw)
+        data = load_yaml_with_lines(raw)
     except OSError as exc:
         raise IndicatorError(f"cannot read profile: {exc.strerror}", file=file) from exc
     except yaml.YAMLError as exc:
-        raise IndicatorError(f"YAML syntax: {exc}", file=file) from exc
+        raise yaml_error(exc, file) from exc
     if not isinstance(data, dict):
         raise IndicatorError("a profile is a mapping", file=file)
+    lines = _field_lines(data)
+    try:
+        return _parse_profile(data, path, raw, lines)
+    except IndicatorError as exc:
+        if exc.line is not None or not exc.field:
+            raise
+        raise IndicatorError(exc.reason, file=exc.file, line=_line_of(lines, exc.field), field=exc.field) from None
+
+
+def _parse_profile(data: dict[str, Any], path: Path, raw: bytes, lines: dict[str, int]) -> Profile:
+    file = str(path)
     unknown = sorted(set(data) - {"name", "description", "thresholds", "weights", "theme_caps", "suppress"})
     if unknown:
         raise IndicatorError("unknown field", file=file, field=unknown[0])
@@ -111,8 +130,39 @@ def load_profile(path: Path) -> Profile:
     return Profile(
         name=str(data.get("name") or path.stem), thresholds=thresholds, weights=weights,
         theme_caps=caps, suppress=_suppressions(data.get("suppress") or [], file),
-        file=file, sha256=hashlib.sha256(raw).hexdigest(),
+        file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=lines,
     )
+
+
+def _line_of(lines: dict[str, int], field_name: str) -> int | None:
+    """Line of ``field_name`` or, failing that, of its nearest enclosing field."""
+    name = field_name
+    while name:
+        if name in lines:
+            return lines[name]
+        cut = max(name.rfind("."), name.rfind("["))
+        name = name[:cut] if cut > 0 else ""
+    return None
+
+
+def _field_lines(data: Any, prefix: str = "") -> dict[str, int]:
+    """Field path -> line, from the LineDicts of the line-aware YAML loader."""
+    out: dict[str, int] = {}
+    if isinstance(data, dict):
+        key_lines: dict[str, int] = getattr(data, "key_lines", {})
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key in key_lines:
+                out[name] = key_lines[key]
+            out.update(_field_lines(value, name))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            name = f"{prefix}[{i}]"
+            line = getattr(item, "line", 0)
+            if line:
+                out[name] = line
+            out.update(_field_lines(item, name))
+    return out
 
 
 def _suppressions(value: Any, file: str) -> list[Suppression]:

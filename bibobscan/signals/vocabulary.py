@@ -28,6 +28,7 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "register.bankruptcy": ("Faillissement waarbij het onderwerp betrokken was (CIR; geen open bron levert dit nu)", {"date": "datum uitspraak", "company": "onderneming", "role": "rol van het onderwerp"}),
     "register.officer_change": ("Wisseling van bestuurder of aandeelhouder (KvK Functionarissen; niet openbaar)", {"date": "datum", "role": "functie"}),
     "register.directorship": ("Bestuursfunctie van een persoon (persoonsgericht zoeken is voorbehouden)", {"company": "onderneming", "start": "begindatum", "end": "einddatum", "days": "duur in dagen"}),
+    "register.agrarian_address": ("Inschrijving op een adres met een agrarische gebruiksfunctie (BAG; nog geen bron)", {"address": "adres", "agrarian_activity": "agrarische activiteit (bool)"}),
     "register.foreign_parent": ("Moedermaatschappij of aandeelhouder buiten Nederland (GLEIF/UBO; nog geen bron)", {"jurisdiction": "rechtsgebied van de moeder", "layers": "aantal lagen"}),
     "officer.questionnaire": ("Bibob-vragenformulier (door behandelaar aangeleverd)", {"status": "refused/incomplete/contradicts/complete", "note": "toelichting"}),
     "officer.prior_conclusion": ("Eerdere Bibob-conclusie of LBB-advies (door behandelaar aangeleverd)", {"degree": "geen/mindere_mate/ernstig", "date": "datum", "note": "toelichting"}),
@@ -48,9 +49,15 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
 # Signal types that can only come from the officer (--facts FILE).
 OFFICER_TYPES = frozenset(t for t in SIGNAL_TYPES if t.startswith("officer."))
 
-# Words that must never appear in a signal type or attribute an indicator uses.
+# Words that must never appear in a signal type or attribute an indicator uses, nor in
+# a text value of a ``where`` condition. Terms of 5+ letters also match as a prefix
+# ("nationalit" catches nationality, nationalities and nationaliteit). Adjectives of
+# nationality or ethnicity and demonyms ("Marokkaans", "Turks", ...) are NOT listed: no
+# list of them can be complete (see docs/indicators.md, "Guard rails").
 FORBIDDEN_TERMS = (
-    "nationality", "nationaliteit", "ethnic", "etnic", "etnisch", "afkomst", "herkomst_persoon",
+    "nationality", "nationaliteit", "nationalit", "ethnic", "etnic", "etnisch", "etnici",
+    "afkomst", "herkomst", "herkomst_persoon", "origin", "migratieachtergrond", "migration",
+    "allochto", "autochto",
     "country_of_birth", "geboorteland", "birth_country", "birthplace", "geboorteplaats",
     "religion", "religie", "geloof", "race", "language", "taal", "moedertaal", "citizenship",
     "health", "gezondheid", "sexual", "seksueel", "political", "politiek", "union", "vakbond",
@@ -58,7 +65,8 @@ FORBIDDEN_TERMS = (
 
 
 def forbidden_term(name: str) -> str | None:
-    """The special-category term that ``name`` contains, if any.
+    """The special-category term that ``name`` (a signal type, attribute or condition
+    value) contains, if any.
 
     Compared per word ("country_of_birth" and "birth_country" both hit; "totaal" does
     not hit "taal"): a word equals a term, or starts with a term of 5+ letters.
