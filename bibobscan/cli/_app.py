@@ -6,7 +6,8 @@ Exit codes (documented in the README and in ``bibobscan --help``):
   2  wrong argument or option
   3  report(s) written, but one or more sources failed, timed out, were rate limited
      or are not configured: the report is incomplete (it says which)
-  4  broken settings, indicator or profile file, or unreadable report
+  4  broken settings, indicator or profile file, unreadable report, or a report file or
+     folder that cannot be written
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ def _handle(exc: BaseException) -> int:
     if isinstance(exc, BibobscanError):
         _err(str(exc))
         return EXIT_INTERNAL
+    if isinstance(exc, OSError):
+        # A file or folder that cannot be read or written (a full disk, no permission,
+        # a file where a folder should be): the environment, not a bug.
+        where = f"{exc.filename}: " if exc.filename else ""
+        also = f" -> {exc.filename2}" if exc.filename2 else ""
+        _err(f"{where}{exc.strerror or exc}{also}")
+        return EXIT_CONFIG
     _err(f"internal error: {type(exc).__name__}: {exc}")
     return EXIT_INTERNAL
 

@@ -46,6 +46,14 @@ class Collector(abc.ABC):
     provides: ClassVar[frozenset[str]]  # signal types this source can deliver
     env: ClassVar[Mapping[str, str]] = {}  # config key -> environment variable
     required: ClassVar[tuple[str, ...]] = ()  # config keys without which it is not configured
+    # Every key of [sources.<id>] this collector reads; any other key is a settings error.
+    # Default (when a subclass does not set it): the inherited options + env keys + required.
+    options: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "options" not in cls.__dict__:
+            cls.options = tuple(dict.fromkeys([*cls.options, *cls.env, *cls.required]))
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         """Why this source cannot run with ``config``; None when it can."""

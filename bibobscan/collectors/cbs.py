@@ -171,6 +171,7 @@ class CbsCollector(Collector):
     licence: ClassVar[str] = "CBS open data, CC BY 4.0 (Bron: CBS); geen API-sleutel"
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.SECTOR})
     provides: ClassVar[frozenset[str]] = frozenset({"area.density"})
+    options: ClassVar[tuple[str, ...]] = ("table", "measure", "national", "base_url")
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         try:

@@ -138,6 +138,7 @@ class KoopCollector(Collector):
         {"publication.closure", "publication.permit_revoked", "publication.bibob", "publication.mention",
          "establishment.publication"}  # branchescan: searched per establishment name
     )
+    options = ("url",)
 
     def queries(self, subject: Subject) -> list[str]:
         municipality = subject.municipality.name if subject.municipality else None

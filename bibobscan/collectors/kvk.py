@@ -70,6 +70,7 @@ class KvkCollector(Collector):
     )
     env: ClassVar[Mapping[str, str]] = {"api_key": "KVK_API_KEY", "environment": "KVK_ENVIRONMENT"}
     required: ClassVar[tuple[str, ...]] = ("api_key",)
+    options: ClassVar[tuple[str, ...]] = ("api_key", "environment", "base_url")  # base_url: e.g. a test proxy
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         environment = _environment(config)

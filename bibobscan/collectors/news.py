@@ -355,6 +355,7 @@ class NewsCollector(Collector):
     applies_to = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     provides = frozenset({"media.adverse", "media.mention"})
     env = {"feeds": "BIBOBSCAN_NEWS_FEEDS"}
+    options = ("feeds", "google_news")
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         if not google_enabled(config) and not feed_urls(config):

@@ -47,6 +47,7 @@ class OpenSanctionsCollector(Collector):
         "dataset": "OPENSANCTIONS_DATASET",
     }
     required: ClassVar[tuple[str, ...]] = ("url",)
+    options: ClassVar[tuple[str, ...]] = ("url", "api_key", "dataset")
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         reason = super().not_configured_reason(config)

@@ -262,6 +262,7 @@ class OsmCollector(Collector):
     )
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.SECTOR})
     provides: ClassVar[frozenset[str]] = frozenset({"establishment.cluster", "area.street_cluster", "area.density"})
+    options: ClassVar[tuple[str, ...]] = ("url", "query_timeout")
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         try:

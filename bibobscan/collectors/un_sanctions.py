@@ -332,6 +332,7 @@ class UnSanctionsCollector(Collector):
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     provides: ClassVar[frozenset[str]] = frozenset({"sanctions.match"})
     required: ClassVar[tuple[str, ...]] = ()  # optional setting: path (a newer list file)
+    options: ClassVar[tuple[str, ...]] = ("path",)
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         which = f"lijstbestand {config['path']}" if config.get("path") else f"momentopname {BUNDLED_DATE}"

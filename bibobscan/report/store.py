@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import tempfile
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
+from anyascii import anyascii
+
+from ..errors import ReportError, UsageError
 from ..model import (
     Assessment,
     IndicatorHit,
@@ -21,37 +27,166 @@ from ..model import (
 )
 from .render import render_html, render_json, slug
 
+MAX_SERIAL = 999  # <name>-2 ... <name>-999 before giving up
+
+
+def _name_part(text: str) -> str:
+    """A file-name part for ``text``: accents folded ("Ömer Çelik" -> "omer-celik"); a
+    name in another script is transliterated and gets a short hash of the name appended
+    ("Иван Петров" -> "ivan-petrov-1a2b3c4d"), so two such names never share a file name
+    even when they transliterate alike or not at all."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    if all(c.isascii() for c in folded if c.isalnum()):  # Latin letters; punctuation may be anything
+        return slug(folded)
+    flat = re.sub(r"[^a-z0-9]+", "-", anyascii(folded).casefold()).strip("-")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{flat[:51]}-{digest}" if flat else f"rapport-{digest}"
+
 
 def report_basename(report: Report) -> str:
-    return f"{slug(report.case.case_id)}-{slug(report.subject.name)}"
+    subject = report.subject.name or (f"kvk {report.subject.kvk}" if report.subject.kvk else "")
+    return f"{_name_part(report.case.case_id)}-{_name_part(subject)}"
+
+
+def _ensure_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(20, "exists and is not a folder", str(path))
+    path.mkdir(parents=True, exist_ok=True)
+
+
+def prepare_out_dir(path: Path) -> Path:
+    """Create the report folder (``--out``) and check that reports can be written there,
+    before any source is asked; a UsageError naming the folder otherwise. Returns ``path``."""
+    try:
+        _ensure_dir(path)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".bibobscan-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        where = exc.filename if exc.filename and str(exc.filename) != str(path) else None
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"--out {path}: cannot write reports there ({reason}{f': {where}' if where else ''})") from exc
+    return path
+
+
+def _claim(out_dir: Path, name: str) -> tuple[Path, Path]:
+    """Create an empty, new ``name.html`` + ``name.json`` pair; when either exists
+    (another scan's report), ``name-2``, ``name-3``, ... Never overwrites a file."""
+    for serial in range(1, MAX_SERIAL + 1):
+        stem = name if serial == 1 else f"{name}-{serial}"
+        html_path, json_path = out_dir / f"{stem}.html", out_dir / f"{stem}.json"
+        if html_path.exists() or json_path.exists():
+            continue
+        try:
+            html_path.open("x", encoding="utf-8").close()
+        except FileExistsError:
+            continue
+        try:
+            json_path.open("x", encoding="utf-8").close()
+        except FileExistsError:
+            html_path.unlink(missing_ok=True)
+            continue
+        return html_path, json_path
+    raise ReportError(f"{out_dir}: {name}.html and {MAX_SERIAL - 1} numbered copies already exist; choose another --out folder")
 
 
 def write_report(report: Report, out_dir: Path, basename: str | None = None) -> tuple[Path, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    name = basename or report_basename(report)
-    html_path = out_dir / f"{name}.html"
-    json_path = out_dir / f"{name}.json"
-    html_path.write_text(render_html(report), encoding="utf-8")
-    json_path.write_text(render_json(report), encoding="utf-8")
+    """Write ``<name>.html`` and ``<name>.json`` into ``out_dir`` (created when absent),
+    never replacing an existing report (see :func:`_claim`). A folder or file that cannot
+    be written is a ReportError naming it."""
+    html_text, json_text = render_html(report), render_json(report)
+    current = out_dir
+    try:
+        _ensure_dir(out_dir)
+        html_path, json_path = _claim(out_dir, basename or report_basename(report))
+        current = html_path
+        html_path.write_text(html_text, encoding="utf-8")
+        current = json_path
+        json_path.write_text(json_text, encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or current
+        raise ReportError(f"cannot write the report to {where}: {exc.strerror or exc}") from exc
     return html_path, json_path
+
+
+# --- reading back --------------------------------------------------------------------------
+
+_OBJECT: type = dict
+_LIST: type = list
+_TEXT: type = str
+# Top-level fields: (type, required). Nested values are checked by the model's from_dict.
+_SHAPE: dict[str, tuple[type, bool]] = {
+    "subject": (_OBJECT, True),
+    "case": (_OBJECT, True),
+    "sources": (_LIST, True),
+    "evidence": (_LIST, True),
+    "signals": (_LIST, False),
+    "indicators": (_LIST, True),
+    "assessment": (_OBJECT, True),
+    "generated_at": (_TEXT, True),
+    "tool_version": (_TEXT, True),
+    "indicator_set": (_OBJECT, False),
+    "reference_date": (_TEXT, False),
+}
+_TYPE_NAMES: dict[type, str] = {dict: "an object", list: "a list", str: "a text"}
+# Text fields whose wrong type would only fail later, deep inside rescoring.
+_TEXT_FIELDS = {
+    "subject": ("kind", "name", "kvk"),
+    "case": ("case_id", "purpose"),
+    "sources": ("source", "status"),
+    "evidence": ("id", "source", "kind", "title"),
+    "signals": ("type",),
+    "indicators": ("indicator_id", "title", "outcome"),
+    "assessment": ("band", "band_label"),
+}
+
+
+def _check_shape(data: Any) -> None:
+    """A ValueError saying which field of the report has the wrong shape."""
+    if not isinstance(data, dict):
+        raise ValueError(f"the file holds {type(data).__name__}, not a report object")
+    for key, (kind, required) in _SHAPE.items():
+        if key not in data or (data[key] is None and not required):
+            if required:
+                raise ValueError(f"field {key!r} is missing")
+            continue
+        if not isinstance(data[key], kind):
+            raise ValueError(f"field {key!r} must be {_TYPE_NAMES[kind]}, not {type(data[key]).__name__}")
+    for key, fields in _TEXT_FIELDS.items():
+        items = data.get(key) or []
+        for i, item in enumerate(items if isinstance(items, list) else [items]):
+            where = f"{key}[{i}]" if isinstance(items, list) else key
+            if not isinstance(item, dict):
+                raise ValueError(f"{where} must be an object, not {type(item).__name__}")
+            for name in fields:
+                value = item.get(name)
+                if value is not None and not isinstance(value, str):
+                    raise ValueError(f"{where}.{name} must be a text, not {type(value).__name__}")
+    municipality = data["subject"].get("municipality")
+    if municipality is not None and not isinstance(municipality, dict):
+        raise ValueError(f"subject.municipality must be an object, not {type(municipality).__name__}")
 
 
 def read_report(path: Path) -> Report:
     """Load a JSON report written by bibobscan; a broken file is a ReportError naming it."""
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise ReportError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: not UTF-8 text (byte {exc.start}); not a report written by bibobscan") from exc
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise ReportError(f"{path}: not a bibobscan report (JSON nested too deeply)") from exc
     try:
+        _check_shape(data)
         a = data["assessment"]
         return Report(
             subject=subject_from_dict(data["subject"]),
             case=case_from_dict(data["case"]),
             sources=[source_run_from_dict(s) for s in data["sources"]],
             evidence=[evidence_from_dict(e) for e in data["evidence"]],
-            signals=[Signal(s["type"], dict(s.get("attrs") or {}), list(s.get("evidence_ids") or [])) for s in data.get("signals", [])],
+            signals=[Signal(s["type"], dict(s.get("attrs") or {}), list(s.get("evidence_ids") or [])) for s in data.get("signals") or []],
             indicators=[IndicatorHit(**{**h, "outcome": Outcome(h["outcome"])}) for h in data["indicators"]],
             assessment=Assessment(**a),
             generated_at=datetime.fromisoformat(data["generated_at"]),
@@ -60,5 +195,6 @@ def read_report(path: Path) -> Report:
             demo=bool(data.get("demo", False)),
             reference_date=date.fromisoformat(data["reference_date"]) if data.get("reference_date") else None,
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ReportError(f"{path}: not a bibobscan report ({type(exc).__name__}: {exc})") from exc
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        detail = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise ReportError(f"{path}: not a bibobscan report ({type(exc).__name__}: {detail})") from exc
