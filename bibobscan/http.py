@@ -52,12 +52,17 @@ class HostPolicy:
 
 # Published limits of the sources (see ../shared/apis/*.md).
 DEFAULT_HOST_POLICIES: dict[str, HostPolicy] = {
-    "api.kvk.nl": HostPolicy(max_concurrency=8, min_interval=0.01),  # 100/s
+    # KvK: "no more than 100 queries per second" (developers.kvk.nl/faq/apis, kvk.md
+    # "Rate limits"). One start per 0.0105 s keeps every 1-second window at or under 96
+    # requests; 50 in flight reach that rate up to 0.5 s latency per request.
+    "api.kvk.nl": HostPolicy(max_concurrency=50, min_interval=0.0105),
     "nominatim.openstreetmap.org": HostPolicy(max_concurrency=1, min_interval=1.0),
     "api.gdeltproject.org": HostPolicy(max_concurrency=1, min_interval=5.0),
     "overpass-api.de": HostPolicy(max_concurrency=2, min_interval=1.0),
     "news.google.com": HostPolicy(max_concurrency=2, min_interval=1.0),
-    "repository.overheid.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
+    # KOOP SRU: no documented limit; koop-sru.md advises to be polite like the public
+    # clients, which wait about 1 s between requests: at most one start per second.
+    "repository.overheid.nl": HostPolicy(max_concurrency=2, min_interval=1.0),
     "api.opensanctions.org": HostPolicy(max_concurrency=4, min_interval=0.0),
     "data.rechtspraak.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
 }

@@ -135,6 +135,15 @@ class SourceRun:
     title: str = ""
     licence: str = ""
     notes: list[str] = field(default_factory=list)
+    # Signal types this source could not deliver in this run although it answered
+    # (e.g. KvK number not found, visit address shielded), and types for which its
+    # answer is incomplete (some of its requests failed). Neither reads as "no hit".
+    uncovered: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.status.missing or bool(self.uncovered or self.partial)
 
 
 @dataclass(slots=True)
@@ -309,6 +318,8 @@ def source_run_from_dict(d: dict[str, Any]) -> SourceRun:
         title=d.get("title", ""),
         licence=d.get("licence", ""),
         notes=list(d.get("notes") or []),
+        uncovered=list(d.get("uncovered") or []),
+        partial=list(d.get("partial") or []),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,7 @@ from .model import (
 from .resolve import resolve_all
 from .resources import default_profile, indicators_dir
 from .rules import Indicator, Profile, assess, check_rule_set, evaluate, indicator_files, load_indicators, load_profile, set_hash
+from .facts import covered_types
 from .signals import OFFICER_TYPES, derive_signals
 
 ProgressFn = Callable[[SourceRun], None]
@@ -85,6 +86,8 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
         result: Collected = await asyncio.wait_for(collector.collect(subject, ctx), timeout=options.settings.source_timeout)
         evidence = result.evidence
         run.notes = list(result.notes)
+        run.uncovered = sorted(result.uncovered)
+        run.partial = sorted(result.partial)
         if result.query:
             run.query = result.query
         run.status = SourceStatus.OK if evidence else SourceStatus.NO_RESULTS
@@ -114,17 +117,30 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     return runs, evidence
 
 
-def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_types: set[str]) -> set[str]:
-    """Signal types that a consulted source could have delivered, plus the officer fact
-    types actually supplied (a questionnaire fact says nothing about earlier conclusions)."""
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Signal types a consulted source delivered in full, and those it delivered only
+    in part (some of its requests failed). Everything else is not covered."""
+
+    full: frozenset[str]
+    partial: frozenset[str]
+
+
+def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_types: set[str]) -> Coverage:
+    """What the consulted sources covered, plus the officer fact types actually
+    supplied (a questionnaire fact says nothing about earlier conclusions). A type is
+    fully covered when at least one source delivered it completely."""
     by_id = {c.id: c for c in collectors}
-    covered: set[str] = set()
+    full: set[str] = set(officer_types & OFFICER_TYPES)
+    partial: set[str] = set()
     for run in runs:
         c = by_id.get(run.source)
-        if c is not None and run.status.consulted:
-            covered.update(c.provides)
-    covered.update(officer_types & OFFICER_TYPES)
-    return covered
+        if c is None or not run.status.consulted:
+            continue
+        delivered = set(c.provides) - set(run.uncovered)
+        full.update(delivered - set(run.partial))
+        partial.update(delivered & set(run.partial))
+    return Coverage(frozenset(full), frozenset(partial - full))
 
 
 def caveats_for(runs: list[SourceRun], hits: list[IndicatorHit]) -> list[str]:
@@ -170,14 +186,22 @@ def load_rule_set(indicators_path: Path | None, profile_path: Path | None, subje
     )
 
 
-def evaluate_with_suppressions(ind: Indicator, signals: list[Signal], evidence: list[Evidence], coverage: set[str], subject_name: str, profile: Profile) -> IndicatorHit:
+def evaluate_with_suppressions(
+    ind: Indicator,
+    signals: list[Signal],
+    evidence: list[Evidence],
+    coverage: Collection[str],
+    subject_name: str,
+    profile: Profile,
+    partial: Collection[str] = frozenset(),
+) -> IndicatorHit:
     """Evaluate one indicator after leaving out signals whose evidence the profile
     suppresses for it (known false positives); the hit records what was suppressed."""
     suppressed = profile.suppressions_for(ind.id, evidence) if profile.suppress else {}
     if not suppressed:
-        return evaluate(ind, signals, coverage, subject_name)
+        return evaluate(ind, signals, coverage, subject_name, partial)
     kept = [s for s in signals if not s.evidence_ids or not all(e in suppressed for e in s.evidence_ids)]
-    hit = evaluate(ind, kept, coverage, subject_name)
+    hit = evaluate(ind, kept, coverage, subject_name, partial)
     dropped = [s for s in signals if s.type == ind.signal and s not in kept]
     if dropped:
         reasons = sorted({suppressed[e] for s in dropped for e in s.evidence_ids if e in suppressed})
@@ -190,19 +214,18 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
     Deterministic: the same evidence, rules and reference date give the same hits."""
     resolve_all(subject, evidence, reference)
     signals = derive_signals(subject, evidence, reference)
-    officer_types = {str(e.fields.get("fact")) for e in evidence if e.supplied_by == "officer"}
-    coverage = coverage_of(runs, collectors, officer_types)
+    coverage = coverage_of(runs, collectors, covered_types(evidence))
     hits = [
-        evaluate_with_suppressions(ind, signals, evidence, coverage, subject.name, rules.profile)
+        evaluate_with_suppressions(ind, signals, evidence, coverage.full, subject.name, rules.profile, coverage.partial)
         for ind in rules.indicators
         if subject.kind.value in ind.applies_to and ind.status != "deprecated"
     ]
     assessment = assess(hits, rules.profile, caveats_for(runs, hits))
-    not_consulted = [r for r in runs if r.status.missing]
-    if not_consulted:
+    incomplete = [r for r in runs if r.incomplete]
+    if incomplete:
         # The headline itself must not read as a clean result when sources are missing.
         assessment.complete = False
-        assessment.band_label = f"{assessment.band_label} – onvolledig onderzoek: {len(not_consulted)} bron(nen) niet geraadpleegd"
+        assessment.band_label = f"{assessment.band_label} – onvolledig onderzoek: {len(incomplete)} bron(nen) niet (volledig) geraadpleegd"
     return Report(
         subject=subject,
         case=case,

@@ -119,3 +119,23 @@ def test_scan_person_in_demo_world_prints_paths(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert str(tmp_path / "z-9-bram-voorbeeld.html") in result.output
     assert (tmp_path / "z-9-bram-voorbeeld.json").exists()
+
+
+def test_company_by_kvk_number_only_is_named_from_the_register(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", "company", "--kvk", "99000011", "--municipality", "Tilburg", "--case", "K-1", "--purpose", "t", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "k-1-voorbeeld-shisha-lounge-b-v.json").read_text(encoding="utf-8"))
+    assert report["subject"]["name"] == "Voorbeeld Shisha Lounge B.V."
+    hits = {h["indicator_id"] for h in report["indicators"] if h["outcome"] == "hit"}
+    assert {"media.adverse.drugs", "publication.closure"} <= hits
+
+
+def test_unknown_kvk_number_leaves_name_sources_unsearched(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", "company", "--kvk", "99999999", "--case", "K-2", "--purpose", "t", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 3, result.output
+    [path] = list(tmp_path.glob("*.json"))
+    report = json.loads(path.read_text(encoding="utf-8"))
+    status = {s["source"]: s["status"] for s in report["sources"]}
+    assert status["kvk"] == "failed" and status["news"] == "skipped" and status["koop"] == "skipped"
+    outcome = {h["indicator_id"]: h["outcome"] for h in report["indicators"]}
+    assert outcome["media.adverse.drugs"] == "insufficient" and outcome["publication.closure"] == "insufficient"

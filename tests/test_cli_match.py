@@ -110,3 +110,24 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert runner.invoke(app, ["match", "--pairs", str(tmp_path / "empty.csv")]).exit_code == 2
     (tmp_path / "latin1.csv").write_bytes("Zoë,Zoe\n".encode("latin-1"))
     assert runner.invoke(app, ["match", "--pairs", str(tmp_path / "latin1.csv")]).exit_code == 2
+
+
+def test_pairs_review_regressions(tmp_path: Path) -> None:
+    """Short surnames are no legal forms, call names and generic names are at most possible."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "name1,name2,kind\n"
+        "Wei Ming Yu,Wei Ming Chen,\n"
+        "Holding B.V.,Holding B.V.,\n"
+        "Kees Bakker,Niels Bakker,person\n"
+        "Willem Bakker,Wim Bakker,person\n"
+        "Visser,Visser,person\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["match", "--pairs", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["verdict"] for r in rows] == ["no_match", "possible", "no_match", "possible", "possible"]
+    assert [r["kind"] for r in rows] == ["person", "company", "person", "person", "person"]
+    assert "roepnamen" in rows[3]["reasons"]

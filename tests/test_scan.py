@@ -126,3 +126,61 @@ def test_script_in_a_news_title_is_inert_end_to_end() -> None:
     assert any("<script>" in e.title for e in report.evidence)  # kept as text, not dropped
     html = render_html(report)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _outcomes(report) -> dict[str, Outcome]:  # type: ignore[no-untyped-def]
+    return {h.indicator_id: h.outcome for h in report.indicators}
+
+
+def test_partly_failed_source_is_not_read_as_nothing_found() -> None:
+    """Google News fails, the configured feed answers without hits: 'no adverse media'
+    would be a claim on half the data, so it reads as insufficient (review finding)."""
+    feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "news.google.com":
+            return httpx.Response(500, text="boom")
+        return httpx.Response(200, text=feed, headers={"Content-Type": "application/rss+xml"})
+
+    settings = Settings(sources={"news": {"feeds": ["https://krant.example/rss"]}})
+    options = ScanOptions(settings=settings, transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(PERSON, CASE, load_collectors(["news"]), options))
+    [run] = report.sources
+    assert run.status is SourceStatus.NO_RESULTS and run.partial
+    assert _outcomes(report)["media.adverse.drugs"] is Outcome.INSUFFICIENT
+    assert report.assessment.complete is False and "onvolledig" in report.assessment.band_label
+
+
+def test_company_not_in_register_is_not_read_as_old_and_unshielded() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"fout": [{"code": "IPD0005", "omschrijving": "niet gevonden"}]})
+
+    settings = Settings(sources={"kvk": {"api_key": "k"}})
+    company = Subject(kind=SubjectKind.COMPANY, name="Test B.V.", kvk="12345678")
+    options = ScanOptions(settings=settings, transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(company, CASE, load_collectors(["kvk"]), options))
+    outcomes = _outcomes(report)
+    for ind in ("register.recent_registration", "register.shielded_address", "address.many_companies", "register.risk_sector"):
+        assert outcomes[ind] is Outcome.INSUFFICIENT, ind
+    assert report.assessment.complete is False
+
+
+def test_shielded_visit_address_leaves_the_address_count_insufficient() -> None:
+    profile = {
+        "kvkNummer": "12345678", "naam": "Test B.V.", "formeleRegistratiedatum": "20100101",
+        "sbiActiviteiten": [{"sbiCode": "6201", "sbiOmschrijving": "Software", "indHoofdactiviteit": "Ja"}],
+        "_embedded": {"eigenaar": {"rechtsvorm": "BV"}, "hoofdvestiging": {"adressen": [
+            {"type": "bezoekadres", "indAfgeschermd": "Ja", "plaats": "Tilburg"}]}},
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=profile, headers={"Content-Type": "application/hal+json"})
+
+    settings = Settings(sources={"kvk": {"api_key": "k"}})
+    company = Subject(kind=SubjectKind.COMPANY, name="Test B.V.", kvk="12345678")
+    options = ScanOptions(settings=settings, transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(company, CASE, load_collectors(["kvk"]), options))
+    outcomes = _outcomes(report)
+    assert outcomes["address.many_companies"] is Outcome.INSUFFICIENT
+    assert outcomes["register.recent_registration"] is Outcome.NO_HIT
+    assert outcomes["register.shielded_address"] is Outcome.HIT

@@ -10,7 +10,11 @@ import csv
 import io
 import json
 import random
+import re
+import time
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 from typer.testing import CliRunner
 
 from bibobscan.cli import app
+from bibobscan.config import Settings
 from bibobscan.demo import REFERENCE_DATE, ReplayTransport, demo_settings
 from bibobscan.errors import UsageError
 from bibobscan.model import Outcome
@@ -67,12 +72,20 @@ def kvk_address_fails(*postcodes: str) -> Callable[[httpx.Request], bool]:
     return pick
 
 
-def run_demo(out: Path | None = None, transport: httpx.AsyncBaseTransport | None = None, *, postcodes: str | None = None, resume: bool = True, progress: Callable[[ProgressEvent], None] | None = None, profile: Path | None = None) -> SectorReport:
+def run_demo(
+    out: Path | None = None, transport: httpx.AsyncBaseTransport | None = None, *, postcodes: str | None = None,
+    resume: bool = True, progress: Callable[[ProgressEvent], None] | None = None, profile: Path | None = None,
+    demo: bool = True, settings: Settings | None = None, max_age_days: float | None = 7.0,
+) -> SectorReport:
+    """The demo sector through run_sector. ``demo=False`` is a *live* run whose "network"
+    is the replay transport (what a live run would do, without the network)."""
     definition = build_definition("kappers", "Tilburg", postcodes=postcodes)
     options = SectorOptions(
-        settings=demo_settings(), transport=transport or ReplayTransport(), environ={}, reference_date=REFERENCE_DATE,
-        demo=True, out_dir=out, resume=resume, progress=progress, profile_path=profile,
+        settings=settings or demo_settings(), transport=transport or ReplayTransport(), environ={}, reference_date=REFERENCE_DATE,
+        demo=demo, out_dir=out, resume=resume, progress=progress, profile_path=profile, cache_max_age_days=max_age_days,
     )
+    if not demo:  # live politeness costs wall time; the replayed answers do not need it
+        options.settings = replace(options.settings, http=replace(options.settings.http, host_policies={}))
     return asyncio.run(run_sector(definition, options))
 
 
@@ -255,7 +268,9 @@ def test_interrupted_run_resumes_with_only_the_missing_requests(tmp_path: Path) 
     rest = Counting()
     run_demo(tmp_path, rest)
     assert 0 < len(rest.requests) < total
-    cached = sum(1 for _ in (tmp_path / ".bibobscan-cache" / "sector.jsonl").open(encoding="utf-8"))
+    lines = (tmp_path / ".bibobscan-cache" / "sector-demo.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["header"]["mode"] == "demo"
+    cached = sum(1 for line in lines if '"key"' in line)
     assert cached == total  # every request answered once, none twice
 
 
@@ -425,3 +440,333 @@ def test_table_rows_follow_the_ranking(demo_out: Path) -> None:
     assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
     assert all(isinstance(r[1], float) for r in rows)
     assert io.StringIO(render_sector_csv(report)).readline().startswith("Rang;Punten")
+
+
+# --- review fixes: the request cache never mixes demo and live answers -----------------------------
+
+
+def _cache_lines(folder: Path, mode: str) -> list[dict[str, Any]]:
+    path = folder / ".bibobscan-cache" / f"sector-{mode}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _rewrite_entries(folder: Path, mode: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = folder / ".bibobscan-cache" / f"sector-{mode}.jsonl"
+    records = _cache_lines(folder, mode)
+    for record in records:
+        if "key" in record:
+            change(record)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_a_live_run_never_uses_the_demo_cache(tmp_path: Path) -> None:
+    demo = Counting()
+    run_demo(tmp_path, demo)
+    total = len(demo.requests)
+    live = Counting()
+    report = run_demo(tmp_path, live, demo=False)
+    assert len(live.requests) == total  # everything fetched again: no demo answer reached the live report
+    assert report.demo is False and report.cache["mode"] == "live" and report.cache["served_from_cache"] == 0
+    assert (tmp_path / ".bibobscan-cache" / "sector-demo.jsonl").exists()
+    assert _cache_lines(tmp_path, "live")[0]["header"]["mode"] == "live"
+    # and the other way round: the demo keeps its own cache
+    again = Counting()
+    assert run_demo(tmp_path, again).demo is True and again.requests == []
+
+
+def test_a_cache_written_with_other_settings_is_refused(tmp_path: Path) -> None:
+    run_demo(tmp_path, Counting(), demo=False)
+    other = demo_settings()
+    other.sources["kvk"] = {**other.sources["kvk"], "environment": "test"}
+    with pytest.raises(UsageError, match=r"other settings \(kvk: production -> test\).*--no-resume"):
+        run_demo(tmp_path, Counting(), demo=False, settings=other)
+    # a file that records no mode (written by hand, or an older version) is refused too
+    path = tmp_path / ".bibobscan-cache" / "sector-live.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _cache_lines(tmp_path, "live")[1:]), encoding="utf-8")
+    with pytest.raises(UsageError, match="does not record the mode"):
+        run_demo(tmp_path, Counting(), demo=False)
+    fresh = Counting()
+    run_demo(tmp_path, fresh, demo=False, resume=False)
+    assert len(fresh.requests) > 60
+
+
+def test_live_cache_entries_expire(tmp_path: Path) -> None:
+    first = Counting()
+    run_demo(tmp_path, first, demo=False)
+    total = len(first.requests)
+    eight_days_ago = (datetime.now(timezone.utc) - timedelta(days=8)).replace(microsecond=0).isoformat()
+    _rewrite_entries(tmp_path, "live", lambda r: r.update(saved_at=eight_days_ago))
+    kept = Counting()
+    run_demo(tmp_path, kept, demo=False, max_age_days=30)
+    assert kept.requests == []
+    refetched = Counting()
+    report = run_demo(tmp_path, refetched, demo=False)  # default: 7 days
+    assert len(refetched.requests) == total and report.cache["expired"] == total
+    assert any("ouder dan 7 dagen" in n for n in report.notes)
+    # recorded demo answers do not age
+    run_demo(tmp_path, Counting())
+    _rewrite_entries(tmp_path, "demo", lambda r: r.update(saved_at="2001-01-01T00:00:00+00:00"))
+    demo = Counting()
+    run_demo(tmp_path, demo)
+    assert demo.requests == []
+
+
+def test_undecodable_cache_lines_are_fetched_again(tmp_path: Path) -> None:
+    first = Counting()
+    base = run_demo(tmp_path, first)
+    garbage = iter([{"evidence": "x"}, "x", 42, [1, 2], {"total": "many"}, [{"kvk": "1"}]])
+    values = list(garbage)
+    counter = iter(range(10_000))
+    _rewrite_entries(tmp_path, "demo", lambda r: r.update(value=values[next(counter) % len(values)]))
+    with (tmp_path / ".bibobscan-cache" / "sector-demo.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"key": "osm|torn", "val\n')  # a torn last line
+    retry = Counting()
+    report = run_demo(tmp_path, retry)
+    assert len(retry.requests) == len(first.requests)
+    assert {s.source: s.status.value for s in report.sources} == {s.source: s.status.value for s in base.sources}
+    assert not any("interne fout" in (s.error or "") for s in report.sources)
+    assert [(e.name, e.points) for e in report.establishments] == [(e.name, e.points) for e in base.establishments]
+    assert report.cache["dropped"] == len(first.requests) and any("onleesbaar" in n for n in report.notes)
+
+
+# --- review fixes: joining OSM objects compares names only within a group ----------------------------
+
+
+def _osm(i: int, name: str, *, postcode: str = "", number: str = "", lat: float | None = None, lon: float | None = None) -> Any:
+    from bibobscan.model import Evidence
+
+    fields = {"osm_id": f"node/{i}", "name": name, "postcode": postcode, "house_number": number, "street": "Straat" if postcode else "",
+              "city": "Tilburg", "lat": lat, "lon": lon, "tags": {"shop": "hairdresser"}, "matched_on": "tags"}
+    return Evidence(id=f"osm-{i}", source="osm", kind="osm.establishment", url="https://example.invalid", query="q",
+                    retrieved_at=datetime(2026, 11, 20, tzinfo=timezone.utc), sha256="0", title=name, fields=fields)
+
+
+def test_joining_osm_objects_compares_names_only_at_one_address_or_spot(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibobscan.sector import discover
+
+    calls = [0]
+    real = discover.similarity
+
+    def counting(a: str, b: str, *, company: bool = False) -> float:
+        calls[0] += 1
+        return real(a, b, company=company)
+
+    monkeypatch.setattr(discover, "similarity", counting)
+    n = 1500
+    objects = [_osm(i, f"Kapsalon Nummer {i}", postcode=f"{5000 + i // 50}ZK", number=str(i % 50 + 1), lat=51.5 + i * 1e-4, lon=5.0) for i in range(n)]
+    objects.append(_osm(n, "Kapsalon Nummer 7 B.V.", postcode="5000ZK", number="8", lat=51.6, lon=5.1))  # the building of no. 7
+    objects.append(_osm(n + 1, "Kapper aan huis", lat=51.7, lon=5.2))  # no address: joined when within 40 m ...
+    objects.append(_osm(n + 2, "Kapper aan huis", lat=51.7002, lon=5.2))  # ... 22 m away: joined
+    objects.append(_osm(n + 3, "Kapper aan huis", lat=51.71, lon=5.2))  # 1.1 km away: another establishment
+    started = time.perf_counter()
+    out = discover.join_osm_objects(objects)
+    elapsed = time.perf_counter() - started
+    assert len(out) == n + 2
+    seven = next(e for e in out if "node/7" in e.osm_ids)
+    assert sorted(seven.osm_ids) == sorted(["node/7", f"node/{n}"])
+    at_home = [e for e in out if e.name == "Kapper aan huis"]
+    assert sorted(len(e.osm_ids) for e in at_home) == [1, 2]
+    assert calls[0] <= 5  # was n * (n - 1) / 2 comparisons
+    assert elapsed < 5
+
+
+# --- review fixes: a publication is credited only on a distinctive match ------------------------------
+
+
+def test_attribution_needs_a_distinctive_name_or_the_address() -> None:
+    from bibobscan.sector.attribution import CREDITED, POSSIBLE, Vocabulary, attribute
+
+    vocabulary = Vocabulary.for_scan(trade_texts=["Kappers en barbershops", "barber|kapper|kapsalon|haarmode|hair ?salon"], places=["Tilburg"])
+    closure = "Besluit tot sluiting van Barber Kings Tilburg, Knipstraat 9, op grond van artikel 13b Opiumwet"
+    assert attribute(closure, ["Kings"], street="Voorbeeldlaan", house_number="3", vocabulary=vocabulary).verdict == POSSIBLE
+    assert attribute(closure, ["Barber Kings Tilburg"], street="Knipstraat", house_number="9", vocabulary=vocabulary).verdict == CREDITED
+    assert attribute(closure, ["Barber Kings Tilburg"], street="Knipstraat", house_number="91", vocabulary=vocabulary).verdict == POSSIBLE
+    shop = "Sluiting van Barbershop Royal, Kerkstraat 1"
+    assert attribute(shop, ["Barbershop"], street="Proefpad", house_number="5", vocabulary=vocabulary).verdict == POSSIBLE
+    named = "Sluiting van Fades and Blades Tilburg wegens drugshandel"
+    assert attribute(named, ["Fades and Blades Tilburg"], street="Knipstraat", house_number="6", vocabulary=vocabulary).verdict == CREDITED
+    assert attribute("Sluiting van Kapsalon Lokkerman, 5014 ZV", ["Kapsalon Lokkerman"], postcode="5014ZV", vocabulary=vocabulary).verdict == CREDITED
+    assert attribute("Sluiting van Kapsalon Lokkerman", ["Kapsalon Lokkerman"], postcode="5014ZV", vocabulary=vocabulary).verdict == POSSIBLE
+    assert attribute("Vergunning Coupeweg 3", ["Kapsalon Coupe"], street="Schetsplein", house_number="38", vocabulary=vocabulary).verdict is None
+    assert attribute("Sluiting pand Knipstraat 18 a", ["X"], street="Knipstraat", house_number="18a", vocabulary=vocabulary).verdict == CREDITED
+
+
+KOOP_CLOSURE = Path(__file__).resolve().parents[1] / "bibobscan" / "demo" / "world" / "koop_sector" / "sru-gmb-2026-990123.xml"
+
+
+class CommonNames(Counting):
+    """Two salons renamed to common names ("Kings", "Barbershop"); KOOP finds another
+    shop's closure under each."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "repository.overheid.nl":
+            query = request.url.params.get("query", "")
+            closure = KOOP_CLOSURE.read_text(encoding="utf-8")
+            if 'textAndIndexes="Kings"' in query:
+                self.requests.append(request)
+                return httpx.Response(200, text=closure, headers={"Content-Type": "text/xml"}, request=request)
+            if 'textAndIndexes="Barbershop"' in query:
+                self.requests.append(request)
+                other = closure.replace("Barber Kings Tilburg, Knipstraat 9", "Barbershop Royal, Kerkstraat 1").replace("990123", "990999")
+                return httpx.Response(200, text=other, headers={"Content-Type": "text/xml"}, request=request)
+        response = await super().handle_async_request(request)
+        if request.url.host != "overpass-api.de" or b"out+count" in request.content:
+            return response
+        body = json.loads(await response.aread())
+        for el in body["elements"]:
+            tags = el.get("tags", {})
+            if tags.get("name") == "Kapsalon Lokkerman":
+                tags["name"] = "Kings"
+            if tags.get("name") == "Haarmode De Lok":
+                tags["name"] = "Barbershop"
+        return httpx.Response(200, json=body, request=request)
+
+
+def test_a_common_name_does_not_collect_another_shops_closure(tmp_path: Path) -> None:
+    from bibobscan.report.sector import write_sector_report
+
+    report = run_demo(None, CommonNames())
+    by_name = {e.name: e for e in report.establishments}
+    for name in ("Kings", "Barbershop"):
+        e = by_name[name]
+        assert not any(h.indicator_id == "sector.enforcement_publication" for h in e.hits), name
+        assert e.points == 3 and e.possible_publications and "niet meegeteld" in e.possible_publications[0]
+    assert "gmb-2026-990123" in by_name["Kings"].possible_publications[0]
+    assert "gmb-2026-990999" in by_name["Barbershop"].possible_publications[0]
+    kings = by_name["Barber Kings Tilburg"]  # the notice names its address: still credited
+    assert any(h.indicator_id == "sector.enforcement_publication" for h in kings.hits) and report.establishments[0] is kings
+    koop = next(s for s in report.sources if s.source == "koop")
+    assert any("mogelijke bekendmaking" in n for n in koop.notes)
+    paths = write_sector_report(report, tmp_path)
+    with paths["csv"].open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    column = rows[0].index("Mogelijke bekendmakingen (niet meegeteld)")
+    kings_row = next(r for r in rows[1:] if r[3] == "Kings")
+    assert "gmb-2026-990123" in kings_row[column]
+    assert rows[1:] == html_rows(paths["html"].read_text(encoding="utf-8"))
+
+
+# --- review fixes: neutral priority wording ------------------------------------------------------------
+
+
+def test_priority_wording_is_neutral_and_follows_the_profile_thresholds(demo_out: Path, demo_report: dict[str, Any]) -> None:
+    html = (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+    text = (demo_out / f"{BASENAME}.csv").read_text(encoding="utf-8-sig")
+    for output in (html, text, json.dumps(demo_report, ensure_ascii=False)):
+        assert "geen indicaties" not in output and "nader onderzoek aanbevolen" not in output
+    by_name = {e["name"]: e for e in demo_report["establishments"]}
+    assert by_name["Barber Point Krulspeld"]["points"] == 23 and by_name["Barber Point Krulspeld"]["band_label"] == "lagere prioriteit"
+    assert by_name["Barber Kings Tilburg"]["band_label"] == "nader bekijken"
+    assert demo_report["area_assessment"]["band_label"] == "lagere prioriteit"
+    assert demo_report["priorities"] == ["lagere prioriteit: minder dan 25 punten", "nader bekijken: 25 tot 60 punten", "eerst bekijken: 60 punten of meer"]
+    assert "Prioriteit" in COLUMNS and "eerst bekijken: 60 punten of meer" in html
+
+
+# --- review fixes: rate limits from the documented limits ---------------------------------------------
+
+
+class Latency(httpx.AsyncBaseTransport):
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+        self.starts: list[float] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.starts.append(time.perf_counter())
+        await asyncio.sleep(self.latency)
+        return httpx.Response(200, json={}, request=request)
+
+
+def max_per_second(starts: list[float]) -> int:
+    starts = sorted(starts)
+    best, j = 0, 0
+    for i, t in enumerate(starts):
+        while starts[j] < t - 1.0:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+def test_host_policies_follow_the_documented_limits() -> None:
+    from bibobscan.http import DEFAULT_HOST_POLICIES, HttpClient, HttpSettings
+
+    kvk = DEFAULT_HOST_POLICIES["api.kvk.nl"]  # kvk.md: no more than 100 queries per second
+    assert 1 / kvk.min_interval < 100 and kvk.max_concurrency * kvk.min_interval >= 0.5  # the limit is reachable at 0.5 s latency
+    assert DEFAULT_HOST_POLICIES["repository.overheid.nl"].min_interval >= 1.0  # koop-sru.md: about one request per second
+
+    async def burst(n: int, latency: float) -> tuple[Latency, float]:
+        transport = Latency(latency)
+        async with HttpClient(settings=HttpSettings(), transport=transport) as http:
+            t0 = time.perf_counter()
+            await asyncio.gather(*(http.get(f"https://api.kvk.nl/api/v2/zoeken?i={i}", source="kvk") for i in range(n)))
+            return transport, time.perf_counter() - t0
+
+    transport, elapsed = asyncio.run(burst(200, 0.3))
+    assert max_per_second(transport.starts) <= 100
+    assert 200 / elapsed > 60  # was 8 in flight: 27 per second at this latency
+
+
+# --- review fixes: bad input ----------------------------------------------------------------------------
+
+
+def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.html"
+    target.write_text("x", encoding="utf-8")
+    for out in (target, target / "sub"):
+        result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "--out" in result.output and "file" in result.output and "internal error" not in result.output
+
+
+def test_postcodes_that_match_nothing_warn_and_do_not_blame_the_register(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--postcodes", "9999", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: Geen vestigingen in de gekozen postcode(s) 9999" in result.output
+    html = (tmp_path / f"{BASENAME}.html").read_text(encoding="utf-8")
+    tree = LexborHTMLParser(html)
+    assert "Geen vestigingen in de gekozen postcode(s) 9999" in tree.css_first("#waarschuwingen").text()
+    assert "gaf geen antwoord" not in html and "OpenStreetMap leverde geen vestigingen" not in html
+    report = json.loads((tmp_path / f"{BASENAME}.json").read_text(encoding="utf-8"))
+    area = {h["indicator_id"]: h for h in report["area_hits"]}
+    assert area["area.fast_growth"]["outcome"] == "insufficient"
+    assert "geen vestigingen in de gekozen postcodes (9999); het Handelsregister is niet bevraagd" in area["area.fast_growth"]["sentence"]
+    assert "geen vestigingen in de gekozen postcodes" in area["area.street_concentration"]["sentence"]
+    kvk = next(s for s in report["sources"] if s["source"] == "kvk")
+    assert "geen vestigingen in de gekozen postcodes" in kvk["error"]
+
+
+def test_an_unknown_municipality_code_is_called_a_code(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "9999", "--demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a CBS municipality code" in result.output and re.search(r"nearest codes: GM\d{4}", result.output)
+    with pytest.raises(UsageError, match="GM0855 \\(Tilburg\\)"):
+        build_definition("kappers", "GM0856")
+    assert build_definition("kappers", "855").municipality.name == "Tilburg"
+
+
+# --- review fixes: smaller ------------------------------------------------------------------------------
+
+
+def test_the_csv_travels_with_an_explanation(demo_out: Path) -> None:
+    text = (demo_out / f"{BASENAME}-toelichting.txt").read_text(encoding="utf-8")
+    assert text.startswith("FICTIEVE DEMODATA")
+    assert "geen persoonsgericht open-bronnenonderzoek" in text and "geen besluit" in text and "lagere prioriteit" in text
+
+
+def test_svg_coordinates_have_at_most_one_decimal(demo_out: Path) -> None:
+    html = (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+    svg = html[html.index("<svg"): html.index("</svg>")]
+    numbers = re.findall(r'\b(?:x|y|cx|cy|r|x1|x2|y1|y2)="(-?[0-9.]+)"', svg)
+    assert len(numbers) > 100
+    assert all(re.fullmatch(r"-?\d+(\.\d)?", n) for n in numbers), [n for n in numbers if not re.fullmatch(r"-?\d+(\.\d)?", n)][:5]
+
+
+def test_safe_cell_neutralises_formulas() -> None:
+    from bibobscan.report.cells import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://evil.example","klik")') == '\'=HYPERLINK("http://evil.example","klik")'
+    for hostile in ("+31 6 1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "  =1+1"):
+        assert safe_cell(hostile).startswith("'"), hostile
+    assert safe_cell(None) == "" and safe_cell(12) == "12" and safe_cell(-3.5) == "-3.5" and safe_cell("Kapsalon -Knip-") == "Kapsalon -Knip-"
+    import bibobscan.report.sector as sector_report
+
+    assert sector_report.safe_cell is safe_cell

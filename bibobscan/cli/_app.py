@@ -24,7 +24,7 @@ from ..errors import BibobscanError, ConfigError, IndicatorError, ReportError, U
 from ..model import SourceStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_CONFIG = 0, 1, 2, 3, 4
-INCOMPLETE = (SourceStatus.FAILED, SourceStatus.TIMEOUT, SourceStatus.RATE_LIMITED, SourceStatus.NOT_CONFIGURED)
+INCOMPLETE = tuple(s for s in SourceStatus if s.missing)
 
 app = typer.Typer(
     add_completion=False,

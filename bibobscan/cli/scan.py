@@ -16,6 +16,7 @@ from ..errors import UsageError
 from ..model import Case, Municipality, Report, SourceRun, SourceStatus, Subject, SubjectKind
 from ..municipalities import resolve_municipality
 from ..report import STATUS_LABELS, write_report
+from ..report.store import prepare_out_dir
 from ..scan import ScanOptions, scan
 from ._app import (
     EXIT_INCOMPLETE,
@@ -41,6 +42,8 @@ from ._app import (
 def _progress(run: SourceRun) -> None:
     label = STATUS_LABELS.get(run.status, run.status.value)
     extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
+    if run.uncovered or run.partial:
+        extra += f" – onvolledig: {', '.join(run.uncovered + run.partial)}"
     typer.echo(f"  [{run.source}] {label} ({run.hits} hits, {run.duration_ms} ms){extra}", err=True)
 
 
@@ -105,6 +108,7 @@ def scan_and_write(
     from ..facts import load_facts
 
     officer = load_facts(facts) if facts is not None else []
+    prepare_out_dir(out)  # before any request: a bad --out must not cost a scan
 
     settings: Settings = demo_settings() if demo else load_settings(config)
     collectors = load_collectors()

@@ -13,6 +13,7 @@ import typer
 from ..config import load_settings
 from ..errors import UsageError
 from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
+from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
 from ..sector.spec import SectorDefinition
 from ._app import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE, ConfigOpt, DemoOpt, IndicatorsOpt, ProfileOpt, app, guarded
 
@@ -52,6 +53,17 @@ class _Progress:
             self.bar = None
 
 
+def check_out_dir(out: Path) -> None:
+    """``--out`` must be a folder, or not exist yet (it is created); a file there, or a
+    file where one of its parent folders should be, is a usage error."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                what = "is a file" if path == out else f"lies inside {path}, which is a file"
+                raise UsageError(f"--out {out} {what}; give a folder for the report (it is created when missing)")
+            return
+
+
 def _check_demo(definition: SectorDefinition) -> None:
     if definition.preset is None or definition.preset.id != DEMO_PRESET or definition.municipality.code != DEMO_MUNICIPALITY or definition.osm_tags:
         raise UsageError(
@@ -72,6 +84,7 @@ def sector_command(
     demo: DemoOpt = False,
     out: Annotated[Path, typer.Option("--out", help="Folder for the HTML, CSV, XLSX and JSON (and the request cache).")] = Path("."),
     resume: Annotated[bool, typer.Option("--resume/--no-resume", help="Reuse answers cached by an earlier (interrupted) run in --out; --no-resume fetches everything again.")] = True,
+    cache_max_age: Annotated[float, typer.Option("--cache-max-age", min=0, help="Reuse cached live answers at most this many days old (default 7; 0 = never). Demo answers do not age.")] = DEFAULT_MAX_AGE_DAYS,
     profile: ProfileOpt = None,
     indicators: IndicatorsOpt = None,
     config: ConfigOpt = None,
@@ -85,6 +98,7 @@ def sector_command(
 
     if not municipality.strip():
         raise UsageError("--municipality is required: a name (Tilburg) or CBS code (GM0855)")
+    check_out_dir(out)
     definition = build_definition(preset, municipality, sbi=sbi, sbi_version=sbi_version, postcodes=postcodes, osm_tags=osm_tag)
     if demo:
         _check_demo(definition)
@@ -101,6 +115,7 @@ def sector_command(
         out_dir=out,
         resume=resume,
         progress=progress,
+        cache_max_age_days=cache_max_age,
     )
     typer.echo(f"Branchescan {definition.subject().name}{' [demo world]' if demo else ''}", err=True)
     try:
@@ -119,8 +134,10 @@ def sector_command(
     for run in report.sources:
         label = run.status.value + (" (partial)" if (run.error or "").startswith("gedeeltelijk") else "")
         typer.echo(f"  [{run.source}] {label}: {run.hits}{' – ' + run.error if run.error else ''}", err=True)
+    for warning in report.warnings:
+        typer.echo(f"  warning: {warning}", err=True)
     top = [e for e in report.establishments if e.points > 0][:5]
-    typer.echo(f"  => {len(report.establishments)} establishments; top: " + "; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top), err=True)
-    for key in ("html", "csv", "xlsx", "json"):
+    typer.echo(f"  => {len(report.establishments)} establishments; top: " + ("; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top) or "—"), err=True)
+    for key in ("html", "csv", "toelichting", "xlsx", "json"):
         typer.echo(str(paths[key]))
     return EXIT_INCOMPLETE if any(s.status in INCOMPLETE for s in report.sources) else EXIT_OK

@@ -30,6 +30,8 @@ class Collected:
     evidence: list[Evidence]
     query: str = ""  # overrides describe_query() when the collector knows better
     notes: list[str] = field(default_factory=list)  # partial failures, caveats (Dutch or English)
+    uncovered: frozenset[str] = frozenset()  # provided types not delivered this run (e.g. not found)
+    partial: frozenset[str] = frozenset()  # provided types whose answer is incomplete
 
 
 class Collector(abc.ABC):

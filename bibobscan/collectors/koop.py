@@ -141,8 +141,10 @@ class KoopCollector(Collector):
     options = ("url",)
 
     def queries(self, subject: Subject) -> list[str]:
-        municipality = subject.municipality.name if subject.municipality else None
-        return [build_cql(name, municipality) for name in search_names(subject, MAX_NAMES)]
+        """All issuers: closures, revoked permits and Bibob decisions by other
+        municipalities and the Staatscourant count too; the resolver uses the issuer
+        (the subject's own municipality) as corroboration, not as a filter."""
+        return [build_cql(name, None) for name in search_names(subject, MAX_NAMES)]
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         return "; ".join(self.queries(subject))
@@ -177,7 +179,12 @@ class KoopCollector(Collector):
                 seen.add(publication.identifier)
                 evidence.append(self._evidence(publication, fetched, cql))
         partial.raise_if_all_failed()
-        return Collected(evidence=evidence, query="; ".join(cqls), notes=notes)
+        return Collected(
+            evidence=evidence,
+            query="; ".join(cqls),
+            notes=notes,
+            partial=self.provides if partial.failures else frozenset(),
+        )
 
     def _evidence(self, p: Publication, fetched: Fetched, cql: str) -> Evidence:
         summary = p.title if not p.abstract or p.abstract == p.title else f"{p.title} — {p.abstract}"

@@ -37,6 +37,8 @@ _READ_STATUSES = (200, 400, 401, 403, 404, 406, 500)
 # 404 codes meaning "nothing found": no search hits, unknown KvK or vestigingsnummer.
 _NOT_FOUND_CODES = frozenset({"IPD5200", "IPD0005", "IPD0007"})
 _SBI_VERSION_KEYS = ("sbiVersie", "versie", "sbiVersion")
+# What a company scan gets from the register; not delivered when the company is not found.
+COMPANY_TYPES = frozenset({"register.registered_on", "register.sbi", "register.legal_form", "address.company_count", "register.address_shielded"})
 
 
 class KvkCollector(Collector):
@@ -91,10 +93,11 @@ class KvkCollector(Collector):
         if not kvk:
             found = await run.search_name(subject)
             if found is None:
-                return Collected(run.evidence, notes=run.notes)
+                run.uncovered.update(COMPANY_TYPES)
+                return run.collected()
             kvk = found
         await run.company(kvk)
-        return Collected(run.evidence, notes=run.notes)
+        return run.collected()
 
 
 # --- requests ------------------------------------------------------------------------
@@ -170,6 +173,10 @@ class _Run:
     reference_date: date
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    uncovered: set[str] = field(default_factory=set)
+
+    def collected(self) -> Collected:
+        return Collected(self.evidence, notes=self.notes, uncovered=frozenset(self.uncovered))
 
     def add(self, kind: str, key: str, fetched: Fetched, query: str, title: str, excerpt: str, fields: dict[str, Any]) -> None:
         self.evidence.append(
@@ -222,10 +229,13 @@ class _Run:
         fetched, body = await self.api.get(path)
         if body is None:
             self.notes.append(f"KvK-nummer {kvk} niet gevonden in het Handelsregister")
+            self.uncovered.update(COMPANY_TYPES)
             return
         if not isinstance(body.get("kvkNummer"), str):
             raise MalformedResponse(f"KvK {path}: no kvkNummer in the Basisprofiel", source=self.api.source)
         fields = basisprofiel_fields(body, self.reference_date)
+        if not fields.get("registered_on"):
+            self.uncovered.add("register.registered_on")
         self.add(
             "register.company", kvk, fetched, f"basisprofielen/{kvk}",
             f"{fields['name']} (KvK {fields['kvk']})", _summary(fields), fields,
@@ -241,13 +251,18 @@ class _Run:
         visit = next((a for a in fields["addresses"] if a["type"] == "bezoekadres"), None)
         if visit is None:
             self.notes.append("geen bezoekadres in het Handelsregister")
+            self.uncovered.add("address.company_count")
         elif visit["shielded"]:
             self.notes.append("bezoekadres afgeschermd; aantal inschrijvingen op het adres niet opgevraagd")
+            self.uncovered.add("address.company_count")
         elif visit["postcode"] and visit["number"] is not None:
             try:
                 await self.address(visit, kvk)
             except SourceError as exc:
                 self.notes.append(f"inschrijvingen op het bezoekadres niet opgehaald: {exc}")
+                self.uncovered.add("address.company_count")
+        else:
+            self.uncovered.add("address.company_count")
 
     async def establishment(self, number: str, legal_form: str) -> None:
         path = f"v1/vestigingsprofielen/{number}"

@@ -410,7 +410,12 @@ class NewsCollector(Collector):
                 seen.add(item.link)
                 evidence.append(self._evidence(item, fetched, request, needles))
         partial.raise_if_all_failed()
-        return Collected(evidence=evidence, query=self.describe_query(subject, ctx.config), notes=notes)
+        return Collected(
+            evidence=evidence,
+            query=self.describe_query(subject, ctx.config),
+            notes=notes,
+            partial=self.provides if partial.failures else frozenset(),
+        )
 
     def _evidence(self, item: FeedItem, fetched: Fetched, request: _Request, needles: Sequence[str]) -> Evidence:
         return Evidence(

@@ -40,7 +40,7 @@ class OpenSanctionsCollector(Collector):
         "OpenSanctions-data CC BY-NC 4.0; gehoste API vereist een sleutel; zelf hosten (yente) mogelijk"
     )
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
-    provides: ClassVar[frozenset[str]] = frozenset({"sanctions.match"})
+    provides: ClassVar[frozenset[str]] = frozenset({"sanctions.match", "sanctions.possible"})
     env: ClassVar[Mapping[str, str]] = {
         "url": "OPENSANCTIONS_URL",
         "api_key": "OPENSANCTIONS_API_KEY",

@@ -38,6 +38,8 @@ from ..errors import MalformedResponse, SourceError
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
 
+STALE_AFTER_DAYS = 90  # a bundled snapshot older than this is flagged in the report
+
 BUNDLED_FILE = "un_sc_consolidated_2026-02-27.xml"
 BUNDLED_DATE = "2026-02-27"
 LIST_PAGE = "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list"
@@ -330,7 +332,7 @@ class UnSanctionsCollector(Collector):
         f"Publiek document van de VN-Veiligheidsraad; momentopname {BUNDLED_DATE} meegeleverd"
     )
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
-    provides: ClassVar[frozenset[str]] = frozenset({"sanctions.match"})
+    provides: ClassVar[frozenset[str]] = frozenset({"sanctions.match", "sanctions.possible"})
     required: ClassVar[tuple[str, ...]] = ()  # optional setting: path (a newer list file)
     options: ClassVar[tuple[str, ...]] = ("path",)
 
@@ -355,7 +357,14 @@ class UnSanctionsCollector(Collector):
             self._evidence(entry, score, key, un, query)
             for entry, score, key in un.candidates(subject.names, individual=individual)
         ]
-        return Collected(evidence, query=query)
+        notes = []
+        age = (ctx.reference_date - un.generated.date()).days
+        if age > STALE_AFTER_DAYS:
+            notes.append(
+                f"de gebruikte VN-lijst is van {un.date} ({age} dagen oud): vermeldingen van daarna "
+                "ontbreken; stel een actuele lijst in (sources.un_sanctions.path) of gebruik OpenSanctions"
+            )
+        return Collected(evidence, query=query, notes=notes)
 
     def _evidence(self, entry: UnEntry, score: float, matched: str, un: UnList, query: str) -> Evidence:
         name = clip(entry.name, MAX_FIELD_TEXT)

@@ -25,7 +25,7 @@ POSSIBLE_THRESHOLD = 0.65
 CAP_POSSIBLE = MATCH_THRESHOLD - 0.01  # "at most a possible match"
 
 MIN_PAIR = 0.6  # two words below this similarity are not paired at all
-MERGE_MIN = 0.85  # "Van der Bilt" ~ "Vanderbilt", "Patr ushev" ~ "Patrushev"
+MERGE_MIN = 0.85  # "Van der Bilt" ~ "Vanderbilt": words written apart or together
 JOIN_MIN = 0.9  # whole names written with and without spaces
 INITIAL_CREDIT = 0.5  # a full name matched only by its initial counts half
 ALPHA = {"person": 0.25, "company": 0.4}  # weight of the less-covered side
@@ -36,6 +36,8 @@ ORDER_PENALTY = -0.05  # the same words in another order
 EXTRA_GENERIC = -0.08  # per extra organisation word ("Systems") on one side only
 FORM_DIFFERS = -0.05
 CJK_DIFFERS = 0.7  # CJK names differing in a character keep at most 70 % of their similarity
+CALL_NAME = 0.9  # two given names of one call-name group (Willem / Wim): evidence, not proof
+SPELLING_NAME = 0.95  # one name in two transliterations (Muhammad / Mohammed)
 
 _EQUIV_PARTICLES = [frozenset({"al", "el", "ul", "ar", "as", "ad", "an", "ash", "at", "az"}),
                     frozenset({"bin", "ben", "ibn", "bn", "b"}), frozenset({"van", "von", "v"}),
@@ -79,8 +81,9 @@ def typo_similarity(a: str, b: str) -> float:
 
 
 @functools.lru_cache(maxsize=262144)
-def word_similarity(a: str, b: str, abjad: bool = False) -> float:
-    """0..1 similarity of two folded words (typos, transliteration, call names)."""
+def spelling_similarity(a: str, b: str, abjad: bool = False) -> float:
+    """0..1 similarity of two folded words as written: typos, transliteration and
+    spelling variants, but not call names."""
     if a == b:
         return 1.0
     best = typo_similarity(a, b)
@@ -91,10 +94,30 @@ def word_similarity(a: str, b: str, abjad: bool = False) -> float:
         best = max(best, 0.95 * typo_similarity(pa, pb))
     if abjad:
         best = max(best, 0.9 * _osa(abjad_skeleton(a), abjad_skeleton(b)))
-    groups = person_tables().given_groups
-    if groups.get(a, frozenset()) & groups.get(b, frozenset()):
-        best = max(best, 0.9)
+    spellings = person_tables().spelling_groups
+    if spellings.get(a, frozenset()) & spellings.get(b, frozenset()):
+        best = max(best, SPELLING_NAME)
     return best
+
+
+def _same_call_name(a: str, b: str) -> bool:
+    groups = person_tables().given_groups
+    return bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
+
+
+@functools.lru_cache(maxsize=262144)
+def word_similarity(a: str, b: str, abjad: bool = False) -> float:
+    """0..1 similarity of two folded words (typos, transliteration, call names)."""
+    best = spelling_similarity(a, b, abjad)
+    if best < CALL_NAME and _same_call_name(a, b):
+        best = CALL_NAME
+    return best
+
+
+def call_name_only(a: str, b: str, abjad: bool = False) -> bool:
+    """True when two words are alike only because the call-name table pairs them
+    (Willem / Wim), not by their letters."""
+    return _same_call_name(a, b) and spelling_similarity(a, b, abjad) < CALL_NAME
 
 
 def _particles_equivalent(a: str, b: str) -> bool:
@@ -249,7 +272,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         join_sim = 0.0
         if len(a.tokens) != len(b.tokens):
             join_sim = word_similarity(joined_a, joined_b)
-        if a.form_text != b.form_text:  # "SiemensAG" / "Siemens AG"
+        if a.form_text != b.form_text:  # "VoorbeeldBV" / "Voorbeeld B.V.": name and form written together
             join_sim = max(join_sim, word_similarity(joined_a + a.form_text, joined_b + b.form_text))
         if join_sim >= JOIN_MIN and join_sim > min((p.sim for p in al.pairs), default=0.0):
             al = Alignment(pairs=[Pair(list(range(len(a.tokens))), list(range(len(b.tokens))), join_sim, "join")])
@@ -313,6 +336,16 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
             _cap(features, CAP_POSSIBLE, "number_one_side",
                  f"Volgnummer {', '.join(lone)} staat maar in één naam: mogelijk een andere onderneming uit dezelfde reeks.")
 
+    abjad = (a.script == "abjad") != (b.script == "abjad")
+    by_table = [p for p in full if p.how == "word" and len(p.a) == len(p.b) == 1
+                and call_name_only(a.tokens[p.a[0]].text, b.tokens[p.b[0]].text, abjad)]
+    direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is Kind.NAME for i in p.a)]
+    if by_table and len(direct) < 2:
+        shown = ", ".join(f"{_show(a.tokens, p.a)}/{_show(b.tokens, p.b)}" for p in by_table)
+        _cap(features, CAP_POSSIBLE, "call_name_only",
+             f"De voornaam komt alleen via de roepnamentabel overeen ({shown}): een aanwijzing, geen bewijs; "
+             "hoogstens een mogelijke overeenkomst.")
+
     if kind == COMPANY:
         _company_rules(a, b, al, features)
     else:
@@ -327,6 +360,11 @@ def _out_of_order(pairs: list[Pair]) -> bool:
 
 
 def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[MatchFeature]) -> None:
+    plain = [side.original for side in (a, b) if side.generic_only]
+    if plain:
+        _cap(features, CAP_POSSIBLE, "generic_name",
+             f"'{plain[0]}' bestaat alleen uit algemene woorden en een rechtsvorm: zo'n naam wijst geen "
+             "bepaalde onderneming aan; hoogstens een mogelijke overeenkomst.")
     forms_a = [f for f in a.legal_forms if not f.modifier]
     forms_b = [f for f in b.legal_forms if not f.modifier]
     if forms_a and forms_b:
@@ -373,6 +411,10 @@ def _person_rules(a: ParsedName, b: ParsedName, al: Alignment, full: list[Pair],
     single_b = len(names_b) == 1 and not inits_b and not joined
     if (single_a and len(names_b) + len(inits_b) > 1) or (single_b and len(names_a) + len(inits_a) > 1):
         _cap(features, CAP_POSSIBLE, "single_name", "Eén naam tegenover een volledige naam: te weinig om iemand aan te wijzen.")
+    elif single_a and single_b:
+        _cap(features, CAP_POSSIBLE, "single_name",
+             "Aan beide kanten maar één naam (een voornaam of achternaam alleen): te weinig om iemand aan te wijzen; "
+             "hoogstens een mogelijke naamgenoot.")
     if initials and not full:
         _cap(features, CAP_POSSIBLE, "initials_only", "Alleen voorletters komen overeen: te weinig om iemand aan te wijzen.")
     elif initials and len(full) <= 1 and len(initials) < 2:

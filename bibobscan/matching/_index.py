@@ -114,8 +114,8 @@ def _keys(parsed: ParsedName) -> set[str]:
 
 
 def _joined(parsed: ParsedName) -> set[str]:
-    """Whole-name keys: "Vladimir Putin" is also found as "VladimirPutin", "Van der
-    Bilt" as "Vanderbilt", "Siemens AG" as "SiemensAG"."""
+    """Whole-name keys: "Bram Voorbeeld" is also found as "BramVoorbeeld", "Van der
+    Bilt" as "Vanderbilt", "Voorbeeld BV" as "VoorbeeldBV"."""
     joined = "".join(t.text for t in parsed.tokens)
     keys = {joined} if len(joined) >= 4 else set()
     if parsed.form_text:
@@ -145,8 +145,9 @@ class ScreeningIndex:
 
     def add(self, name: str, kind: str | None = None) -> int:
         """Add one name; returns its id (its position)."""
+        guessed = kind not in (PERSON, COMPANY)
         kind = resolve_kind(kind, [name])
-        parsed = (parse_company.__wrapped__ if kind == COMPANY else parse_person.__wrapped__)(name)
+        parsed = parse_company.__wrapped__(name, guessed) if kind == COMPANY else parse_person.__wrapped__(name)
         ident = len(self.names)
         self.names.append(name)
         self.kinds.append(1 if kind == COMPANY else 0)
@@ -164,9 +165,10 @@ class ScreeningIndex:
 
     def candidates(self, query: str, kind: str | None = None) -> list[int]:
         """Ids of the names (of the same kind) that get the full comparison, best first."""
+        guessed = kind not in (PERSON, COMPANY)
         kind = resolve_kind(kind, [query])
         part = self._parts[kind]
-        parsed = parse(query, kind)
+        parsed = parse(query, kind, guessed=guessed)
         abjad = parsed.script == "abjad"
         groups: list[tuple[int, list[array[int]]]] = []
         keys = _keys(parsed)
@@ -178,7 +180,7 @@ class ScreeningIndex:
             lists = [part.postings[v] for v in part.expand(token, abjad)]
             joined = part.joined.get(token)
             if joined is not None and len(keys) == 1:
-                lists.append(joined)  # "SiemensAG" finds "Siemens AG"
+                lists.append(joined)  # "VoorbeeldBV" finds "Voorbeeld BV"
             size = sum(len(p) for p in lists)
             if size:
                 groups.append((size, lists))
@@ -198,11 +200,12 @@ class ScreeningIndex:
     def screen(self, query: str, kind: str | None = None, *, limit: int = 10,
                min_score: float = POSSIBLE_THRESHOLD) -> list[Candidate]:
         """The names that match ``query`` (verdict match or possible), best first."""
+        guessed = kind not in (PERSON, COMPANY)
         kind = resolve_kind(kind, [query])
-        parsed = parse(query, kind)
+        parsed = parse(query, kind, guessed=guessed)
         out: list[Candidate] = []
-        for ident in self.candidates(query, kind):
-            scored = compare_parsed(parsed, parse(self.names[ident], kind))
+        for ident in self.candidates(query, kind if not guessed else None):
+            scored = compare_parsed(parsed, parse(self.names[ident], kind, guessed=guessed))
             if scored.score >= min_score:
                 match = Match(verdict_for(scored.score), round(scored.score, 4), scored.features)
                 out.append(Candidate(ident, self.names[ident], kind, Result(match, query, self.names[ident], kind)))

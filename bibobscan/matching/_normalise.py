@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ._tables import LegalForm, legal_forms, org_tables, person_tables
-from ._text import Chunk, chunk_texts, chunks, cjk_letters, script_of
+from ._text import Chunk, Word, chunk_texts, chunk_words, chunks, cjk_letters, script_of
 
 PERSON = "person"
 COMPANY = "company"
@@ -37,6 +37,9 @@ WEIGHTS = {
 # Dutch two- and three-letter initials: Th. (Theodorus), Ph. (Philippus), Chr., IJ. ...
 _MULTI_INITIALS = frozenset({"th", "ph", "ch", "chr", "ij", "joh", "jac", "wm", "fr", "gerh", "hk"})
 _VOWELS = frozenset("aeiouy")
+# Digits written for look-alike letters inside a word ("leetspeak", and OCR slips such as
+# 0/O and 1/I). Found through the nomenklatura benchmark; kept because writing digits
+# for letters is a known way to slip a name past a screening filter.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b", "@": "a"})
 _ROMAN = re.compile(r"^(?=[ivxl]+$)l?x{0,3}(ix|iv|v?i{0,3})$")
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|e|ste|de|er|eme)$")
@@ -63,8 +66,9 @@ class ParsedName:
     script: str = "alphabet"
     cjk: str = ""  # the name's own CJK letters, compared as written
     reordered: bool = False  # "Visser, Anna" was read as "Anna Visser"
-    form_text: str = ""  # the legal forms, folded and joined ("ag"), for "SiemensAG"
+    form_text: str = ""  # the legal forms, folded and joined ("ag"), for "VoorbeeldBV"
     notes: tuple[str, ...] = field(default=())
+    generic_only: bool = False  # a company name of nothing but organisation words ("Holding B.V.")
 
     @property
     def core(self) -> str:
@@ -92,14 +96,14 @@ def _roman(text: str) -> int | None:
 
 
 def _deleet(text: str) -> str:
-    """'Ig0r' -> 'igor', 'Sech1n' -> 'sechin': digits inside letters are typos."""
+    """'P1eter' -> 'pieter', 'J0hn' -> 'john': digits inside letters stand for letters."""
     if text.isalpha() or text.isdigit() or not any(c.isalpha() for c in text):
         return text
     return text.translate(_LEET)
 
 
 def _reorder_comma(name: str) -> tuple[str, bool]:
-    """'Visser, Anna' -> 'Anna Visser'; 'Frost, William W.' -> 'William W. Frost'."""
+    """'Visser, Anna' -> 'Anna Visser'; 'Visser, A.B.' -> 'A.B. Visser' (the register style)."""
     if name.count(",") != 1:
         return name, False
     before, after = (p.strip() for p in name.split(","))
@@ -117,18 +121,9 @@ def parse_person(name: str) -> ParsedName:
     tables = person_tables()
     script = script_of(name)
     text, reordered = _reorder_comma(name)
+    # A person's name never loses a word to the legal-form table: "Yu", "Ong", "Ay",
+    # "Ek" and "Sá" are surnames before they are abbreviations of a legal form.
     raw = chunks(text)
-    # trailing legal form ("Nicolas Maduro SA"): strip when a full name remains
-    legal: list[LegalForm] = []
-    forms = legal_forms().by_tokens
-    while len(raw) > 2:
-        form = forms.get((raw[-1].text,))
-        if form is None or len(raw[-1].text) < 2 or raw[-1].text in tables.given_groups:
-            break
-        if not any(g.startswith(("RIG:", "NL:")) for g in form.groups):
-            break
-        legal.append(form)
-        raw = raw[:-1]
     tokens: list[Token] = []
     titles: list[str] = []
     generation: str | None = None
@@ -163,12 +158,17 @@ def parse_person(name: str) -> ParsedName:
             continue
         word = _deleet(word)
         if (
-            2 <= len(word) <= 3
+            c.capitals
+            and 2 <= len(word) <= 3
             and word.isalpha()
             and not (set(word) & _VOWELS)
+            and len([o for o in raw if o is not c and len(o.text) >= 2 and o.text not in tables.strict_particles]) == 1
             and any(len(o.text) >= 3 for o in raw if o is not c)
         ):
-            tokens.extend(Token(ch, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for ch in word)  # "JC Juncker"
+            # initials written together in capitals before or after one surname ("JP
+            # Balkenende", "JP van den Berg"); a word written as a name ("Ng Wei Ming")
+            # or a capitalised surname beside given names ("NG Wei Ming") stays a name
+            tokens.extend(Token(ch, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for ch in word)
             continue
         tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))
     if not any(t.kind is Kind.NAME for t in tokens) and pending_titles:
@@ -183,7 +183,6 @@ def parse_person(name: str) -> ParsedName:
         original=name,
         kind=PERSON,
         tokens=tuple(tokens),
-        legal_forms=tuple(reversed(legal)),
         titles=tuple(titles),
         generation=generation,
         script=script,
@@ -192,47 +191,86 @@ def parse_person(name: str) -> ParsedName:
     )
 
 
-def _company_words(name: str) -> list[str]:
+def _company_words(name: str) -> list[Word]:
     """Words of a company name; runs of single letters are one word ("B V", "A.B.C.")."""
-    return chunk_texts(name, collapse_letters=True)
+    return chunk_words(name, collapse_letters=True)
 
 
-def strip_forms(words: list[str]) -> tuple[list[str], list[LegalForm]]:
-    """Take legal forms off both ends of a company name; never take everything."""
+# A legal form of this many letters or more is unmistakable however it is written
+# ("Limited", "Stichting", "Aktiengesellschaft"); a shorter one ("SA", "Oy", "Yu") is
+# also a word or a surname and counts, when the kind of name is not given, only when it
+# is written as a form: dotted, in capitals in a mixed-case name, or "GmbH"-style.
+LONG_FORM = 7
+
+
+def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, leading: bool, commas: int) -> bool:
+    """May ``covered`` (the words of the name that spell ``form``) be read as it?
+
+    Words transliterated from another script count only when a source writes the form
+    in that script ("ООО" is a Russian form, the Latin letters "ly" of an Arabic name
+    are not an Armenian one). With ``written_only`` a short form must be written as one,
+    and letters that read as initials are initials: at the start of a name ("J.P.
+    Balkenende", "JP Balkenende", "S.A. Visser") or after the comma of "Visser, A.B."
+    (a Dutch form such as "B.V." or "N.V." excepted)."""
+    scripts = {w.script for w in covered if not w.latin}
+    if scripts and not scripts <= form.scripts:
+        return False
+    if not written_only:
+        return True
+    if len(covered) == 1 and covered[0].initials:
+        if leading:
+            return False
+        if commas == 1 and covered[0].commas_before == 1 and not any(g.startswith("NL:") for g in form.groups):
+            return False
+    return any(w.as_form for w in covered) or len("".join(w.text for w in covered)) >= LONG_FORM
+
+
+def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 0) -> tuple[list[Word], list[LegalForm]]:
+    """Take legal forms off both ends of a company name; never take everything.
+
+    ``written_only``: the kind of name was guessed, so a short form counts only when it
+    is written as one (see :data:`LONG_FORM` and :func:`_form_fits`); ``commas``: the
+    number of commas in the name."""
     table = legal_forms()
     stop = org_tables().stop
     found_end: list[LegalForm] = []
     found_start: list[LegalForm] = []
+    texts = [w.text for w in words]
     changed = True
     while changed:
         changed = False
-        for n in range(min(table.longest, len(words)), 0, -1):
-            form = table.by_tokens.get(tuple(words[-n:]))
-            if form is not None and any(w not in stop for w in words[:-n]):
+        for n in range(min(table.longest, len(texts)), 0, -1):
+            form = table.by_tokens.get(tuple(texts[-n:]))
+            if (form is not None and any(t not in stop for t in texts[:-n])
+                    and _form_fits(form, words[-n:], written_only, leading=False, commas=commas)):
                 found_end.insert(0, form)
-                words = words[:-n]
-                while words and words[-1] in stop:
-                    words = words[:-1]
+                words, texts = words[:-n], texts[:-n]
+                while texts and texts[-1] in stop:
+                    words, texts = words[:-1], texts[:-1]
                 changed = True
                 break
-        for n in range(min(table.longest, len(words)), 0, -1):
-            form = table.by_tokens.get(tuple(words[:n]))
-            if form is not None and any(w not in stop for w in words[n:]):
+        for n in range(min(table.longest, len(texts)), 0, -1):
+            form = table.by_tokens.get(tuple(texts[:n]))
+            if (form is not None and any(t not in stop for t in texts[n:])
+                    and _form_fits(form, words[:n], written_only, leading=True, commas=commas)):
                 found_start.append(form)
-                words = words[n:]
-                while words and words[0] in stop:
-                    words = words[1:]
+                words, texts = words[n:], texts[n:]
+                while texts and texts[0] in stop:
+                    words, texts = words[1:], texts[1:]
                 changed = True
                 break
     return words, found_start + found_end
 
 
 @functools.lru_cache(maxsize=65536)
-def parse_company(name: str) -> ParsedName:
+def parse_company(name: str, written_only: bool = False) -> ParsedName:
+    """``written_only``: the name was only guessed to be a company's, so short legal
+    forms are cut only when written as one ("SA", "S.A.", not "Sa")."""
     org = org_tables()
     people = person_tables()
     script = script_of(name)
-    words, forms = strip_forms(_company_words(name))
+    stripped, forms = strip_forms(_company_words(name), written_only=written_only, commas=name.count(","))
+    words = [w.text for w in stripped]
     if words and _all_forms(" ".join(words)):
         # nothing but a legal form ("B.V."): no name at all, never a match
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
@@ -269,8 +307,10 @@ def parse_company(name: str) -> ParsedName:
         else:
             kind = Kind.NAME
         tokens.append(Token(word, kind, WEIGHTS[kind]))
-    if tokens and not any(t.kind is Kind.NAME for t in tokens):
-        # "Management Company", "Holding B.V.": the generic words are the name
+    generic_only = bool(tokens) and not any(t.kind is Kind.NAME for t in tokens)
+    if generic_only:
+        # "Management Company", "Holding B.V.": the generic words are the name, but a
+        # name without a distinctive word never identifies one company (see _features)
         tokens = [Token(t.text, Kind.NAME, WEIGHTS[Kind.NAME]) if t.kind is not Kind.NUMBER else t for t in tokens]
     return ParsedName(
         original=name,
@@ -280,6 +320,7 @@ def parse_company(name: str) -> ParsedName:
         legal_forms=tuple(forms),
         script=script,
         cjk=cjk_letters(name) if script == "cjk" else "",
+        generic_only=generic_only,
     )
 
 
@@ -300,23 +341,25 @@ def _split_compounds(words: list[str], generic: frozenset[str]) -> list[str]:
     return out
 
 
-def parse(name: str, kind: str) -> ParsedName:
-    return parse_company(name) if kind == COMPANY else parse_person(name)
+def parse(name: str, kind: str, *, guessed: bool = False) -> ParsedName:
+    """``guessed``: ``kind`` was guessed from the names, not given (see parse_company)."""
+    return parse_company(name, guessed) if kind == COMPANY else parse_person(name)
 
 
 def looks_like_company(name: str) -> bool:
-    """True when the name carries a legal form or an organisation word."""
+    """True when the name carries a legal form written as one ("B.V.", "SA", "GmbH",
+    "Limited"; not "Yu" or "Ong") or an organisation word in Latin letters."""
     words = _company_words(name)
-    _, forms = strip_forms(list(words))
+    _, forms = strip_forms(list(words), written_only=True, commas=name.count(","))
     if any(not f.modifier for f in forms):
         return True
     org = org_tables()
-    return any(w in org.structural or w in org.generic for w in words)
+    return any(w.latin and (w.text in org.structural or w.text in org.generic) for w in words)
 
 
 def _all_forms(text: str) -> bool:
     """True when ``text`` is nothing but legal forms and form modifiers."""
-    words = _company_words(text)
+    words = chunk_texts(text, collapse_letters=True)
     table = legal_forms()
     while words:
         for n in range(min(table.longest, len(words)), 0, -1):

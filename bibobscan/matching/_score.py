@@ -84,12 +84,12 @@ def compare_names(a: str, b: str, kind: str | None = None) -> Result:
     return compare(Record(a, kind=kind), Record(b, kind=kind))
 
 
-def _best_names(a: Record, b: Record, kind: str) -> tuple[NameScore, str, str]:
+def _best_names(a: Record, b: Record, kind: str, guessed: bool) -> tuple[NameScore, str, str]:
     best: tuple[NameScore, str, str] | None = None
     for na in a.names:
-        pa = parse(na, kind)
+        pa = parse(na, kind, guessed=guessed)
         for nb in b.names:
-            scored = compare_parsed(pa, parse(nb, kind))
+            scored = compare_parsed(pa, parse(nb, kind, guessed=guessed))
             if best is None or scored.score > best[0].score:
                 best = (scored, na, nb)
     if best is None:
@@ -100,8 +100,9 @@ def _best_names(a: Record, b: Record, kind: str) -> tuple[NameScore, str, str]:
 
 def compare(a: Record, b: Record) -> Result:
     """Compare two records: names first, then every fact both sides give."""
-    kind = resolve_kind(a.kind or b.kind, [*a.names, *b.names])
-    scored, name_a, name_b = _best_names(a, b, kind)
+    given = a.kind or b.kind
+    kind = resolve_kind(given, [*a.names, *b.names])
+    scored, name_a, name_b = _best_names(a, b, kind, guessed=given not in KINDS)
     features = list(scored.features)
     if len(a.names) > 1 or len(b.names) > 1:
         features.insert(0, MatchFeature("best_alias", 0.0, f"Beste naamcombinatie: '{name_a}' / '{name_b}'."))

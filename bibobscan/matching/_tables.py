@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ._text import chunk_texts, fold_text
+from ._text import chunk_texts, chunk_words, fold_text
 
 
 def _read(name: str) -> str:
@@ -39,7 +39,18 @@ class PersonTables:
     loose_particles: frozenset[str]
     titles: frozenset[str]
     generations: dict[str, str]
-    given_groups: dict[str, frozenset[int]]  # folded name -> ids of the groups it is in
+    given_groups: dict[str, frozenset[int]]  # folded call name -> ids of its group (one at most)
+    spelling_groups: dict[str, frozenset[int]]  # folded name -> ids of its transliteration group
+
+
+def _groups(lists: Any) -> dict[str, frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for gid, group in enumerate(lists or []):
+        for name in group:
+            key = fold_text(str(name)).replace(" ", "")
+            if key:
+                groups.setdefault(key, set()).add(gid)
+    return {k: frozenset(v) for k, v in groups.items()}
 
 
 @functools.cache
@@ -48,18 +59,14 @@ def person_tables() -> PersonTables:
     titles = _yaml("titles.yaml")
     given = _yaml("given_names.yaml")
     generations = {fold_text(str(k)): str(v) for k, v in (titles.get("generation") or {}).items()}
-    groups: dict[str, set[int]] = {}
-    for gid, group in enumerate(given.get("groups") or []):
-        for name in group:
-            key = fold_text(str(name)).replace(" ", "")
-            if key:
-                groups.setdefault(key, set()).add(gid)
+    call_names = given.get("call_names") or {}
     return PersonTables(
         strict_particles=_words(particles.get("strict")),
         loose_particles=_words(particles.get("loose")),
         titles=_words(titles.get("titles")) - set(generations),
         generations=generations,
-        given_groups={k: frozenset(v) for k, v in groups.items()},
+        given_groups=_groups([*(call_names.get("male") or []), *(call_names.get("female") or [])]),
+        spelling_groups=_groups(given.get("spellings")),
     )
 
 
@@ -100,6 +107,7 @@ class LegalForm:
     generics: frozenset[str]  # coarse kinds (LLC, JSC, ...) - empty when unknown
     modifier: bool  # a note on the form ("in oprichting"), never compared
     display: str
+    scripts: frozenset[str] = frozenset({"LATIN"})  # the scripts the sources write it in ("ООО": CYRILLIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +127,14 @@ def legal_forms() -> LegalFormTable:
     found: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def add(alias: str, group: str, generic: str, modifier: bool, display: str) -> None:
-        tokens = company_alias_tokens(alias)
+        words = chunk_words(alias, collapse_letters=True)
+        tokens = tuple(w.text for w in words)
         if not tokens:
             return
-        entry = found.setdefault(tokens, {"groups": set(), "generics": set(), "modifier": modifier, "display": display})
+        entry = found.setdefault(tokens, {"groups": set(), "generics": set(), "modifier": modifier, "display": display,
+                                          "scripts": set()})
         entry["groups"].add(group)
+        entry["scripts"].update(w.script for w in words)
         if generic:
             entry["generics"].add(generic)
         entry["modifier"] = entry["modifier"] and modifier
@@ -148,6 +159,7 @@ def legal_forms() -> LegalFormTable:
             generics=frozenset(e["generics"]),
             modifier=bool(e["modifier"]),
             display=str(e["display"]),
+            scripts=frozenset(e["scripts"]),
         )
         for tokens, e in found.items()
     }

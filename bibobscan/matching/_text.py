@@ -48,34 +48,132 @@ class Chunk:
     text: str  # letters and digits only
     dotted: bool  # written with a dot ("A.", "B.V.", "Co.")
     parts: tuple[str, ...]  # the pieces between dots: "a.b.c." -> ("a", "b", "c")
+    capitals: bool = False  # written in capitals in a name that also has small letters ("SA", "JC")
+    inner_capital: bool = False  # a capital after a small letter inside the word ("GmbH", "KGaA")
+    script: str = "LATIN"  # the script it was written in: LATIN, CYRILLIC, ARABIC, CJK, ...
+    commas_before: int = 0  # commas in the name before this word ("Visser, A.B.")
+
+    @property
+    def latin(self) -> bool:
+        return self.script == "LATIN"
+
+
+_VOWELS = frozenset("aeiouy")
+_CHUNK_AS_WRITTEN = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*\.?|&")
+
+
+def _script(word: str) -> str:
+    """The first word of the Unicode name of its first non-Latin letter, else LATIN."""
+    for ch in word:
+        if ch.isalpha() and not ch.isascii():
+            name = unicodedata.name(ch, "LATIN")
+            if not name.startswith(("LATIN", "MODIFIER")):
+                return name.split()[0]
+    return "LATIN"
+
+
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def _chunk(raw_written: str, capitals: bool, inner_capital: bool, script: str, commas: int) -> Chunk:
+    raw = raw_written.casefold()
+    parts = tuple(p for p in raw.split(".") if p)
+    return Chunk(text="".join(parts) if parts else raw, dotted="." in raw, parts=parts or (raw,), capitals=capitals,
+                 inner_capital=inner_capital, script=script, commas_before=commas)
 
 
 def chunks(text: str) -> list[Chunk]:
-    """Cut a name into words, keeping what the dots said ("A.B.C." are initials)."""
+    """Cut a name into words, keeping what the dots said ("A.B.C." are initials) and
+    how each word was written: in capitals, with a capital inside, in Latin letters."""
     out: list[Chunk] = []
-    for m in _CHUNK.finditer(lower_ascii(text)):
-        raw = m.group(0)
-        parts = tuple(p for p in raw.split(".") if p)
-        out.append(Chunk(text="".join(parts) if parts else raw, dotted="." in raw, parts=parts or (raw,)))
+    original = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    # the case of a word says something only when the name mixes capitals and small letters
+    mixed_case = original.lower() != original and original.upper() != original
+    commas = 0
+    if original.isascii():
+        written = _APOSTROPHES.sub("", original)
+        lowered = written.casefold()
+        has_upper = lowered != written
+        end = 0
+        for m in _CHUNK_AS_WRITTEN.finditer(written):
+            start, stop = m.span()
+            if "," in written[end:start]:
+                commas += written.count(",", end, start)
+            end = stop
+            raw = lowered[start:stop]
+            if "." in raw:
+                parts = tuple(p for p in raw.split(".") if p)
+                chunk_text, dotted = "".join(parts) if parts else raw, True
+            else:
+                parts, chunk_text, dotted = (raw,), raw, False
+            raw_written = written[start:stop] if has_upper else raw
+            out.append(Chunk(chunk_text, dotted, parts or (raw,),
+                             mixed_case and raw_written.isupper(),
+                             has_upper and _INNER_CAPITAL.search(raw_written) is not None, "LATIN", commas))
+        return out
+    for piece in original.split():
+        script = _script(piece)
+        latin = script == "LATIN"
+        # a word in a script without capitals (Arabic, CJK) is never "in capitals"; one
+        # in Cyrillic or Greek is judged on its own letters, not on the transliteration
+        native_capitals = piece.isupper()
+        written = _APOSTROPHES.sub("", translit(piece))
+        end = 0
+        for m in _CHUNK_AS_WRITTEN.finditer(written):
+            commas += written.count(",", end, m.start())
+            end = m.end()
+            raw_written = m.group(0)
+            capitals = mixed_case and (raw_written.isupper() if latin else native_capitals)
+            inner = latin and _INNER_CAPITAL.search(raw_written) is not None
+            out.append(_chunk(raw_written, capitals, inner, script, commas))
+        commas += written.count(",", end)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a company name as compared (runs of single letters joined) and how
+    it was written."""
+
+    text: str
+    as_form: bool  # dotted, in capitals in a mixed-case name, or with a capital inside
+    script: str  # LATIN, CYRILLIC, ...: see Chunk
+    initials: bool = False  # may be initials: "A.B.", "J P", or "JP" in capitals without a vowel
+    commas_before: int = 0
+
+    @property
+    def latin(self) -> bool:
+        return self.script == "LATIN"
+
+
+def chunk_words(text: str, *, collapse_letters: bool) -> list[Word]:
+    """Like :func:`chunk_texts`, with how each word was written."""
+    out: list[Word] = []
+    run: list[Chunk] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Word("".join(c.text for c in run), all(c.dotted or c.capitals for c in run), run[0].script,
+                            initials=True, commas_before=run[0].commas_before))
+            run.clear()
+
+    for c in chunks(text):
+        if collapse_letters and len(c.text) == 1 and c.text.isalpha():
+            run.append(c)  # "B V", "A. B. C."
+            continue
+        flush()
+        initials = (c.dotted and all(len(p) == 1 and p.isalpha() for p in c.parts)) or (
+            c.capitals and not c.dotted and 2 <= len(c.text) <= 3 and c.text.isalpha() and not set(c.text) & _VOWELS)
+        out.append(Word(c.text, c.dotted or c.capitals or c.inner_capital, c.script, initials=initials,
+                        commas_before=c.commas_before))
+    flush()
     return out
 
 
 def chunk_texts(text: str, *, collapse_letters: bool) -> list[str]:
     """The words of a name; with ``collapse_letters`` runs of single letters are one
     word ("B V" -> "bv", "A.B.C." -> "abc")."""
-    out: list[str] = []
-    run: list[str] = []
-    for c in chunks(text):
-        if collapse_letters and len(c.text) == 1 and c.text.isalpha():
-            run.append(c.text)  # "B V", "A. B. C."
-            continue
-        if run:
-            out.append("".join(run))
-            run = []
-        out.append(c.text)  # "b.v." is already one word: "bv"
-    if run:
-        out.append("".join(run))
-    return out
+    return [w.text for w in chunk_words(text, collapse_letters=collapse_letters)]
 
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from ..model import IndicatorHit, Outcome, Signal
@@ -105,9 +106,19 @@ def _hit(indicator: Indicator, outcome: Outcome, sentence: str, **extra: Any) ->
     )
 
 
-def evaluate(indicator: Indicator, signals: list[Signal], coverage: set[str], subject_name: str) -> IndicatorHit:
-    """One indicator's outcome: hit (band, points, sentence), no hit, or insufficient data."""
-    missing = [t for t in indicator.requires if t not in coverage]
+def evaluate(
+    indicator: Indicator,
+    signals: list[Signal],
+    coverage: Collection[str],
+    subject_name: str,
+    partial: Collection[str] = frozenset(),
+) -> IndicatorHit:
+    """One indicator's outcome: hit (band, points, sentence), no hit, or insufficient data.
+
+    ``coverage``: signal types a consulted source delivered in full; ``partial``: types
+    delivered only in part (some requests failed). A hit on partial data still counts;
+    "no hit" on partial data is not trustworthy and reads as insufficient data."""
+    missing = [t for t in indicator.requires if t not in coverage and t not in partial]
     if missing:
         sentence = fill(indicator.insufficient, {"subject": subject_name}, [])
         return _hit(indicator, Outcome.INSUFFICIENT, sentence, reason=f"Geen bron leverde: {', '.join(missing)}.")
@@ -118,6 +129,10 @@ def evaluate(indicator: Indicator, signals: list[Signal], coverage: set[str], su
         band = next((b for b in indicator.bands if condition_holds(value, b.when)), None)
     values: dict[str, Any] = {"subject": subject_name, "count": len(chosen), "value": value if value is not None else "?"}
     if band is None:
+        incomplete = [t for t in indicator.requires if t not in coverage]
+        if incomplete:
+            sentence = fill(indicator.insufficient, {"subject": subject_name}, [])
+            return _hit(indicator, Outcome.INSUFFICIENT, sentence, reason=f"Bron gaf een onvolledig antwoord (deels mislukt) voor: {', '.join(incomplete)}; geen treffer is hier niet betrouwbaar.")
         reason = "Geen signaal voldeed aan de voorwaarden." if not chosen else f"Gemeten waarde {values['value']} valt in geen enkele band."
         return _hit(indicator, Outcome.NO_HIT, fill(indicator.no_hit, values, chosen), reason=reason)
     values.update(points=band.points, band=band.name)

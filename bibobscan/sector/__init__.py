@@ -4,7 +4,9 @@ open data, apply the indicator files per establishment and for the area, and ran
 - :mod:`.presets` — the bureau-editable presets (data/sector_presets.yaml);
 - :mod:`.spec` — command-line input to a :class:`SectorDefinition` (usage errors first);
 - :mod:`.discover` — OpenStreetMap + CBS + KvK per address + KOOP per name, concurrently;
-- :mod:`.checkpoint` — the request cache that lets a stopped run resume;
+- :mod:`.attribution` — which publications belong to an establishment (distinctive match);
+- :mod:`.checkpoint` — the request cache that lets a stopped run resume (one file per
+  mode, demo or live; live answers expire);
 - :mod:`.frame`, :mod:`.signals` — establishments as a DataFrame; signals with pandas;
 - :mod:`.scoring`, :mod:`.rank` — the indicator files evaluated on all rows at once;
 - :mod:`.run` — orchestration (:func:`run_sector`); :mod:`.model` — the report model.

@@ -15,7 +15,9 @@ the register and the official publications say about each (company level only).
    registrations at the address whose main SBI activity belongs to the sector are added as
    establishments that OpenStreetMap does not have (source "kvk" only).
 5. Per establishment name, KOOP SRU (official publications of the municipality): a
-   notice that names the establishment is kept as a company-level publication.
+   notice is credited to the establishment only on a distinctive match (its address, or
+   a name with at least two distinctive words; :mod:`.attribution`); a notice that only
+   shares a common name is kept as a "possible" publication, shown but not scored.
 
 KvK Zoeken cannot filter by SBI code or municipality, so an establishment that is not in
 OpenStreetMap (and not registered at an address found there) is not found. Nothing here
@@ -42,7 +44,8 @@ from typing import Any, TypeVar
 
 from ..collectors import CollectContext, Collected, Collector
 from ..collectors.cbs import CbsCollector
-from ..collectors.koop import KoopCollector
+from ..collectors.koop import MAX_NAMES, KoopCollector, build_cql
+from ..collectors.news import search_names
 from ..collectors.kvk import KvkCollector
 from ..collectors.kvk_sector import lookup_address, lookup_profile, not_configured_reason, searchable_address
 from ..collectors.osm import OsmCollector
@@ -50,8 +53,9 @@ from ..config import Settings
 from ..errors import SourceError, status_for
 from ..http import HttpClient
 from ..model import MAX_EXCERPT, MAX_TITLE, Evidence, SourceRun, SourceStatus, Subject, SubjectKind, clip, evidence_from_dict, to_jsonable, utcnow
-from ..resolve.names import fold, mentions, similarity
+from ..resolve.names import fold, similarity
 from ..signals import classify_publication
+from .attribution import CREDITED, Vocabulary, attribute
 from .baseline import SOURCE as BASELINE_SOURCE
 from .baseline import CountResult, baseline_query, national_count
 from .checkpoint import Checkpoint
@@ -71,6 +75,16 @@ KIND_LABELS = {
     "publication.bibob": "bibob",
     "publication.mention": "mention",
 }
+
+
+class MunicipalKoop(KoopCollector):
+    """KOOP searched per establishment name, limited to the scanned municipality's own
+    publications (``dt.creator``): a sector scan looks for the municipality's closures
+    and revocations of its establishments, whatever the company scans search."""
+
+    def queries(self, subject: Subject) -> list[str]:
+        municipality = subject.municipality.name if subject.municipality else None
+        return [build_cql(name, municipality) for name in search_names(subject, MAX_NAMES)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +136,8 @@ class Establishment:
     # KOOP
     publication_status: str = "not_looked_up"  # ok / failed / not_looked_up
     publication_note: str = ""
-    publications: list[dict[str, Any]] = field(default_factory=list)
+    publications: list[dict[str, Any]] = field(default_factory=list)  # credited: they count
+    possible_publications: list[dict[str, Any]] = field(default_factory=list)  # name only, not distinctive: shown, not scored
 
     @property
     def address(self) -> str:
@@ -181,6 +196,8 @@ class Discovery:
     _profile_tasks: dict[str, asyncio.Task[dict[str, Any] | None | SourceError]] = field(default_factory=dict)
     _koop_tasks: dict[str, asyncio.Task[Collected | SourceError]] = field(default_factory=dict)
     _stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _vocabulary: Vocabulary | None = None
+    _none_reason: str = ""  # why the register and KOOP had nothing to look up (for the source runs)
 
     # --- bookkeeping ----------------------------------------------------------------
 
@@ -201,20 +218,27 @@ class Discovery:
             self.progress(ProgressEvent(stage, self._done, max(self._planned, self._done)))
 
     def _stat(self, source: str) -> dict[str, Any]:
-        return self._stats.setdefault(source, {"requests": 0, "cached": 0, "failed": [], "delivered": 0, "unattributed": 0})
+        return self._stats.setdefault(source, {"requests": 0, "cached": 0, "failed": [], "delivered": 0, "unattributed": 0, "possible": 0})
 
     async def _cached(self, source: str, key: str, stage: str, fetch: Callable[[], Awaitable[T]], encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
         """One request through the checkpoint: served from the cache, or fetched and stored."""
         stat = self._stat(source)
         stat["requests"] += 1
         self._plan(stage)
+        full = f"{source}|{key}"
         try:
-            entry = self.checkpoint.get(f"{source}|{key}")
+            entry = self.checkpoint.get(full)
             if entry is not None:
-                stat["cached"] += 1
-                return decode(entry.value)
+                try:
+                    cached = decode(entry.value)
+                except Exception:  # a line this version cannot read: fetch it again
+                    self.checkpoint.discard(full)
+                else:
+                    self.checkpoint.served_one(full)
+                    stat["cached"] += 1
+                    return cached
             value = await fetch()
-            self.checkpoint.put(f"{source}|{key}", encode(value))
+            self.checkpoint.put(full, encode(value))
             return value
         finally:
             self._finish(stage)
@@ -278,7 +302,7 @@ class Discovery:
             result = await asyncio.wait_for(
                 self._cached(
                     BASELINE_SOURCE, _digest(f"{config.get('url') or ''}|{run.query}"), "OpenStreetMap en CBS",
-                    lambda: national_count(self.http, config, filters), lambda r: to_jsonable(r), lambda v: CountResult(**v),
+                    lambda: national_count(self.http, config, filters), lambda r: to_jsonable(r), _decode_count,
                 ),
                 timeout=self.settings.source_timeout,
             )
@@ -308,7 +332,7 @@ class Discovery:
                 try:
                     return await self._cached(
                         "kvk", f"{self._kvk_key(config)}|zoeken|{key}|inactief", "KvK: inschrijvingen per adres",
-                        lambda: lookup_address(self.http, config, postcode, number, include_inactive=True), lambda v: v, lambda v: list(v),
+                        lambda: lookup_address(self.http, config, postcode, number, include_inactive=True), lambda v: v, _decode_registrations,
                     )
                 except SourceError as exc:
                     return exc
@@ -324,7 +348,7 @@ class Discovery:
                 try:
                     return await self._cached(
                         "kvk_profiel", f"{self._kvk_key(config)}|basisprofiel|{kvk}", "KvK: basisprofielen",
-                        lambda: lookup_profile(self.http, config, kvk, reference_date=self.reference), lambda v: v, lambda v: v,
+                        lambda: lookup_profile(self.http, config, kvk, reference_date=self.reference), lambda v: v, _decode_profile,
                     )
                 except SourceError as exc:
                     return exc
@@ -441,7 +465,7 @@ class Discovery:
         key = fold(name)
         task = self._koop_tasks.get(key)
         if task is None:
-            collector = KoopCollector()
+            collector = MunicipalKoop()
             subject = Subject(kind=SubjectKind.COMPANY, name=name, municipality=self.definition.municipality)
             ctx = CollectContext(http=self.http, config=config, reference_date=self.reference, demo=self.demo)
             query = collector.describe_query(subject, config)
@@ -474,6 +498,7 @@ class Discovery:
         if failed:
             est.publication_note = f"zoekvraag op een van de namen mislukt: {clip(str(failed[0]), 160)}"
         seen: set[str] = set()
+        vocabulary = self.vocabulary()
         for result in results:
             if isinstance(result, SourceError):
                 continue
@@ -481,17 +506,35 @@ class Discovery:
                 text = str(ev.fields.get("text") or ev.title)
                 if ev.id in seen:
                     continue
-                if not any(mentions(text, n, company=True) for n in names):
+                seen.add(ev.id)
+                found = attribute(
+                    text, names, street=est.street, house_number=est.house_number, postcode=est.postcode,
+                    city=est.city, vocabulary=vocabulary,
+                )
+                if found.verdict is None:
                     stat["unattributed"] += 1
                     continue
-                seen.add(ev.id)
                 self._add(ev)
-                est.publications.append({
+                record = {
                     "kind": KIND_LABELS.get(classify_publication(text), "mention"),
                     "identifier": str(ev.fields.get("identifier", "")), "title": ev.title,
                     "date": str(ev.fields.get("date") or ev.published_at or ""),
-                    "creator": str(ev.fields.get("creator", "")), "evidence": ev.id,
-                })
+                    "creator": str(ev.fields.get("creator", "")), "evidence": ev.id, "why": found.why,
+                }
+                if found.verdict == CREDITED:
+                    est.publications.append(record)
+                else:
+                    stat["possible"] += 1
+                    est.possible_publications.append(record)
+
+    def vocabulary(self) -> Vocabulary:
+        """The words that do not tell one business of this scan from another."""
+        if self._vocabulary is None:
+            d = self.definition
+            trade = [d.label, d.name_regex or "", d.preset.id.replace("_", " ") if d.preset is not None else ""]
+            trade += [v for t in d.tags for v in t.values() if v != "*"]
+            self._vocabulary = Vocabulary.for_scan(trade_texts=trade, places=[d.municipality.name])
+        return self._vocabulary
 
     # --- the whole discovery --------------------------------------------------------------
 
@@ -554,15 +597,21 @@ class Discovery:
         extra = unique
         collection.establishments = scoped + extra
         collection.reference = establishments + extra
-        runs += self._enrichment_runs(groups, scoped, extra, kvk_reason, started, elapsed)
+        runs += self._enrichment_runs(groups, scoped, extra, kvk_reason, started, elapsed, outside=collection.outside_area)
         collection.evidence = list(self.evidence.values())
         return collection
 
-    def _enrichment_runs(self, groups: dict[str, list[Establishment]], scoped: list[Establishment], extra: list[Establishment], kvk_reason: str | None, started: datetime, elapsed: int) -> list[SourceRun]:
+    def _enrichment_runs(self, groups: dict[str, list[Establishment]], scoped: list[Establishment], extra: list[Establishment], kvk_reason: str | None, started: datetime, elapsed: int, *, outside: int = 0) -> list[SourceRun]:
         kvk = KvkCollector()
         koop = KoopCollector()
         runs = []
         no_address = [e for e in scoped if e.address_status == "not_searchable"]
+        if not scoped and outside:
+            self._none_reason = f"geen vestigingen in de gekozen postcodes ({', '.join(self.definition.postcodes)}); {outside} daarbuiten"
+        elif not scoped:
+            self._none_reason = "OpenStreetMap leverde geen vestigingen"
+        elif not groups:
+            self._none_reason = "geen vestiging met postcode en huisnummer in OpenStreetMap"
         for source, title, what, total in (
             ("kvk", f"{kvk.title} – Zoeken op adres", "adressen", len(groups)),
             ("kvk_profiel", f"{kvk.title} – Basisprofiel", "basisprofielen", len(self._profile_tasks)),
@@ -593,6 +642,11 @@ class Discovery:
             run.notes.append(f"{len(unnamed)} vestiging(en) zonder naam: niet gezocht")
         if stat["unattributed"]:
             run.notes.append(f"{stat['unattributed']} gevonden bekendmaking(en) noemen de naam van de vestiging niet letterlijk: niet meegeteld")
+        if stat["possible"]:
+            run.notes.append(
+                f"{stat['possible']} bekendmaking(en) noemen een naam die niet onderscheidend genoeg is, zonder het adres of de "
+                "postcode van de vestiging: als ‘mogelijke bekendmaking’ getoond, niet meegeteld (controleer ze)"
+            )
         self._finish_run(run, stat, stat["delivered"] + len(stat["failed"]) if stat else 0, "vestigingen", None)
         runs.append(run)
         return runs
@@ -615,10 +669,8 @@ class Discovery:
             )
         elif total == 0:
             run.status = SourceStatus.SKIPPED
-            run.error = f"niet bevraagd: geen {what} om op te zoeken" + (
-                " (OpenStreetMap leverde geen vestigingen)" if not self._address_tasks and what != "basisprofielen" else
-                " (KvK Zoeken leverde geen inschrijvingen)" if what == "basisprofielen" else ""
-            )
+            why = self._none_reason or ("KvK Zoeken leverde geen inschrijvingen" if what == "basisprofielen" else "")
+            run.error = f"niet bevraagd: geen {what} om op te zoeken" + (f" ({why})" if why else "")
         else:
             run.status = SourceStatus.OK if run.hits else SourceStatus.NO_RESULTS
 
@@ -634,8 +686,38 @@ def _encode_collected(c: Collected) -> dict[str, Any]:
     return {"evidence": [to_jsonable(e) for e in c.evidence], "query": c.query, "notes": list(c.notes)}
 
 
+# Decoders of cached answers: strict, so that a line this version cannot use raises here
+# (and is fetched again) instead of failing later in the scan.
+
+
 def _decode_collected(v: Any) -> Collected:
-    return Collected([evidence_from_dict(e) for e in v.get("evidence", [])], query=str(v.get("query", "")), notes=list(v.get("notes", [])))
+    if not isinstance(v, dict) or not isinstance(v.get("evidence"), list) or not isinstance(v.get("notes", []), list):
+        raise ValueError("cached collector answer has no evidence list")
+    evidence = [evidence_from_dict(e) for e in v["evidence"]]
+    return Collected(evidence, query=str(v.get("query", "")), notes=[str(n) for n in v.get("notes", [])])
+
+
+_REGISTRATION_KEYS = ("kvk", "name", "active", "provenance")
+
+
+def _decode_registrations(v: Any) -> list[dict[str, Any]]:
+    if not isinstance(v, list) or not all(isinstance(r, dict) and all(k in r for k in _REGISTRATION_KEYS) and isinstance(r["provenance"], dict) for r in v):
+        raise ValueError("cached KvK Zoeken answer is not a list of registrations")
+    return list(v)
+
+
+def _decode_profile(v: Any) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    if not isinstance(v, dict) or not isinstance(v.get("kvk"), str) or not isinstance(v.get("sbi"), list) or not all(isinstance(x, dict) for x in v["sbi"]):
+        raise ValueError("cached Basisprofiel is not a profile")
+    return v
+
+
+def _decode_count(v: Any) -> CountResult:
+    if not isinstance(v, dict) or not isinstance(v.get("total"), int):
+        raise ValueError("cached Overpass count has no total")
+    return CountResult(**v)
 
 
 def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -646,21 +728,49 @@ def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return math.hypot(dx, dy)
 
 
+def _spot(lat: float, lon: float) -> tuple[int, int]:
+    """The grid cell (twice SAME_SPOT_M on a side, so that the east-west scale taken at
+    each point's own latitude cannot push two points within SAME_SPOT_M of each other
+    more than one cell apart) of a point."""
+    step = 2 * SAME_SPOT_M / 111_320.0
+    return math.floor(lat / step), math.floor(lon * math.cos(math.radians(lat)) / step)
+
+
 def join_osm_objects(evidence: list[Evidence], definition: SectorDefinition | None = None) -> list[Establishment]:
     """One establishment per real-world shop: OSM objects at the same address with (nearly)
     the same name, or without an address with the same name within a few metres, are
-    joined. Each establishment keeps all its OSM ids and evidence ids."""
+    joined. Each establishment keeps all its OSM ids and evidence ids.
+
+    Names are compared only within a group of candidates: establishments with the same
+    (postcode, house number), or, for objects without a postcode, establishments without
+    one in the same or a neighbouring grid cell (:func:`_spot`). Linear in the number of
+    objects in practice (benchmarks/sector_scale.py times 5,000)."""
     out: list[Establishment] = []
+    by_address: dict[tuple[str, str], list[int]] = {}
+    by_cell: dict[tuple[int, int], list[int]] = {}
     for ev in sorted(evidence, key=lambda e: str(e.fields.get("osm_id", ""))):
         f = ev.fields
         name = str(f.get("name") or "")
+        postcode = str(f.get("postcode") or "")
+        number = str(f.get("house_number") or "")
         lat, lon = f.get("lat"), f.get("lon")
+        located = lat is not None and lon is not None
+        if postcode:
+            address_key = (postcode, number.casefold())
+            candidates = list(by_address.get(address_key, ()))
+        elif located:
+            cy, cx = _spot(float(lat), float(lon))  # type: ignore[arg-type]
+            candidates = sorted(i for dy in (-1, 0, 1) for dx in (-1, 0, 1) for i in by_cell.get((cy + dy, cx + dx), ()))
+        else:
+            candidates = []
         twin = None
-        for est in out:
-            same_address = bool(f.get("postcode")) and f.get("postcode") == est.postcode and str(f.get("house_number", "")).casefold() == est.house_number.casefold()
-            alike = bool(name) and bool(est.name) and (fold(name) == fold(est.name) or similarity(name, est.name, company=True) >= SAME_OBJECT)
-            close = lat is not None and lon is not None and est.lat is not None and est.lon is not None and metres(float(lat), float(lon), est.lat, est.lon) <= SAME_SPOT_M
-            if alike and (same_address or (not f.get("postcode") and not est.postcode and close)):
+        for i in candidates:  # in the order the establishments were made: the first twin wins
+            est = out[i]
+            if not (name and est.name):
+                continue
+            if not postcode and not (est.lat is not None and est.lon is not None and metres(float(lat), float(lon), est.lat, est.lon) <= SAME_SPOT_M):  # type: ignore[arg-type]
+                continue
+            if fold(name) == fold(est.name) or similarity(name, est.name, company=True) >= SAME_OBJECT:
                 twin = est
                 break
         if twin is not None:
@@ -671,14 +781,19 @@ def join_osm_objects(evidence: list[Evidence], definition: SectorDefinition | No
             if twin.matched_on == "name" and f.get("matched_on") == "tags":
                 twin.matched_on = "tags"
             continue
+        index = len(out)
         out.append(Establishment(
             id="e-" + hashlib.sha1(str(f.get("osm_id")).encode()).hexdigest()[:10],
-            name=name, street=str(f.get("street") or ""), house_number=str(f.get("house_number") or ""),
-            postcode=str(f.get("postcode") or ""), city=str(f.get("city") or ""),
+            name=name, street=str(f.get("street") or ""), house_number=number,
+            postcode=postcode, city=str(f.get("city") or ""),
             lat=float(lat) if lat is not None else None, lon=float(lon) if lon is not None else None,
             osm_ids=[str(f.get("osm_id"))], osm_evidence=[ev.id], osm_tags=dict(f.get("tags") or {}),
             matched_on=str(f.get("matched_on") or "tags"),
         ))
+        if postcode:
+            by_address.setdefault((postcode, number.casefold()), []).append(index)
+        elif located:
+            by_cell.setdefault(_spot(float(lat), float(lon)), []).append(index)  # type: ignore[arg-type]
     return out
 
 

@@ -18,7 +18,8 @@ Columns (all present, also when a source did not deliver; missing numbers are Na
 | ``legal_form`` | rechtsvorm |
 | ``sbi`` | list of {code, version, main, description, in_sector} |
 | ``sbi_main`` | "96210 Kappers en barbiers" |
-| ``publications_ok``, ``publications`` | KOOP answered; list of {kind, identifier, title, date, creator, evidence} |
+| ``publications_ok``, ``publications`` | KOOP answered; credited notices: list of {kind, identifier, title, date, creator, evidence, why} |
+| ``possible_publications`` | notices that only share a non-distinctive name: shown, never scored (same fields) |
 | ``notes`` | what a source did not deliver for this establishment (Dutch) |
 """
 
@@ -37,7 +38,7 @@ COLUMNS = (
     "sources", "osm_evidence", "address_ok", "registrations_active", "registrations_ended",
     "registrations_total", "address_evidence", "kvk", "kvk_name", "match_note", "profile_ok",
     "profile_evidence", "registered_on", "age_days", "legal_form", "sbi", "sbi_main",
-    "publications_ok", "publications", "notes",
+    "publications_ok", "publications", "possible_publications", "notes",
 )
 
 
@@ -88,6 +89,7 @@ def establishment_frame(establishments: list[Establishment], reference: date) ->
             "legal_form": e.legal_form, "sbi": list(e.sbi),
             "sbi_main": f"{main['code']} {main.get('description', '')}".strip() if main else "",
             "publications_ok": e.publication_status == "ok", "publications": list(e.publications),
+            "possible_publications": list(e.possible_publications),
             "notes": _notes(e),
         })
     frame = pd.DataFrame(rows, columns=list(COLUMNS))

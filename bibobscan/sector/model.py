@@ -49,13 +49,15 @@ class RankedEstablishment:
     registered_on: str
     sbi_main: str
     points: float
-    band: str
-    band_label: str
+    band: str  # the scoring profile's band id
+    band_label: str  # neutral priority wording (see rank.priority_labels), not the person/company label
     hits: list[IndicatorHit] = field(default_factory=list)  # outcome hit, most points first
     insufficient: list[str] = field(default_factory=list)  # titles of indicators without data
     notes: str = ""
     in_cluster: bool = False
     evidence_ids: list[str] = field(default_factory=list)
+    # notices that only share a non-distinctive name: "id (date, kind): title – why", never scored
+    possible_publications: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -79,6 +81,8 @@ class SectorReport:
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # shown at the top of the report and on the command line
+    priorities: list[str] = field(default_factory=list)  # "lagere prioriteit: minder dan 25 punten", ... (profile thresholds)
     no_person_research: str = NO_PERSON_RESEARCH
     signal_not_decision: str = SIGNAL_NOT_DECISION
     discovery_limits: str = DISCOVERY_LIMITS

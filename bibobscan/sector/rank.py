@@ -18,6 +18,42 @@ from .scoring import HIT, INSUFFICIENT, IndicatorResult, RowAssessment, assess_r
 from .signals import SignalTables
 
 CLUSTER_SIGNAL = "establishment.cluster"
+LOWER, CLOSER, FIRST = "lagere prioriteit", "nader bekijken", "eerst bekijken"
+KIND_WORDS = {"closure": "sluiting", "permit_revoked": "intrekking", "bibob": "Bibob", "mention": "vermelding"}
+
+
+def priority_labels(profile: Profile) -> list[str]:
+    """Neutral inspection-priority wording per threshold of the scoring profile.
+
+    The profile's own labels ("geen indicaties", "nader onderzoek aanbevolen", ...) are
+    written for a Bibob scan of one person or company; in a sector scan an establishment
+    with 15 points is not "without indications", it is lower on the list. The lowest
+    threshold reads "lagere prioriteit", the highest "eerst bekijken" (with three or more
+    thresholds), everything between "nader bekijken"."""
+    n = len(profile.thresholds)
+    out = []
+    for i in range(n):
+        if i == 0:
+            out.append(LOWER)
+        elif i == n - 1 and n >= 3:
+            out.append(FIRST)
+        else:
+            out.append(CLOSER)
+    return out
+
+
+def priority_legend(profile: Profile) -> list[str]:
+    """One line per threshold: "nader bekijken: 25 tot 60 punten"."""
+    labels = priority_labels(profile)
+    mins = [t.min for t in profile.thresholds]
+    lines = []
+    for i, label in enumerate(labels):
+        if i + 1 < len(mins):
+            span = f"minder dan {mins[i + 1]:g} punten" if i == 0 else f"{mins[i]:g} tot {mins[i + 1]:g} punten"
+        else:
+            span = f"{mins[i]:g} punten of meer" if i else "alle punten"
+        lines.append(f"{label}: {span}")
+    return lines
 
 
 @dataclass(slots=True)
@@ -53,7 +89,8 @@ def ranked_rows(frame: pd.DataFrame, ranking: Ranking, profile: Profile) -> list
     """The ranked establishments with their hits and sentences, best first."""
     out: list[RankedEstablishment] = []
     thresholds = profile.thresholds
-    columns = ("id", "name", "address", "postcode", "city", "lat", "lon", "sources", "matched_on", "kvk", "kvk_name", "match_note", "registered_on", "sbi_main", "notes")
+    columns = ("id", "name", "address", "postcode", "city", "lat", "lon", "sources", "matched_on", "kvk", "kvk_name", "match_note", "registered_on", "sbi_main", "notes", "possible_publications")
+    labels = priority_labels(profile)
     data = {c: frame[c].tolist() for c in columns}
     results = ranking.results
     outcomes = [r.outcome.tolist() for r in results]
@@ -73,7 +110,8 @@ def ranked_rows(frame: pd.DataFrame, ranking: Ranking, profile: Profile) -> list
         evidence: list[str] = []
         for h in hits:
             evidence.extend(e for e in h.evidence_ids if e not in evidence)
-        threshold = thresholds[int(bands[row])]
+        band = int(bands[row])
+        threshold = thresholds[band]
         lat, lon = rec["lat"], rec["lon"]
         out.append(RankedEstablishment(
             rank=int(ranks[row]), id=str(rec["id"]), name=name, address=str(rec["address"]),
@@ -82,7 +120,15 @@ def ranked_rows(frame: pd.DataFrame, ranking: Ranking, profile: Profile) -> list
             sources=str(rec["sources"]), matched_on=str(rec["matched_on"]), kvk=str(rec["kvk"]),
             kvk_name=str(rec["kvk_name"]), match_note=str(rec["match_note"]), registered_on=str(rec["registered_on"]),
             sbi_main=str(rec["sbi_main"]), points=float(totals[row]), band=threshold.band,
-            band_label=threshold.label, hits=hits, insufficient=insufficient, notes=str(rec["notes"]),
+            band_label=labels[band], hits=hits, insufficient=insufficient, notes=str(rec["notes"]),
             in_cluster=bool(cluster_hit[row]), evidence_ids=evidence,
+            possible_publications=[possible_line(p) for p in rec["possible_publications"] or []],
         ))
     return out
+
+
+def possible_line(p: dict[str, str]) -> str:
+    """ "gmb-2026-1 (2026-06-01, sluiting): title – why" """
+    kind = KIND_WORDS.get(str(p.get("kind", "")), str(p.get("kind", "")))
+    meta = ", ".join(x for x in (str(p.get("date") or ""), kind) if x)
+    return f"{p.get('identifier') or '?'} ({meta}): {p.get('title', '')} – {p.get('why', '')}"

@@ -237,7 +237,7 @@ def area_signals(frame: pd.DataFrame, area: AreaInput) -> tuple[list[Signal], se
                 "baseline_density": round(baseline, 2), "ratio": round(density / baseline, 2) if baseline else 0.0,
                 "baseline": f"Nederland ({nat.fields.get('period', '')})",
             }, ids))
-    if area.osm_ok:
+    if area.osm_ok and len(frame):  # no establishments (e.g. none in the postcodes): not judged
         covered.add("area.street_cluster")
         named = frame[frame["street"].astype(str) != ""]
         if len(named):

@@ -13,12 +13,31 @@ from datetime import date
 
 from ..errors import UsageError
 from ..model import Municipality, SectorSpec, Subject, SubjectKind
-from ..municipalities import resolve_municipality
+from ..municipalities import LIST_YEAR, all_municipalities, resolve_municipality
 from .presets import OSM_TOKEN, SBI_VERSIONS, Preset, effective_sbi_version, resolve_preset
 
 _PC4 = re.compile(r"^[1-9][0-9]{3}$")
 _PC6 = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 _SBI = re.compile(r"^[0-9]{2,5}$")
+_CODE = re.compile(r"^(?:gm)?\s*([0-9]+)$", re.IGNORECASE)
+
+
+def resolve_area(value: str) -> Municipality:
+    """A municipality by name or CBS code. Input that looks like a code ("9999",
+    "GM9999") but is not on the CBS list is refused as a code, with the nearest codes
+    (never names that merely look alike)."""
+    match = _CODE.match(value.strip())
+    if match:
+        number = int(match.group(1))
+        known = all_municipalities()
+        if not any(int(m.code[2:]) == number for m in known):
+            nearest = sorted(known, key=lambda m: (abs(int(m.code[2:]) - number), m.code))[:5]
+            raise UsageError(
+                f"--municipality {value.strip()!r} is not a CBS municipality code (CBS list {LIST_YEAR}: "
+                "GM followed by four digits, e.g. GM0855 for Tilburg); nearest codes: "
+                + ", ".join(f"{m.code} ({m.name})" for m in sorted(nearest, key=lambda m: m.code))
+            )
+    return resolve_municipality(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +196,7 @@ def build_definition(
             "or municipality, so establishments are discovered through OpenStreetMap"
         )
     return SectorDefinition(
-        municipality=resolve_municipality(municipality),
+        municipality=resolve_area(municipality),
         preset=found,
         sbi_codes=codes,
         sbi_version=sbi_version,

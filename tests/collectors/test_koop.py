@@ -66,7 +66,7 @@ def test_success_parses_records_and_sends_the_cql(make_ctx: MakeCtx) -> None:
         "version": "2.0",
         "startRecord": "1",
         "maximumRecords": "50",
-        "query": 'c.product-area==officielepublicaties and cql.textAndIndexes="Café Het Testpunt" and dt.creator=="Tilburg"',
+        "query": 'c.product-area==officielepublicaties and cql.textAndIndexes="Café Het Testpunt"',
     }
     assert result.query == params["query"]
     assert result.notes == []
@@ -101,8 +101,9 @@ def test_success_parses_records_and_sends_the_cql(make_ctx: MakeCtx) -> None:
 
 
 def test_company_query_without_legal_form_and_describe_query() -> None:
+    # Not restricted to the subject's municipality: other issuers' decisions count too.
     assert KoopCollector().describe_query(COMPANY, {}) == (
-        'c.product-area==officielepublicaties and cql.textAndIndexes="Voorbeeld Shisha Lounge" and dt.creator=="Tilburg"'
+        'c.product-area==officielepublicaties and cql.textAndIndexes="Voorbeeld Shisha Lounge"'
     )
 
 

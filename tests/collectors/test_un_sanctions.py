@@ -227,7 +227,27 @@ def test_collector_metadata() -> None:
     c = UnSanctionsCollector()
     assert c.id == "un_sanctions"
     assert c.not_configured_reason({}) is None
-    assert c.provides == frozenset({"sanctions.match"})
+    assert c.provides == frozenset({"sanctions.match", "sanctions.possible"})
     assert c.applies_to == frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     assert BUNDLED_DATE in c.licence
     assert BUNDLED_DATE in c.describe_query(person("Eric Badege"), {})
+
+
+def test_an_old_snapshot_is_flagged(make_ctx: MakeCtx) -> None:
+    """The bundled list dates from 2026-02-27; on the test reference date (2026-11-20)
+    it is far older than 90 days and the report must say so."""
+    result = collect(make_ctx, person("Bram Voorbeeld"))
+    assert any("dagen oud" in n and "2026-02-27" in n for n in result.notes)
+
+
+def test_a_recent_snapshot_is_not_flagged(make_ctx: MakeCtx) -> None:
+    ctx = make_ctx(None)
+    ctx.reference_date = date(2026, 3, 1)
+
+    async def go() -> Collected:
+        try:
+            return await UnSanctionsCollector().collect(person("Bram Voorbeeld"), ctx)
+        finally:
+            await ctx.http.aclose()
+
+    assert asyncio.run(go()).notes == []

@@ -45,7 +45,8 @@ from urllib.parse import quote_plus
 
 from bibobscan.collectors.cbs import population_query
 from bibobscan.collectors.koop import DEFAULT_URL as KOOP_URL
-from bibobscan.collectors.koop import MAX_RECORDS, KoopCollector
+from bibobscan.collectors.koop import MAX_RECORDS
+from bibobscan.sector.discover import MunicipalKoop
 from bibobscan.collectors.osm import build_query, selection_for
 from bibobscan.model import Municipality, SectorSpec, Subject, SubjectKind
 from bibobscan.sector.baseline import baseline_query
@@ -609,7 +610,7 @@ def main() -> None:
     koop = fresh(WORLD / "koop_sector")
     (koop / "sru-geen-resultaten.xml").write_text(SRU_EMPTY, encoding="utf-8")
     koop_recordings: list[dict[str, Any]] = []
-    collector = KoopCollector()
+    collector = MunicipalKoop()  # the sector engine's KOOP: limited to the municipality
     for name in searched_names(world):
         planted = PLANTED_KOOP.get(name)
         file = "sru-geen-resultaten.xml"
