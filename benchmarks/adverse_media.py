@@ -10,6 +10,9 @@ detection on an outside fixture, and throughput.
    overall. "Overall" is per snippet: adverse (at least one finding with confidence >= 0.5)
    against the label. A theme counts as found when a finding of that theme has confidence
    >= 0.5. Targets: overall precision >= 0.9 and recall >= 0.85.
+   Also, separately and never in the totals: benchmarks/data/adverse_media_regression.jsonl,
+   snippets written *after* a review for the bugs it found (they pass by construction;
+   a regression check, not a measurement).
 2. Person-mention detection on ../shared/evaldata/dutch_text/deduce_regression_names.json
    (GPL-3.0 fixture from the deduce project; read in place, never copied; override with
    --evaldata DIR or --deduce FILE). Precision and recall of predicted person spans against the annotated ones,
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from bibobscan.nlp import THEME_IDS, assess_many, find_persons, get_nlp, model_name  # noqa: E402
 
 DEFAULT_DATA = ROOT / "benchmarks" / "data" / "adverse_media_dev.jsonl"
+DEFAULT_REGRESSION = ROOT / "benchmarks" / "data" / "adverse_media_regression.jsonl"
 DEDUCE_NAME = "deduce_regression_names.json"
 DEFAULT_DEDUCE = ROOT.parent / "shared" / "evaldata" / "dutch_text" / DEDUCE_NAME
 
@@ -255,6 +259,8 @@ def throughput(n: int) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
+                    help="regression snippets written after the review (reported apart, not in the totals)")
     ap.add_argument("--evaldata", type=Path, help="the shared evaldata folder (default ../shared/evaldata)")
     ap.add_argument("--deduce", type=Path, help="the deduce names fixture (default <evaldata>/dutch_text/deduce_regression_names.json)")
     ap.add_argument("--split", choices=["dev", "heldout", "both"], default="both")
@@ -281,6 +287,10 @@ def main() -> int:
         q = quality(rows, errors=False)
         print_quality("dev + heldout", q)
         report["quality_all"] = q
+    if args.regression and args.regression.exists():
+        q = quality(load_rows(args.regression), errors=args.errors)
+        print_quality("regression snippets (written after the review; pass by construction, not a measurement)", q)
+        report["quality_regression"] = q
     report["persons"] = persons(args.deduce, errors=args.errors)
     if not args.skip_speed:
         report["throughput"] = throughput(args.articles)

@@ -4,10 +4,17 @@
     bibobscan media check --jsonl artikelen.jsonl [--kind company]
 
 JSONL input: one object per line, ``{"id", "subject", "text"}`` (``subject`` may be left
-out when ``--subject`` is given; ``kind`` may override ``--kind`` per line). Output: one
-line per input line, ``{"id", "adverse", "themes", "confidence", "reasons"}``. A line
-that is not such an object stops the command before any output, naming the line number
-(exit code 2).
+out when ``--subject`` is given; ``kind`` may override ``--kind`` per line; ``id`` may be
+any JSON string, number, true/false or null and is written back as given, and defaults
+to the line number). Output: one line per input line, ``{"id", "adverse", "themes",
+"confidence", "reasons"}``. A line that cannot be checked (not JSON, not such an object,
+no text, no subject, a wrong kind, an ``id`` that is an object or a list) gives
+``{"id", "line", "error"}`` instead (``id`` null when it could not be read), the other
+lines are still checked, and the exit code is 2 at the end, with the bad line numbers on
+standard error.
+
+A text of any length works: a text over 100,000 characters is reduced to the passages
+around the subject's name (the result says so in its reasons).
 """
 
 from __future__ import annotations
@@ -15,13 +22,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 import typer
 
 from ..errors import UsageError
 from ..nlp import Assessment, assess_many
-from ._app import EXIT_OK, app, guarded
+from ._app import EXIT_OK, EXIT_USAGE, app, guarded
 
 media_app = typer.Typer(no_args_is_help=True, help="Adverse media in Dutch texts (spaCy rules, no model needed).")
 app.add_typer(media_app, name="media")
@@ -54,29 +61,65 @@ def _summary(item_id: object, result: Assessment) -> dict[str, Any]:
     }
 
 
-def _jsonl_items(raw: str, subject: str | None, company: bool, source: str) -> list[tuple[object, str, str, bool]]:
-    items: list[tuple[object, str, str, bool]] = []
+class _LineError(UsageError):
+    """A JSONL line that cannot be checked, whose id is known."""
+
+    def __init__(self, item_id: object, message: str) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+
+
+class _Item(NamedTuple):
+    line: int
+    id: object  # a JSON scalar: str, int, float, bool or None
+    subject: str
+    text: str
+    company: bool
+    error: str | None = None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _jsonl_item(line: str, number: int, subject: str | None, company: bool, where: str) -> _Item:
+    """One JSONL line; raises UsageError (with the id when it could be read) when it
+    cannot be checked."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+    if not isinstance(row, dict):
+        raise UsageError(f"{where}: expected an object like {{\"id\": ..., \"subject\": ..., \"text\": ...}}")
+    item_id = row.get("id", number)
+    if not isinstance(item_id, _SCALARS):
+        kind = "an object" if isinstance(item_id, dict) else "a list"
+        raise UsageError(f"{where}: \"id\" must be a string, a number, true/false or null, not {kind}")
+    text = row.get("text")
+    if not isinstance(text, str):
+        raise _LineError(item_id, f"{where}: \"text\" is missing or not a string")
+    name = row.get("subject", subject)
+    if not isinstance(name, str) or not name.strip():
+        raise _LineError(item_id, f"{where}: \"subject\" is missing (or give --subject)")
+    try:
+        line_company = _kind(row["kind"], where) if "kind" in row else company
+    except UsageError as exc:
+        raise _LineError(item_id, str(exc)) from None
+    return _Item(number, item_id, name.strip(), text, line_company)
+
+
+def _jsonl_items(raw: str, subject: str | None, company: bool, source: str) -> list[_Item]:
+    """Every non-empty line, good or bad (a bad one carries its error message)."""
+    items: list[_Item] = []
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
         where = f"{source} line {number}"
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
-        if not isinstance(row, dict):
-            raise UsageError(f"{where}: expected an object like {{\"id\": ..., \"subject\": ..., \"text\": ...}}")
-        text = row.get("text")
-        if not isinstance(text, str):
-            raise UsageError(f"{where}: \"text\" is missing or not a string")
-        name = row.get("subject", subject)
-        if not isinstance(name, str) or not name.strip():
-            raise UsageError(f"{where}: \"subject\" is missing (or give --subject)")
-        line_company = _kind(row["kind"], where) if "kind" in row else company
-        item_id = row.get("id", number)
-        if not isinstance(item_id, (str, int)):
-            raise UsageError(f"{where}: \"id\" must be a string or a number")
-        items.append((item_id, name.strip(), text, line_company))
+            items.append(_jsonl_item(line, number, subject, company, where))
+        except _LineError as exc:
+            items.append(_Item(number, exc.item_id, "", "", company, str(exc)))
+        except UsageError as exc:
+            items.append(_Item(number, None, "", "", company, str(exc)))
     return items
 
 
@@ -134,7 +177,17 @@ def media_check(
         return EXIT_OK
     assert jsonl is not None
     items = _jsonl_items(_read(jsonl, "--jsonl"), subject.strip() if subject else None, company, str(jsonl))
-    results = assess_many([(text, name, is_company) for _, name, text, is_company in items])
-    for (item_id, _, _, _), result in zip(items, results):
-        typer.echo(json.dumps(_summary(item_id, result), ensure_ascii=False))
+    good = [item for item in items if item.error is None]
+    results = iter(assess_many([(item.text, item.subject, item.company) for item in good]))
+    bad: list[int] = []
+    for item in items:
+        if item.error is not None:
+            bad.append(item.line)
+            typer.echo(json.dumps({"id": item.id, "line": item.line, "error": item.error}, ensure_ascii=False))
+        else:
+            typer.echo(json.dumps(_summary(item.id, next(results)), ensure_ascii=False))
+    if bad:
+        lines = ", ".join(str(n) for n in bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else "")
+        typer.echo(f"bibobscan: {len(bad)} line(s) of {jsonl} could not be checked (line {lines}); see the \"error\" lines", err=True)
+        return EXIT_USAGE
     return EXIT_OK

@@ -54,21 +54,52 @@ def assess(text: str, names: str | Sequence[str], *, company: bool = False) -> A
 
 
 def assess_many(items: Iterable[tuple[str, str | Sequence[str], bool]], *, batch_size: int = 64) -> list[Assessment]:
-    """Assess many (text, names, company) items in one ``nlp.pipe`` pass."""
+    """Assess many (text, names, company) items in one ``nlp.pipe`` pass.
+
+    A text longer than 100,000 characters is reduced to the passages around the
+    subject's name first (see ``_long``), so a text of any length works. When an
+    ``nl_core_news_*`` model is installed, its entities and lemmas are used as well (see
+    ``_model``)."""
     from ._assess import assess_parsed
-    from ._pipeline import parse_many
+    from ._long import LONG_NOTE, Part, map_back, merge_assessments, reduce_text
+    from ._model import describe, model_view, optional_model
+    from ._pipeline import parse_many, window_of
     from ._subject import subject_matcher
 
     rows = [(text or "", _names(names), company) for text, names, company in items]
     if not rows:
         return []
-    results: list[Assessment] = []
-    docs = parse_many(((text if names else "", subject_matcher(names, company) if names else None) for text, names, company in rows), batch_size)
-    for (_, names, company), doc in zip(rows, docs):
+    # one job per text, or per part of a long text: (row, part, names, company)
+    jobs: list[tuple[int, Part | None, tuple[str, ...], bool]] = []
+    for index, (text, names, company) in enumerate(rows):
         if not names:
-            results.append(Assessment((), ("Geen naam van het onderwerp opgegeven.",)))
+            jobs.append((index, None, names, company))
+        else:
+            jobs.extend((index, part, names, company) for part in reduce_text(text, names))
+    model = optional_model()
+    name = describe(model) if model is not None else None
+    docs = parse_many(((part.text if part else "", subject_matcher(names, company) if names else None)
+                       for _, part, names, company in jobs), batch_size)
+    done: list[list[tuple[Part | None, Assessment]]] = [[] for _ in rows]
+    for (index, part, names, company), doc in zip(jobs, docs):
+        if not names:
+            done[index].append((part, Assessment((), ("Geen naam van het onderwerp opgegeven.",))))
             continue
-        results.append(assess_parsed(doc, company))
+        view = None
+        if model is not None and name is not None and any(not m.namesake for m in doc._.bibob_mentions or []):
+            view = model_view(doc, model, name, window_of(doc))
+        result = assess_parsed(doc, company, model=view)
+        done[index].append((part, map_back(result, part) if part is not None else result))
+    results: list[Assessment] = []
+    for (text, _, _), row in zip(rows, done):
+        whole = len(row) == 1 and (row[0][0] is None or len(row[0][0].text) == len(text))
+        if whole:
+            results.append(row[0][1])
+            continue
+        kept = sum(len(p.text) for p, _ in row if p is not None)
+        more = f", in {len(row)} delen" if len(row) > 1 else ""
+        note = LONG_NOTE.format(n=len(text), kept=kept, parts=more)
+        results.append(merge_assessments([r for _, r in row], list(THEME_IDS), note))
     return results
 
 

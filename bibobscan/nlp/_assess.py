@@ -25,7 +25,8 @@ from typing import NamedTuple
 from spacy.tokens import Doc
 
 from ._lexicon import Lexicon, Theme, load_lexicon
-from ._pipeline import Hit, norms_of, window_of
+from ._model import ORG_LABELS, PERSON_LABELS, ModelView
+from ._pipeline import Hit, lemma_hits, norms_of, window_of
 from ._subject import Mention
 from ._types import Assessment, Finding
 
@@ -34,6 +35,11 @@ TOPIC_BASE = 0.5
 ACT_BONUS = 0.2
 WEAK_BONUS = 0.1
 DENIAL_FACTOR = 0.75
+MODEL_BONUS = 0.05  # an optional model's entity confirms the subject's mention
+
+# "niet eerder veroordeeld", "nog niet veroordeeld", "niet alleen verdacht": no clearing
+_NOT_CLEARING = frozenset({"eerder", "alleen", "enkel", "slechts"})
+_NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
 _AGE = re.compile(r"^\d{1,3}-jarige$")
 _COMPANY_HEADS: dict[str, bool] = {}  # word -> ends with a company noun (cache)
@@ -66,12 +72,13 @@ class _SubjectState:
     acts: list[tuple[int, str]] = field(default_factory=list)  # strong official acts against the subject
     weak_acts: list[tuple[int, str]] = field(default_factory=list)
     unknown: list[tuple[int, str]] = field(default_factory=list)
+    suspect: list[tuple[int, str]] = field(default_factory=list)  # "als verdachte aangehouden"
 
 
 class _Doc:
     """Per-document working state."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], company: bool, lex: Lexicon) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention], company: bool, lex: Lexicon, model: ModelView | None = None) -> None:
         self.doc = doc
         self.lex = lex
         self.company = company
@@ -94,8 +101,13 @@ class _Doc:
                 self.clause_of[i] = clause
         self.mentions = [m for m in mentions if not m.namesake]
         self.namesakes = [m for m in mentions if m.namesake]
-        self.hits: list[Hit] = list(doc._.bibob_hits or [])
+        self.hits: list[Hit] = [h for h in doc._.bibob_hits or [] if not (h.key == "cue:cleared" and self._not_clearing(h))]
         self.persons: list[tuple[int, int]] = list(doc._.bibob_persons or [])
+        self.orgs: list[tuple[int, int]] = []
+        self.model = model
+        self.confirmed: list[tuple[int, str]] = []  # (sentence, mention text) the model confirms
+        if model is not None:
+            self._add_model(model)
         self.source: set[int] = set()  # starts of subject mentions quoted as a source
         self.possessor: set[int] = set()  # starts of subject mentions that are "X" in "de buurman van X"
         self.target: set[int] = set()  # starts of subject mentions after op/bij/tegen/van/aan
@@ -103,6 +115,31 @@ class _Doc:
         self.state = _SubjectState()
         self.actors = self._actors()
         self.resolved = self._resolve()
+
+    def _not_clearing(self, h: Hit) -> bool:
+        """``nog niet veroordeeld``, ``niet eerder veroordeeld``: no acquittal."""
+        words = self.norms[h.start:h.end]
+        return any(w in _NOT_CLEARING for w in words) or (h.start > 0 and self.norms[h.start - 1] == "nog")
+
+    def _add_model(self, model: ModelView) -> None:
+        """An optional model's entities and lemmas (see ``_model``)."""
+        want = ORG_LABELS if self.company else PERSON_LABELS
+        rule_persons = list(self.persons)
+        for s, e, label in model.entities:
+            over = [m for m in self.mentions if m.start < e and s < m.end]
+            if over:
+                if label in want:
+                    self.confirmed.extend((self.sent_of[m.start], m.text) for m in over)
+                continue
+            if any(self.norms[i] in self.lex.authorities for i in range(s, e)):
+                continue  # "Openbaar Ministerie", "politie Tilburg": an authority
+            if label in PERSON_LABELS and not any(a < e and s < b for a, b in rule_persons):
+                self.persons.append((s, e))
+            elif label in ORG_LABELS and not self.company:
+                self.orgs.append((s, e))
+        self.persons.sort()
+        if model.lemmas:
+            self.hits = sorted(self.hits + lemma_hits(model.lemmas, self.hits), key=lambda h: (h.start, h.end))
 
     # -- actors -------------------------------------------------------------------------
 
@@ -127,7 +164,7 @@ class _Doc:
             subj_spans.append((m.start, m.end))
         role_ends = {h.end for h in self.hits if h.key.startswith("role:")}
         authority_words = lex.authorities
-        for s, e in self.persons:
+        for s, e in [*self.persons, *self.orgs]:
             if any(a < e and s < b for a, b in subj_spans):
                 continue
             prev = self._prev_word(s)
@@ -357,6 +394,24 @@ def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
     return True
 
 
+def _negated(d: _Doc, i: int) -> bool:
+    """``geen fraude``, ``geen grootschalige fraude``, ``heeft niet gefraudeerd``: the word
+    at ``i`` is negated within its clause."""
+    def same(j: int) -> bool:
+        return j >= 0 and d.clause_of[j] == d.clause_of[i] and d.sent_of[j] == d.sent_of[i]
+
+    if same(i - 1) and d.norms[i - 1] in _NEGATORS_BEFORE:
+        return True
+    return any(same(j) and d.norms[j] == "geen" for j in (i - 1, i - 2))
+
+
+def _own_relation(d: _Doc, k: int) -> bool:
+    """Sentence ``k`` is about the subject's own relative (``zijn broer``, ``haar ex``)."""
+    sent = d.sents[k]
+    return any(d.norms[i] in d.lex.relations and i > sent.start and d.norms[i - 1] in ("zijn", "haar")
+               for i in range(sent.start, sent.end))
+
+
 def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
@@ -367,8 +422,8 @@ def _collect_cues(d: _Doc) -> None:
         kind = h.key[4:]
         sent = d.sent_of[h.start]
         text = d.doc[h.start:h.end].text
-        if kind == "official_act" and any(s <= h.start < e for s, e in cleared_spans):
-            continue  # "niet vervolgd", "wordt niet verdacht"
+        if kind in ("official_act", "suspect") and any(s <= h.start < e for s, e in cleared_spans):
+            continue  # "niet vervolgd", "wordt niet verdacht", "niet als verdachte aangemerkt"
         if kind == "unknown_perpetrator":
             st.unknown.append((sent, text))
             continue
@@ -399,6 +454,8 @@ def _collect_cues(d: _Doc) -> None:
             st.denial.append((sent, text))
         elif kind == "cleared":
             st.cleared.append((sent, text))
+        elif kind == "suspect":
+            st.suspect.append((sent, text))
 
 
 def _collect_roles(d: _Doc) -> None:
@@ -426,8 +483,9 @@ def _collect_roles(d: _Doc) -> None:
                     break
 
 
-def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assessment:
-    """Assess one text parsed with a subject matcher (see ``_pipeline.parse_many``)."""
+def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: ModelView | None = None) -> Assessment:
+    """Assess one text parsed with a subject matcher (see ``_pipeline.parse_many``);
+    ``model``: what an optional Dutch model says about the text (see ``_model``)."""
     lex = lex or load_lexicon()
     mentions: list[Mention] = list(doc._.bibob_mentions or [])
     namesakes = tuple(dict.fromkeys(m.text for m in mentions if m.namesake))
@@ -436,7 +494,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assess
         if namesakes:
             absent.append("Wel genoemd: " + ", ".join(f"'{n}'" for n in namesakes) + " (een naamgenoot: andere voornaam of voorletter).")
         return Assessment((), tuple(absent), 0, namesakes)
-    d = _Doc(doc, mentions, company, lex)
+    d = _Doc(doc, mentions, company, lex, model)
     _collect_roles(d)
     _collect_cues(d)
     st = d.state
@@ -469,6 +527,14 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assess
             if j >= 0 and d.norms[j] in lex.prepositions:
                 notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
                 continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
+        k = d.sent_of[h.start]
+        if h.end - h.start == 1 and _negated(d, h.start):
+            notes.append(f"'{cue_text}' wordt ontkend ('geen', 'niet' of 'nooit' ervoor).")
+            continue
+        if not d.sentence_has_subject(k) and any(abs(s - k) == 1 for s, _ in st.suspect) and not _own_relation(d, k):
+            # "Een man is doodgeschoten. X werd als verdachte aangehouden."
+            candidates.append((h, theme, "suspect", None))
+            continue
         actor = d.attach(h.start, h.end)
         if (word in lex.agent_acts and actor is not None and actor.end <= h.start and d.is_subject(actor)
                 and d.clause_of[actor.start] == d.clause_of[h.start]):
@@ -519,6 +585,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assess
                 "same_sentence": f"Risicoterm '{cue_text}' ({theme.label}) staat in dezelfde zin als het onderwerp.",
                 "back_reference": f"Risicoterm '{cue_text}' ({theme.label}) staat in een zin die naar het onderwerp terugverwijst.",
                 "topic": f"Risicoterm '{cue_text}' ({theme.label}) staat in de zin naast het onderwerp, met een strafrechtelijke of bestuurlijke stap.",
+                "suspect": f"Risicoterm '{cue_text}' ({theme.label}) staat in de zin naast die waarin het onderwerp verdachte is"
+                           f" ('{next((t for s, t in st.suspect if abs(s - k) == 1), '')}').",
             }[link]
         ]
         window = {k - 1, k, k + 1}
@@ -530,6 +598,11 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assess
         elif weak:
             confidence += WEAK_BONUS
             reasons.append(f"Aanwijzing voor onderzoek of vondst: '{weak[0]}'.")
+        confirmed = [t for s, t in d.confirmed if s in window]
+        if confirmed:
+            confidence += MODEL_BONUS
+            reasons.append(f"Het taalmodel ({d.model.name if d.model else ''}) herkent '{confirmed[0]}' als"
+                           f" {'organisatie' if company else 'persoon'}: iets hogere zekerheid.")
         if st.denial:
             confidence *= DENIAL_FACTOR
             reasons.append(f"Het onderwerp ontkent ('{st.denial[0][1]}'): lagere zekerheid.")
@@ -539,6 +612,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None) -> Assess
             prev = [j for j in (k - 1,) if j >= 0 and d.sentence_has_subject(j)]
             if prev:
                 sentence = d.sents[prev[0]].text.strip() + " " + sentence
+        elif link == "suspect":
+            where = next(s for s, _ in st.suspect if abs(s - k) == 1)
+            pair = (d.sents[min(k, where)].text.strip(), d.sents[max(k, where)].text.strip())
+            sentence = " ".join(pair)
         f = Finding(theme.id, confidence, cue_text, sentence, tuple(reasons), link,
                     d.doc[h.start].idx, d.doc[h.end - 1].idx + len(d.doc[h.end - 1].text))
         old = findings.get(theme.id)

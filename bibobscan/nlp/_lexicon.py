@@ -23,7 +23,7 @@ THEME_IDS = (
     "drugs", "witwassen", "fraude", "geweld", "mensenhandel", "omg", "milieu", "zorgfraude",
     "cybercrime", "corruptie", "handhaving", "vastgoed", "havens",
 )
-CUE_KINDS = ("official_act", "victim", "cleared", "witness", "denial", "unknown_perpetrator", "prevention")
+CUE_KINDS = ("official_act", "victim", "cleared", "witness", "denial", "unknown_perpetrator", "prevention", "suspect")
 ROLE_KINDS = ("reporter", "spokesperson", "official")
 
 _SPACES = re.compile(r"\s+")
@@ -45,27 +45,86 @@ class WordRules:
     exclude: frozenset[str] = frozenset()
     exclude_stems: tuple[str, ...] = ()
 
+    inflect: bool = False  # also try the guessed base forms (theme lists only)
+
     def match(self, word: str) -> str | None:
-        """The lexicon entry that ``word`` (already normalised) matches, or None."""
-        if word in self.exclude or any(word.startswith(s) for s in self.exclude_stems):
+        """The lexicon entry that ``word`` (already normalised) matches, or None.
+
+        In order: an exact word, a word start (``stems``), a compound head (``heads``: the
+        whole word or the last part of a compound, ``fraude`` and ``btw-fraude``), and,
+        with ``inflect``, the exact words and heads for the base forms that
+        :func:`base_forms` guesses (``fraudezaken`` -> ``fraudezaak``). Exclusions are
+        checked for the word and for each base form."""
+        if self._excluded(word):
             return None
-        forms = [word]
-        if "-" in word:
-            joined = word.replace("-", "")
-            if joined in self.exclude:
+        found = self._find(word, stems=True)
+        if found is not None or not self.inflect:
+            return found
+        for base in base_forms(word):
+            if self._excluded(base):
                 return None
-            forms.append(joined)
+            found = self._find(base, stems=False)  # a base form starts like the word: stems were tried
+            if found is not None:
+                return found
+        return None
+
+    def _excluded(self, word: str) -> bool:
+        if word in self.exclude or any(word.startswith(s) for s in self.exclude_stems):
+            return True
+        return "-" in word and word.replace("-", "") in self.exclude
+
+    def _find(self, word: str, *, stems: bool) -> str | None:
+        forms = [word, word.replace("-", "")] if "-" in word else [word]
         for form in forms:
             if form in self.words:
                 return form
         for form in forms:
-            for stem in self.stems:
-                if form.startswith(stem):
-                    return stem
+            if stems:
+                for stem in self.stems:
+                    if form.startswith(stem):
+                        return stem
             for head in self.heads:
-                if form.endswith(head) and len(form) > len(head):
+                if form.endswith(head):  # the whole word, or the last part of a compound
                     return head
         return None
+
+
+_VOWELS = frozenset("aeiou")
+MIN_BASE = 5  # a base form shorter than this is never guessed ("messen" -> "mes" is not)
+
+
+def base_forms(word: str) -> list[str]:
+    """Guessed base forms of a Dutch word by a small set of suffix rules (no dictionary,
+    no model): the plural or verb ending ``-en`` (``aanslagen`` -> ``aanslag``) with
+    consonant undoubling (``roofovervallen`` -> ``roofoverval``), open-syllable vowel
+    doubling (``fraudezaken`` -> ``fraudezaak``) and ``z``/``v`` -> ``s``/``f``
+    (``woekerprijzen`` -> ``woekerprijs``); the plural ``-s`` and ``-'s``. Only guesses
+    of at least ``MIN_BASE`` letters are returned, and the lexicon lookup decides
+    whether a guess is a word at all. This is not a lemmatiser: irregular forms, verb
+    conjugations and adjective endings are not reduced."""
+    out: list[str] = []
+
+    def add(form: str) -> None:
+        if len(form) >= MIN_BASE and form != word and form not in out:
+            out.append(form)
+
+    if word.endswith("'s"):
+        add(word[:-2])
+    elif word.endswith("en") and len(word) > 4:
+        stem = word[:-2]
+        if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+            add(stem[:-1])  # overvallen -> overval
+        add(stem)  # moorden -> moord, aanslagen -> aanslag
+        if len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] in _VOWELS and stem[-3] not in _VOWELS:
+            doubled = stem[:-1] + stem[-2] + stem[-1]
+            add(doubled)  # zaken -> zaak
+            if stem[-1] in "zv":
+                add(doubled[:-1] + ("s" if stem[-1] == "z" else "f"))  # (open syllable + z/v)
+        if stem[-1:] in ("z", "v"):
+            add(stem[:-1] + ("s" if stem[-1] == "z" else "f"))  # woekerprijzen -> woekerprijs
+    elif word.endswith("s") and len(word) > 4 and not word.endswith("ss"):
+        add(word[:-1])  # plantages -> plantage, explosies -> explosie
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +229,7 @@ def _theme(data: dict[str, Any], name: str) -> Theme:
     rules = _rules(data, name)
     # Context terms are single words that must also be found by the word rules.
     extra = frozenset(t for c in context for t in c.terms)
-    rules = WordRules(rules.words | extra, rules.stems, rules.heads, rules.exclude, rules.exclude_stems)
+    rules = WordRules(rules.words | extra, rules.stems, rules.heads, rules.exclude, rules.exclude_stems, inflect=True)
     subsumes = tuple(_strs(data.get("subsumes"), f"{name}.subsumes"))
     for other in subsumes:
         if other not in THEME_IDS:

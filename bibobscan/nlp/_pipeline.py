@@ -2,10 +2,12 @@
 
 Components, in order:
 
-``sentencizer``
-    spaCy's rule-based sentence splitter.
-``bibob_linebreaks``
-    a line break (headline, lead, paragraph) also starts a sentence.
+``bibob_sentences``
+    sentences: the rule of spaCy's ``sentencizer`` (a sentence ends after ``.``, ``!``,
+    ``?`` and the other default end marks, with any closing punctuation after it), and a
+    line break (headline, lead, paragraph) also starts a sentence. It works on token
+    attribute arrays instead of a Python Token object per token, which takes about a
+    third less time than spaCy's ``sentencizer`` plus a separate line-break pass.
 ``bibob_subject``
     the subject's mentions (a spaCy ``PhraseMatcher`` per subject, see ``_subject``; the
     matcher travels with the Doc in ``doc._.bibob_subject``) and the *window*: the
@@ -32,19 +34,27 @@ import bisect
 import importlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from ._lexicon import Lexicon, load_lexicon, norm
 from ._patterns import PatternSet
 
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
+
 _ATTRS = importlib.import_module("spacy.attrs")  # attribute ids (the module has no type stubs)
 NORM = int(getattr(_ATTRS, "NORM"))
 IS_SPACE = int(getattr(_ATTRS, "IS_SPACE"))
+IS_PUNCT = int(getattr(_ATTRS, "IS_PUNCT"))
+ORTH = int(getattr(_ATTRS, "ORTH"))
+SENT_START = int(getattr(_ATTRS, "SENT_START"))
 
 for _name in ("bibob_subject", "bibob_mentions", "bibob_sents", "bibob_window", "bibob_norms", "bibob_hits", "bibob_persons"):
     Doc.set_extension(_name, default=None, force=True)
@@ -90,8 +100,9 @@ class SubjectFinder:
     """The ``bibob_subject`` component (see module docstring)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        sents = [(s.start, s.end) for s in doc.sents]
-        doc._.bibob_sents = sents
+        sents = doc._.bibob_sents
+        if sents is None:  # a pipeline without bibob_sentences
+            sents = doc._.bibob_sents = [(s.start, s.end) for s in doc.sents]
         matcher: Any = doc._.bibob_subject
         if matcher is None:
             doc._.bibob_mentions = []
@@ -138,7 +149,9 @@ class TermTagger:
                 if not _is_plain(phrase):
                     self.patterns.add(key, phrase)
 
-    def _lookup(self, word: str) -> tuple[tuple[str, str], ...]:
+    def lookup(self, word: str) -> tuple[tuple[str, str], ...]:
+        """(key, lexicon entry) for every theme, cue and role list that ``word`` (a NORM
+        string) matches."""
         found: list[tuple[str, str]] = []
         for key, match in self._tables:
             term = match(word)
@@ -160,7 +173,7 @@ class TermTagger:
                 found = cache.get(code)
                 if found is None:
                     word = words[i]
-                    found = self._lookup(word) if any(ch.isalpha() for ch in word) else ()
+                    found = self.lookup(word) if any(ch.isalpha() for ch in word) else ()
                     if len(cache) < 500_000:
                         cache[code] = found
                 for key, term in found:
@@ -180,6 +193,19 @@ class TermTagger:
         return doc
 
 
+def lemma_hits(lemmas: dict[int, str], hits: list[Hit]) -> list[Hit]:
+    """Theme hits for words that matched no theme in their written form but do by their
+    lemma (``lemmas``: token -> lemma, from an optional model)."""
+    tagger = cast(TermTagger, get_nlp().get_pipe("bibob_terms"))
+    covered = {i for h in hits if h.key.startswith("theme:") for i in range(h.start, h.end)}
+    out: list[Hit] = []
+    for i, lemma in sorted(lemmas.items()):
+        if i in covered:
+            continue
+        out.extend(Hit(i, i + 1, key, term) for key, term in tagger.lookup(lemma) if key.startswith("theme:"))
+    return out
+
+
 def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Adjacent token ranges joined, so a matcher runs once per stretch of text."""
     out: list[tuple[int, int]] = []
@@ -191,12 +217,50 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _linebreaks(doc: Doc) -> Doc:
-    for i in (doc.to_array([IS_SPACE]).nonzero()[0]).tolist():
-        if i + 1 < len(doc) and "\n" in doc[i].text:
-            # after "." the break already began a sentence: keep the space with the next words
-            doc[i + 1].is_sent_start = not doc[i].is_sent_start
-    return doc
+class Sentences:
+    """The ``bibob_sentences`` component (see module docstring). Same boundaries as
+    spaCy's ``sentencizer`` followed by the line-break rule, computed with numpy on
+    token attribute arrays.
+
+    The sentencizer's rule: after an end mark, the next token that is neither
+    punctuation nor an end mark starts a sentence. So a "word" token (not punctuation,
+    not an end mark) starts a sentence exactly when an end mark stands between it and
+    the word token before it."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.end_ids = frozenset(int(vocab.strings.add(c)) for c in Sentencizer.default_punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            doc._.bibob_sents = []
+            return doc
+        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
+        end_ids = self.end_ids
+        end = numpy.fromiter((o in end_ids for o in rows[:, 0].tolist()), dtype=bool, count=n)
+        word = ~end & (rows[:, 1] == 0)
+        ends_before = numpy.cumsum(end)  # end marks up to and including each token
+        words = numpy.flatnonzero(word)
+        starts = numpy.full(n, -1, dtype="int64")
+        starts[0] = 1
+        if len(words) > 1:
+            prev, cur = words[:-1], words[1:]
+            starts[cur[ends_before[cur] - ends_before[prev] > 0]] = 1
+        if len(words) and words[0] > 0 and ends_before[words[0]] > 0:
+            starts[words[0]] = 1  # an end mark before the first word ("... Tekst")
+        spaces = numpy.flatnonzero(rows[:, 2]).tolist()
+        if spaces:
+            strings = doc.vocab.strings
+            orths = rows[:, 0]
+            for i in spaces:
+                if i + 1 < n and "\n" in strings[int(orths[i])]:
+                    # after "." the break already began a sentence: keep the space with the next words
+                    starts[i + 1] = -1 if starts[i] == 1 else 1
+        # spaCy keeps SENT_START as uint64 (-1, "not a start", wraps around)
+        doc.from_array([SENT_START], cast("Ints2d", starts.astype("uint64").reshape(n, 1)))
+        bounds = numpy.flatnonzero(starts == 1).tolist()
+        doc._.bibob_sents = list(zip(bounds, [*bounds[1:], n]))
+        return doc
 
 
 @Language.factory("bibob_terms")
@@ -209,9 +273,9 @@ def _make_subject(nlp: Language, name: str) -> SubjectFinder:
     return SubjectFinder()
 
 
-@Language.component("bibob_linebreaks")
-def _make_linebreaks(doc: Doc) -> Doc:
-    return _linebreaks(doc)
+@Language.factory("bibob_sentences")
+def _make_sentences(nlp: Language, name: str) -> Sentences:
+    return Sentences(nlp.vocab)
 
 
 @Language.component("bibob_persons")
@@ -240,8 +304,7 @@ def get_nlp() -> Language:
     getters[NORM] = _norm_getter
     for lexeme in nlp.vocab:
         lexeme.norm_ = norm(lexeme.orth_)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("bibob_linebreaks")
+    nlp.add_pipe("bibob_sentences")
     nlp.add_pipe("bibob_subject")
     nlp.add_pipe("bibob_terms")
     nlp.add_pipe("bibob_persons")

@@ -116,7 +116,8 @@ def merge_same_story(signals: list[Signal], leads: dict[str, str] | None = None)
         title = str(sig.attrs.get("title", ""))
         twin = next(
             (m for m in merged if m.type == sig.type and m.attrs.get("theme") == sig.attrs.get("theme")
-             and same_story(title, str(m.attrs.get("title", "")), lead(sig), lead(m), title_ratio=SAME_STORY)),
+             and same_story(title, str(m.attrs.get("title", "")), lead(sig), lead(m), title_ratio=SAME_STORY,
+                            date_a=sig.attrs.get("date") or None, date_b=m.attrs.get("date") or None)),
             None,
         )
         if twin is None:
