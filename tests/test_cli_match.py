@@ -131,3 +131,15 @@ def test_pairs_review_regressions(tmp_path: Path) -> None:
     assert [r["verdict"] for r in rows] == ["no_match", "possible", "no_match", "possible", "possible"]
     assert [r["kind"] for r in rows] == ["person", "company", "person", "person", "person"]
     assert "roepnamen" in rows[3]["reasons"]
+
+
+def test_pairs_csv_output_neutralises_formulas(tmp_path: Path) -> None:
+    """A name from the user's list must not become a formula in the output CSV."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text('name1,name2\n"=HYPERLINK(""http://x"",""y"")",Jan Jansen\n@SUM(1),-2+3\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["match", "--pairs", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))[1:]
+    cells = [c for row in rows for c in row[:2]]
+    assert cells == ["'=HYPERLINK(\"http://x\",\"y\")", "Jan Jansen", "'@SUM(1)", "'-2+3"]

@@ -21,6 +21,7 @@ import typer
 from ..errors import UsageError
 from ..matching import KINDS, MATCH_THRESHOLD, POSSIBLE_THRESHOLD, Result, compare_names
 from ..model import Verdict
+from ..report.cells import safe_cell
 from ._app import EXIT_OK, app, guarded
 
 VERDICT_LABELS = {
@@ -137,7 +138,7 @@ def _batch(pairs: Path, default_kind: str | None, out: Path | None, as_json: boo
         writer.writerow(OUT_COLUMNS)
         for r in results:
             reasons = " | ".join(f"{f.name} {f.weight:+.2f}: {f.sentence}" for f in r.match.features)
-            writer.writerow([r.name_a, r.name_b, r.kind, f"{r.score:.4f}", r.verdict.value, reasons])
+            writer.writerow([safe_cell(r.name_a), safe_cell(r.name_b), r.kind, f"{r.score:.4f}", r.verdict.value, safe_cell(reasons)])
         body = buffer.getvalue()
     if out is None:
         sys.stdout.write(body)
