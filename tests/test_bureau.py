@@ -55,7 +55,7 @@ def test_failing_inline_test_prints_expected_and_actual(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "expected: band=treffer, points=50" in result.output
     assert "actual:   band=treffer, points=100.0" in result.output
-    assert "6 passed, 1 failed" in result.output
+    assert "7 passed, 1 failed" in result.output
 
 
 def test_docs_markdown_and_html(tmp_path: Path) -> None:

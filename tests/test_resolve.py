@@ -138,3 +138,20 @@ def test_profile_matched_by_name_lends_its_kvk_and_address() -> None:
     assert profile.match.verdict is Verdict.MATCH  # type: ignore[union-attr]
     assert address.match.verdict is Verdict.MATCH  # type: ignore[union-attr]
     assert any(f.name == "street_mentioned" for f in article.match.features)  # type: ignore[union-attr]
+
+
+def test_a_pep_listing_is_not_a_sanctions_hit() -> None:
+    """OpenSanctions' default dataset also holds PEPs and crime lists; only a listing
+    with a sanction topic scores as a sanctions hit (review finding)."""
+    from bibobscan.resources import indicators_dir
+    from bibobscan.rules import evaluate, load_indicators
+    from bibobscan.signals import derive_signals
+
+    listed = {"name": "Bram Voorbeeld", "aliases": [], "birth_dates": ["1987-03-14"], "list": "OpenSanctions"}
+    pep = ev("sanctions.entry", "pep", topics=["role.pep"], **listed)
+    sanction = ev("sanctions.entry", "sanction", topics=["sanction"], **listed)
+    [indicator] = [i for i in load_indicators(indicators_dir()) if i.id == "sanctions.list_match"]
+    for item, expected in ((pep, "no_hit"), (sanction, "hit")):
+        resolve_all(PERSON, [item], REF)
+        signals = derive_signals(PERSON, [item], REF)
+        assert evaluate(indicator, signals, {"sanctions.match", "sanctions.possible"}, PERSON.name).outcome.value == expected

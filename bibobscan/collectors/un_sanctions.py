@@ -378,6 +378,7 @@ class UnSanctionsCollector(Collector):
             "source_score": round(score / 100.0, 4),
             "programs": [entry.list_type] if entry.list_type else [],
             "listed_on": entry.listed_on,
+            "topics": ["sanction"],  # as OpenSanctions labels it: every UN listing is a sanction
             # beyond docs/evidence.md, for the resolver and the report:
             "weak_aliases": [clip(a, MAX_FIELD_TEXT) for a in entry.weak_aliases],
             "matched_name": matched,  # the listed name (normalised) that scored best

@@ -55,7 +55,7 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
         if ev.match.verdict is Verdict.POSSIBLE and ev.kind == "sanctions.entry":
             # The one exception to "namesakes never make signals": a possible hit on a
             # sanctions list must be reviewed by a person, so it is flagged (0 points).
-            signals.append(Signal("sanctions.possible", {"list": ev.fields.get("list", ""), "name": ev.fields.get("name", ""), "confidence": ev.match.confidence}, [ev.id]))
+            signals.append(Signal("sanctions.possible", {**_listing(ev), "confidence": ev.match.confidence}, [ev.id]))
             continue
         if ev.match.verdict is not Verdict.MATCH:
             continue
@@ -75,7 +75,7 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
         elif ev.kind == "register.address":
             signals.append(Signal("address.company_count", {"count": int(f.get("registrations") or 0), "address": f.get("address", "")}, ids))
         elif ev.kind == "sanctions.entry":
-            signals.append(Signal("sanctions.match", {"list": f.get("list", ""), "name": f.get("name", ""), "confidence": ev.match.confidence}, ids))
+            signals.append(Signal("sanctions.match", {**_listing(ev), "confidence": ev.match.confidence}, ids))
         elif ev.kind == "news.article":
             base = {"outlet": f.get("outlet", ""), "date": ev.published_at or "", "title": ev.title}
             signals.append(Signal("media.mention", dict(base), ids))
@@ -92,6 +92,13 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
             fact = str(f.get("fact", ""))
             signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))
     return merge_same_story(signals, leads)
+
+
+def _listing(ev: Evidence) -> dict[str, str]:
+    """What a list entry says about itself: list, listed name and topics (a PEP or a
+    crime-list entry is not a sanctioned party; indicators tell them apart by topic)."""
+    topics = ev.fields.get("topics") or []
+    return {"list": str(ev.fields.get("list", "")), "name": str(ev.fields.get("name", "")), "topics": ",".join(str(t) for t in topics)}
 
 
 def _article_text(ev: Evidence) -> str:
