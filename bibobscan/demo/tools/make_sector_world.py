@@ -313,16 +313,7 @@ def overpass_body(world: World) -> dict[str, Any]:
             item["center"] = {"lat": e.lat, "lon": e.lon}
         item["tags"] = dict(sorted(tags.items()))
         elements.append(item)
-    return {
-        "version": 0.6,
-        "generator": "Overpass API 0.7.62.1 084b4234",
-        "osm3s": {
-            "timestamp_osm_base": "2026-11-19T21:09:02Z",
-            "timestamp_areas_base": "2026-11-19T20:14:37Z",
-            "copyright": "The data included in this document is from www.openstreetmap.org. The data is made available under ODbL.",
-        },
-        "elements": elements,
-    }
+    return overpass_envelope(elements)
 
 
 def zoeken_body(place: Place) -> dict[str, Any]:
@@ -434,6 +425,11 @@ def cbs_body() -> dict[str, Any]:
 def count_body() -> dict[str, Any]:
     tags = {k: str(v) for k, v in NATIONAL_OSM_COUNT.items()}
     tags["total"] = str(sum(NATIONAL_OSM_COUNT.values()))
+    return overpass_envelope([{"type": "count", "id": 0, "tags": tags}])
+
+
+def overpass_envelope(elements: list[dict[str, Any]]) -> dict[str, Any]:
+    """An Overpass JSON answer around ``elements``, with the demo world's OSM data state."""
     return {
         "version": 0.6,
         "generator": "Overpass API 0.7.62.1 084b4234",
@@ -442,7 +438,7 @@ def count_body() -> dict[str, Any]:
             "timestamp_areas_base": "2026-11-19T20:14:37Z",
             "copyright": "The data included in this document is from www.openstreetmap.org. The data is made available under ODbL.",
         },
-        "elements": [{"type": "count", "id": 0, "tags": tags}],
+        "elements": elements,
     }
 
 
