@@ -26,7 +26,7 @@ from bibobscan.matching import (
     parse,
     strip_legal_form,
 )
-from bibobscan.matching._normalise import Kind
+from bibobscan.matching._normalise import Kind, parse_person
 from bibobscan.model import Verdict
 from bibobscan.resolve.names import similarity
 
@@ -46,8 +46,9 @@ def _cases() -> list[dict[str, Any]]:
 
 
 def _run(case: dict[str, Any]) -> Verdict:
-    a = Record(case["a"], kind=case["kind"], born=case.get("born_a"), kvk=case.get("kvk_a"))
-    b = Record(case["b"], kind=case["kind"], born=case.get("born_b"), kvk=case.get("kvk_b"))
+    kind = None if case["kind"] == "auto" else case["kind"]
+    a = Record(case["a"], kind=kind, born=case.get("born_a"), kvk=case.get("kvk_a"))
+    b = Record(case["b"], kind=kind, born=case.get("born_b"), kvk=case.get("kvk_b"))
     return compare(a, b).verdict
 
 
@@ -67,7 +68,7 @@ def test_every_case_is_labelled_properly() -> None:
     for c in _cases():
         assert c["expect"] in ("match", "possible", "no_match")
         assert c["quality"] in ("STRONG", "MEDIUM", "WEAK")
-        assert c["kind"] in (PERSON, COMPANY)
+        assert c["kind"] in (PERSON, COMPANY, "auto")
 
 
 # --- normalisation -------------------------------------------------------------------
@@ -183,6 +184,33 @@ def test_word_order_and_subsets() -> None:
     assert r.verdict is Verdict.MATCH and r.score == 1.0
     assert verdict("Vladimir Vladimirovich Putin", "Vladimir Putin") is Verdict.MATCH
     assert verdict("Barack Obama", "George Hussein Onyango Obama") is Verdict.NO_MATCH
+
+
+def test_swapped_patronymic_is_at_most_possible() -> None:
+    r = compare_names("Salman bin Khalid al-Tamimi", "Khalid bin Salman al-Tamimi", PERSON)
+    assert r.verdict is Verdict.POSSIBLE
+    assert "patronymic_swapped" in [f.name for f in r.match.features]
+    # the same order on both sides is no swap
+    assert verdict("Salman bin Khalid al-Tamimi", "Salman bin Khalid al-Tamimi") is Verdict.MATCH
+
+
+def test_close_merge_beats_a_weak_single_word_pair() -> None:
+    # "mohammad" alone is a weak (62 %) pair for "mohammadhasni"; the merge with "hasni" is exact
+    r = compare_names("Mohammad Hasni Zarkari", "Mohammadhasni Zarkari", PERSON)
+    assert r.verdict is Verdict.MATCH
+    assert "weak_part" not in [f.name for f in r.match.features]
+
+
+def test_title_word_after_the_only_name_is_a_surname() -> None:
+    assert [t.text for t in parse_person("Saduddin Mullah Sayyed").names] == ["saduddin", "sayyed"]
+    assert [t.text for t in parse_person("Jan Visser MSc").names] == ["jan", "visser"]
+    assert parse_person("Dr Visser").titles == ("dr",)
+
+
+def test_vowelless_legal_form_counts_when_the_kind_is_guessed() -> None:
+    assert compare_names("Acme Ltd", "Acme").kind == COMPANY
+    assert compare_names("Voorbeeld Group Co Ltd", "Voorbeeld Group").verdict is Verdict.MATCH
+    assert compare_names("Ng Wei", "Ng Wei").kind == PERSON  # two letters: a surname
 
 
 def test_numbers_and_extra_words_in_companies() -> None:

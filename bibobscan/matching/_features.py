@@ -162,27 +162,33 @@ def _pair_score(ta: Token, tb: Token, abjad: bool) -> tuple[float, str] | None:
 
 
 def align(a: ParsedName, b: ParsedName) -> Alignment:
+    """Pair the tokens of two names, best pairs first. A word may also pair with two or
+    three adjacent words of the other name written apart ("Mohammadhasni" / "Mohammad
+    Hasni"); such a merge competes with the single-word pairs on its similarity, so a
+    close merge wins over a weak pair of one of its parts."""
     abjad = (a.script == "abjad") != (b.script == "abjad")
     ta, tb = a.tokens, b.tokens
-    candidates: list[tuple[float, int, int, int, str]] = []
+    # (similarity, single word pair first on ties, same relative position first, A, B, how)
+    candidates: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], str]] = []
     for i, x in enumerate(ta):
         for j, y in enumerate(tb):
             scored = _pair_score(x, y, abjad)
             if scored is not None:
-                # prefer pairs in the same relative position on ties
-                candidates.append((scored[0], -abs(i * len(tb) - j * len(ta)), i, j, scored[1]))
+                candidates.append((scored[0], 1, -abs(i * len(tb) - j * len(ta)), (i,), (j,), scored[1]))
+    for sim, i, run in _merges(ta, tb, abjad):
+        candidates.append((sim, 0, 0, (i,), run, "merge"))
+    for sim, j, run in _merges(tb, ta, abjad):
+        candidates.append((sim, 0, 0, run, (j,), "merge"))
     candidates.sort(reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = Alignment()
-    for sim, _, i, j, how in candidates:
-        if i in used_a or j in used_b:
+    for sim, _, _, ia, jb, how in candidates:
+        if used_a.intersection(ia) or used_b.intersection(jb):
             continue
-        used_a.add(i)
-        used_b.add(j)
-        out.pairs.append(Pair([i], [j], sim, how))
-    _merge(out, ta, tb, used_a, used_b, abjad, flip=False)
-    _merge(out, tb, ta, used_b, used_a, abjad, flip=True)
+        used_a.update(ia)
+        used_b.update(jb)
+        out.pairs.append(Pair(list(ia), list(jb), sim, how))
     out.left_a = [i for i in range(len(ta)) if i not in used_a]
     out.left_b = [j for j in range(len(tb)) if j not in used_b]
     for i in out.left_a:
@@ -192,26 +198,26 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     return out
 
 
-def _merge(out: Alignment, ta: tuple[Token, ...], tb: tuple[Token, ...], used_a: set[int], used_b: set[int],
-           abjad: bool, *, flip: bool) -> None:
-    """Pair a leftover word of A with 2-3 adjacent leftover words of B written apart."""
+def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], abjad: bool) -> list[tuple[float, int, tuple[int, ...]]]:
+    """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
+    out: list[tuple[float, int, tuple[int, ...]]] = []
+    if len(tb) < 2:
+        return out
     for i, x in enumerate(ta):
-        if i in used_a or x.kind not in _WORDISH:
+        if x.kind not in _WORDISH:
             continue
-        best: tuple[float, list[int]] | None = None
+        best: tuple[float, tuple[int, ...]] | None = None
         for size in (2, 3):
-            for start in range(0, len(tb) - size + 1):
-                run = list(range(start, start + size))
-                if any(j in used_b or tb[j].kind in (Kind.NUMBER,) for j in run):
+            for start in range(len(tb) - size + 1):
+                run = tuple(range(start, start + size))
+                if any(tb[j].kind is Kind.NUMBER for j in run):
                     continue
-                joined = "".join(tb[j].text for j in run)
-                sim = word_similarity(x.text, joined, abjad)
+                sim = word_similarity(x.text, "".join(tb[j].text for j in run), abjad)
                 if sim >= MERGE_MIN and (best is None or sim > best[0]):
                     best = (sim, run)
         if best is not None:
-            used_a.add(i)
-            used_b.update(best[1])
-            out.pairs.append(Pair(best[1], [i], best[0], "merge") if flip else Pair([i], best[1], best[0], "merge"))
+            out.append((best[0], i, best[1]))
+    return out
 
 
 @dataclass(slots=True)
@@ -397,8 +403,40 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
              f"Extra onderscheidend woord in één naam ('{' '.join(distinct)}'): mogelijk een verwante, andere onderneming.")
 
 
+_SON_OF = frozenset({"bin", "ibn", "ben", "bn", "bint", "binti", "ould"})
+
+
+def _patronymic(tokens: tuple[Token, ...]) -> tuple[list[int], int, int] | None:
+    """Positions of the own name(s), of "bin" and of the father's name in "Salman bin Muhammad"."""
+    for k, t in enumerate(tokens):
+        if k and t.kind is Kind.PARTICLE and t.text in _SON_OF:
+            own = [i for i in range(k) if tokens[i].kind is Kind.NAME]
+            father = next((i for i in range(k + 1, len(tokens)) if tokens[i].kind is Kind.NAME), None)
+            return (own, k, father) if own and father is not None else None
+    return None
+
+
+def _patronymic_swap(a: ParsedName, b: ParsedName, al: Alignment) -> tuple[str, str] | None:
+    """The own name of one side is the father's name of the other, and the other way
+    round: "Salman bin Muhammad al-Rawi" and "Muhammad bin Salman al-Rawi"."""
+    pa, pb = _patronymic(a.tokens), _patronymic(b.tokens)
+    if pa is None or pb is None:
+        return None
+    partner = {i: j for p in al.pairs if len(p.a) == 1 and len(p.b) == 1 for i, j in [(p.a[0], p.b[0])]}
+    own_a, _, father_a = pa
+    own_b, _, father_b = pb
+    if partner.get(father_a) in own_b and any(partner.get(i) == father_b for i in own_a):
+        return _show(a.tokens, [*own_a, pa[1], father_a]), _show(b.tokens, [*own_b, pb[1], father_b])
+    return None
+
+
 def _person_rules(a: ParsedName, b: ParsedName, al: Alignment, full: list[Pair], initials: list[Pair],
                   features: list[MatchFeature]) -> None:
+    swapped = _patronymic_swap(a, b, al)
+    if swapped:
+        _cap(features, CAP_POSSIBLE, "patronymic_swapped",
+             f"Eigen naam en vadersnaam staan omgewisseld ('{swapped[0]}' tegenover '{swapped[1]}'): "
+             "vader en zoon, of broers? Hoogstens een mogelijke overeenkomst.")
     if a.generation and b.generation and a.generation != b.generation:
         features.append(MatchFeature("generation_differs", -0.3, f"{a.generation} tegenover {b.generation}: vader en zoon?"))
         _cap(features, CAP_POSSIBLE, "generation_cap", "Junior/senior verschilt: hoogstens een mogelijke overeenkomst.")

@@ -37,6 +37,9 @@ WEIGHTS = {
 # Dutch two- and three-letter initials: Th. (Theodorus), Ph. (Philippus), Chr., IJ. ...
 _MULTI_INITIALS = frozenset({"th", "ph", "ch", "chr", "ij", "joh", "jac", "wm", "fr", "gerh", "hk"})
 _VOWELS = frozenset("aeiouy")
+# Degrees and qualifications written after a name ("Jan Visser MSc"); every other title
+# stands before the name it goes with.
+POSTNOMINAL = frozenset({"bc", "bsc", "msc", "llb", "llm", "mba", "phd", "ing", "ir", "ma", "ba", "ra"})
 # Digits written for look-alike letters inside a word ("leetspeak", and OCR slips such as
 # 0/O and 1/I). Found through the nomenklatura benchmark; kept because writing digits
 # for letters is a known way to slip a name past a screening filter.
@@ -171,10 +174,19 @@ def parse_person(name: str) -> ParsedName:
             tokens.extend(Token(ch, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for ch in word)
             continue
         tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))
-    if not any(t.kind is Kind.NAME for t in tokens) and pending_titles:
+    first_name = next((k for k, t in enumerate(tokens) if t.kind is Kind.NAME), None)
+    if first_name is None and pending_titles:
         # nothing but titles and particles: the "title" was a name after all ("Dr")
         for pos, c in reversed(pending_titles):
             tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
+    elif (sum(t.kind is Kind.NAME for t in tokens) == 1 and pending_titles
+          and pending_titles[-1][0] > first_name and pending_titles[-1][1].text not in POSTNOMINAL):
+        # one name left, and a title word last: "Saduddin Sayyed", "Piet Baron" - a
+        # title stands before the name it goes with (only degrees follow), so the last
+        # word is a surname
+        pos, c = pending_titles.pop()
+        tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
+        titles = [c.text for _, c in pending_titles]
     else:
         titles = [c.text for _, c in pending_titles]
     if tokens and all(t.kind is Kind.PARTICLE for t in tokens):
@@ -222,7 +234,15 @@ def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, lead
             return False
         if commas == 1 and covered[0].commas_before == 1 and not any(g.startswith("NL:") for g in form.groups):
             return False
-    return any(w.as_form for w in covered) or len("".join(w.text for w in covered)) >= LONG_FORM
+    if any(w.as_form or _vowelless(w.text) for w in covered):
+        return True
+    return len("".join(w.text for w in covered)) >= LONG_FORM
+
+
+def _vowelless(letters: str) -> bool:
+    """"Ltd", "LLC", "Plc", "GmbH", "Kft": three letters or more without a vowel are no
+    word or surname in a Latin-script name, so they are a form however they are written."""
+    return len(letters) >= 3 and letters.isascii() and letters.isalpha() and not set(letters) & _VOWELS
 
 
 def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 0) -> tuple[list[Word], list[LegalForm]]:
