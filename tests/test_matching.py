@@ -213,6 +213,27 @@ def test_vowelless_legal_form_counts_when_the_kind_is_guessed() -> None:
     assert compare_names("Ng Wei", "Ng Wei").kind == PERSON  # two letters: a surname
 
 
+def test_long_legal_form_with_one_typing_error_is_still_the_form() -> None:
+    p = parse("Voorbeeld Trading Joynt Stock Company", COMPANY)
+    assert p.core == "voorbeeld trading" and [f.key for f in p.legal_forms] == ["joint stock company"]
+    # short forms must be written exactly: "Bw" is no "BV"
+    assert parse("Voorbeeld Bw", COMPANY).core == "voorbeeld bw"
+
+
+def test_lineage_names_weigh_half() -> None:
+    tokens = {t.text: t.weight for t in parse_person("Usama bin Muhammad bin Awad bin Ladin").tokens}
+    assert tokens["muhammad"] == tokens["awad"] == 0.5 and tokens["usama"] == tokens["ladin"] == 1.0
+    assert {t.text: t.weight for t in parse_person("Sergey Viktorovich Lavrov").tokens}["viktorovich"] == 0.5
+    # a different father's name still tells two people apart
+    assert verdict("Ahmad bin Hasan al-Ubaidi", "Ahmad bin Ali al-Ubaidi", PERSON) is not Verdict.MATCH
+
+
+def test_brahmic_script_is_compared_by_consonants() -> None:
+    # Khmer writes no inherent vowel: the transliteration is "bol pt"
+    assert verdict("ប៉ុល ពត", "Pol Pot", PERSON) is Verdict.MATCH
+    assert verdict("ប៉ុល ពត", "Paul Petit", PERSON) is not Verdict.MATCH
+
+
 def test_numbers_and_extra_words_in_companies() -> None:
     assert verdict("Vastgoed 1 B.V.", "Vastgoed 2 B.V.", COMPANY) is Verdict.POSSIBLE
     assert verdict("Banco Santander S.A.", "Banco Santander Chile S.A.", COMPANY) is Verdict.POSSIBLE

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from ..model import MatchFeature
-from ._normalise import COMPANY, Kind, ParsedName, Token
+from ._normalise import COMPANY, SON_OF, Kind, ParsedName, Token
 from ._tables import person_tables, spelling_rules
 
 # thresholds on the score (documented in docs/matching.md)
@@ -61,6 +61,30 @@ def abjad_skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", skeleton)
 
 
+def _consonant_classes(word: str) -> str:
+    word = word.replace("h", "").replace("p", "b").replace("v", "f").replace("q", "k").replace("c", "k")
+    return _DOUBLE.sub(r"\1", word)
+
+
+def _unwritten_vowels(short: str, full: str) -> bool:
+    """True when ``short`` (transliterated from a Brahmic script, which leaves the
+    inherent vowel unwritten: "pt") is ``full`` ("pot") without some of its vowels; the
+    vowels it does write must agree ("bol" is "pol", not "bill")."""
+    s, f = _consonant_classes(short), _consonant_classes(full)
+    if len(s) < 2 or len(s) >= len(f) and s != f:
+        return s == f and len(s) >= 2
+    k = 0
+    for ch in f:
+        if k < len(s) and ch == s[k]:
+            k += 1
+        elif ch not in _VOWEL_LETTERS:
+            return False
+    return k == len(s)
+
+
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
 def _osa(a: str, b: str) -> float:
     return float(OSA.normalized_similarity(a, b))
 
@@ -81,9 +105,10 @@ def typo_similarity(a: str, b: str) -> float:
 
 
 @functools.lru_cache(maxsize=262144)
-def spelling_similarity(a: str, b: str, abjad: bool = False) -> float:
+def spelling_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words as written: typos, transliteration and
-    spelling variants, but not call names."""
+    spelling variants, but not call names. ``vowelless``: "abjad" or "abugida" when one
+    word was transliterated from a script that leaves (some) vowels unwritten."""
     if a == b:
         return 1.0
     best = typo_similarity(a, b)
@@ -92,7 +117,10 @@ def spelling_similarity(a: str, b: str, abjad: bool = False) -> float:
         best = max(best, 0.95)
     else:
         best = max(best, 0.95 * typo_similarity(pa, pb))
-    if abjad:
+    if vowelless == "abugida":
+        if _unwritten_vowels(a, b) or _unwritten_vowels(b, a):
+            best = max(best, 0.9)
+    elif vowelless:
         best = max(best, 0.9 * _osa(abjad_skeleton(a), abjad_skeleton(b)))
     spellings = person_tables().spelling_groups
     if spellings.get(a, frozenset()) & spellings.get(b, frozenset()):
@@ -106,18 +134,18 @@ def _same_call_name(a: str, b: str) -> bool:
 
 
 @functools.lru_cache(maxsize=262144)
-def word_similarity(a: str, b: str, abjad: bool = False) -> float:
+def word_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words (typos, transliteration, call names)."""
-    best = spelling_similarity(a, b, abjad)
+    best = spelling_similarity(a, b, vowelless)
     if best < CALL_NAME and _same_call_name(a, b):
         best = CALL_NAME
     return best
 
 
-def call_name_only(a: str, b: str, abjad: bool = False) -> bool:
+def call_name_only(a: str, b: str, vowelless: str = "") -> bool:
     """True when two words are alike only because the call-name table pairs them
     (Willem / Wim), not by their letters."""
-    return _same_call_name(a, b) and spelling_similarity(a, b, abjad) < CALL_NAME
+    return _same_call_name(a, b) and spelling_similarity(a, b, vowelless) < CALL_NAME
 
 
 def _particles_equivalent(a: str, b: str) -> bool:
@@ -143,10 +171,10 @@ class Alignment:
     numbers_differ: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _pair_score(ta: Token, tb: Token, abjad: bool) -> tuple[float, str] | None:
+def _pair_score(ta: Token, tb: Token, vowelless: str) -> tuple[float, str] | None:
     ka, kb = ta.kind, tb.kind
     if ka in _WORDISH and kb in _WORDISH:
-        sim = word_similarity(ta.text, tb.text, abjad)
+        sim = word_similarity(ta.text, tb.text, vowelless)
         return (sim, "word") if sim >= MIN_PAIR else None
     if ka is Kind.INITIAL and kb is Kind.INITIAL:
         return (1.0, "initial") if ta.text == tb.text else None
@@ -161,23 +189,31 @@ def _pair_score(ta: Token, tb: Token, abjad: bool) -> tuple[float, str] | None:
     return None
 
 
+def _vowelless_script(a: ParsedName, b: ParsedName) -> str:
+    """"abjad" or "abugida" when one side is transliterated from a script that leaves
+    vowels unwritten and the other is not; "" otherwise."""
+    if a.vowelless == b.vowelless:
+        return ""
+    return a.script if a.vowelless else b.script
+
+
 def align(a: ParsedName, b: ParsedName) -> Alignment:
     """Pair the tokens of two names, best pairs first. A word may also pair with two or
     three adjacent words of the other name written apart ("Mohammadhasni" / "Mohammad
     Hasni"); such a merge competes with the single-word pairs on its similarity, so a
     close merge wins over a weak pair of one of its parts."""
-    abjad = (a.script == "abjad") != (b.script == "abjad")
+    vowelless = _vowelless_script(a, b)
     ta, tb = a.tokens, b.tokens
     # (similarity, single word pair first on ties, same relative position first, A, B, how)
     candidates: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], str]] = []
     for i, x in enumerate(ta):
         for j, y in enumerate(tb):
-            scored = _pair_score(x, y, abjad)
+            scored = _pair_score(x, y, vowelless)
             if scored is not None:
                 candidates.append((scored[0], 1, -abs(i * len(tb) - j * len(ta)), (i,), (j,), scored[1]))
-    for sim, i, run in _merges(ta, tb, abjad):
+    for sim, i, run in _merges(ta, tb, vowelless):
         candidates.append((sim, 0, 0, (i,), run, "merge"))
-    for sim, j, run in _merges(tb, ta, abjad):
+    for sim, j, run in _merges(tb, ta, vowelless):
         candidates.append((sim, 0, 0, run, (j,), "merge"))
     candidates.sort(reverse=True)
     used_a: set[int] = set()
@@ -198,7 +234,7 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     return out
 
 
-def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], abjad: bool) -> list[tuple[float, int, tuple[int, ...]]]:
+def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...]]]:
     """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
     out: list[tuple[float, int, tuple[int, ...]]] = []
     if len(tb) < 2:
@@ -212,7 +248,7 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], abjad: bool) -> list[t
                 run = tuple(range(start, start + size))
                 if any(tb[j].kind is Kind.NUMBER for j in run):
                     continue
-                sim = word_similarity(x.text, "".join(tb[j].text for j in run), abjad)
+                sim = word_similarity(x.text, "".join(tb[j].text for j in run), vowelless)
                 if sim >= MERGE_MIN and (best is None or sim > best[0]):
                     best = (sim, run)
         if best is not None:
@@ -342,9 +378,9 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
             _cap(features, CAP_POSSIBLE, "number_one_side",
                  f"Volgnummer {', '.join(lone)} staat maar in één naam: mogelijk een andere onderneming uit dezelfde reeks.")
 
-    abjad = (a.script == "abjad") != (b.script == "abjad")
+    vowelless = _vowelless_script(a, b)
     by_table = [p for p in full if p.how == "word" and len(p.a) == len(p.b) == 1
-                and call_name_only(a.tokens[p.a[0]].text, b.tokens[p.b[0]].text, abjad)]
+                and call_name_only(a.tokens[p.a[0]].text, b.tokens[p.b[0]].text, vowelless)]
     direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is Kind.NAME for i in p.a)]
     if by_table and len(direct) < 2:
         shown = ", ".join(f"{_show(a.tokens, p.a)}/{_show(b.tokens, p.b)}" for p in by_table)
@@ -403,13 +439,10 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
              f"Extra onderscheidend woord in één naam ('{' '.join(distinct)}'): mogelijk een verwante, andere onderneming.")
 
 
-_SON_OF = frozenset({"bin", "ibn", "ben", "bn", "bint", "binti", "ould"})
-
-
 def _patronymic(tokens: tuple[Token, ...]) -> tuple[list[int], int, int] | None:
     """Positions of the own name(s), of "bin" and of the father's name in "Salman bin Muhammad"."""
     for k, t in enumerate(tokens):
-        if k and t.kind is Kind.PARTICLE and t.text in _SON_OF:
+        if k and t.kind is Kind.PARTICLE and t.text in SON_OF:
             own = [i for i in range(k) if tokens[i].kind is Kind.NAME]
             father = next((i for i in range(k + 1, len(tokens)) if tokens[i].kind is Kind.NAME), None)
             return (own, k, father) if own and father is not None else None

@@ -169,7 +169,7 @@ class ScreeningIndex:
         kind = resolve_kind(kind, [query])
         part = self._parts[kind]
         parsed = parse(query, kind, guessed=guessed)
-        abjad = parsed.script == "abjad"
+        abjad = parsed.vowelless
         groups: list[tuple[int, list[array[int]]]] = []
         keys = _keys(parsed)
         for key in _joined(parsed):

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ._tables import LegalForm, legal_forms, org_tables, person_tables
+from rapidfuzz.distance import OSA
+
+from ._tables import LegalForm, LegalFormTable, legal_forms, org_tables, person_tables
 from ._text import Chunk, Word, chunk_texts, chunk_words, chunks, cjk_letters, script_of
 
 PERSON = "person"
@@ -81,6 +83,12 @@ class ParsedName:
     @property
     def weight(self) -> float:
         return sum(t.weight for t in self.tokens)
+
+    @property
+    def vowelless(self) -> bool:
+        """Written in a script whose transliteration drops vowels (abjad, abugida):
+        words are also compared by their consonant skeleton."""
+        return self.script in ("abjad", "abugida")
 
     @property
     def names(self) -> list[Token]:
@@ -191,6 +199,7 @@ def parse_person(name: str) -> ParsedName:
         titles = [c.text for _, c in pending_titles]
     if tokens and all(t.kind is Kind.PARTICLE for t in tokens):
         tokens = [Token(t.text, Kind.NAME, WEIGHTS[Kind.NAME]) for t in tokens]
+    tokens = _lighten_lineage(tokens)
     return ParsedName(
         original=name,
         kind=PERSON,
@@ -201,6 +210,30 @@ def parse_person(name: str) -> ParsedName:
         cjk=cjk_letters(name) if script == "cjk" else "",
         reordered=reordered,
     )
+
+
+# "Son of" particles: the name after one is a father's or forefather's name (nasab).
+SON_OF = frozenset({"bin", "ibn", "ben", "bn", "bint", "binti", "ould"})
+# East Slavic patronymics (Vladimirovich, Viktorovna): a middle name by construction.
+_PATRONYMIC = re.compile(r"\w{3,}(?:ovich|evich|ovych|evych|ovic|ovna|evna|ivna|ichna)$")
+LINEAGE_WEIGHT = 0.5
+
+
+def _lighten_lineage(tokens: list[Token]) -> list[Token]:
+    """A father's name inside a name ("Usama bin Muhammad bin Awad bin Ladin", "Sergey
+    Viktorovich Lavrov") is often left out where the name is written short, so it weighs
+    half a name. The first and the last name keep their full weight ("bin Ladin" is the
+    family name)."""
+    names = [k for k, t in enumerate(tokens) if t.kind is Kind.NAME]
+    if len(names) < 3:
+        return tokens
+    out = list(tokens)
+    for k in names[1:-1]:
+        t = tokens[k]
+        after_son_of = tokens[k - 1].kind is Kind.PARTICLE and tokens[k - 1].text in SON_OF
+        if after_son_of or _PATRONYMIC.match(t.text):
+            out[k] = Token(t.text, Kind.NAME, LINEAGE_WEIGHT)
+    return out
 
 
 def _company_words(name: str) -> list[Word]:
@@ -245,6 +278,18 @@ def _vowelless(letters: str) -> bool:
     return len(letters) >= 3 and letters.isascii() and letters.isalpha() and not set(letters) & _VOWELS
 
 
+def _misspelt_form(table: LegalFormTable, texts: list[str]) -> LegalForm | None:
+    """A long form of several words with one typing error outside its last word:
+    "Joynt Stock Company" is "Joint Stock Company". Only forms of twelve letters or more
+    (see _tables.FUZZY_FORM_MIN), so no short word is ever read as a form by mistake."""
+    if len(texts) < 2:
+        return None
+    for tokens in table.by_last_word.get((len(texts), texts[-1]), ()):
+        if OSA.distance(" ".join(texts[:-1]), " ".join(tokens[:-1]), score_cutoff=1) <= 1:
+            return table.by_tokens[tokens]
+    return None
+
+
 def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 0) -> tuple[list[Word], list[LegalForm]]:
     """Take legal forms off both ends of a company name; never take everything.
 
@@ -260,7 +305,7 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
     while changed:
         changed = False
         for n in range(min(table.longest, len(texts)), 0, -1):
-            form = table.by_tokens.get(tuple(texts[-n:]))
+            form = table.by_tokens.get(tuple(texts[-n:])) or _misspelt_form(table, texts[-n:])
             if (form is not None and any(t not in stop for t in texts[:-n])
                     and _form_fits(form, words[-n:], written_only, leading=False, commas=commas)):
                 found_end.insert(0, form)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -114,6 +114,9 @@ class LegalForm:
 class LegalFormTable:
     by_tokens: dict[tuple[str, ...], LegalForm]
     longest: int
+    # long forms of several words by (number of words, last word), for forms written
+    # with a typing error in one of the other words ("Joynt Stock Company")
+    by_last_word: dict[tuple[int, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 def company_alias_tokens(alias: str) -> tuple[str, ...]:
@@ -163,4 +166,12 @@ def legal_forms() -> LegalFormTable:
         )
         for tokens, e in found.items()
     }
-    return LegalFormTable(by_tokens=table, longest=max((len(t) for t in table), default=1))
+    by_last: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+    for tokens, form in table.items():
+        if len(tokens) >= 2 and not form.modifier and len("".join(tokens)) >= FUZZY_FORM_MIN and form.scripts == {"LATIN"}:
+            by_last.setdefault((len(tokens), tokens[-1]), []).append(tokens)
+    return LegalFormTable(by_tokens=table, longest=max((len(t) for t in table), default=1),
+                          by_last_word={k: tuple(v) for k, v in by_last.items()})
+
+
+FUZZY_FORM_MIN = 12  # letters; shorter forms must be written exactly

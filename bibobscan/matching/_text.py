@@ -178,10 +178,14 @@ def chunk_texts(text: str, *, collapse_letters: bool) -> list[str]:
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Brahmic scripts (Devanagari to Khmer): a letter carries a vowel that is not written
+# ("ពត" is "Pot"), so their transliteration loses vowels as Arabic script does.
+_ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0E00-\u0EFF\u0F00-\u0FFF\u1000-\u109F\u1780-\u17FF]")
 
 
 def script_of(text: str) -> str:
-    """'cjk' (Han, kana, Hangul), 'abjad' (Arabic, Hebrew) or 'alphabet' (the rest)."""
+    """'cjk' (Han, kana, Hangul), 'abjad' (Arabic, Hebrew), 'abugida' (the Brahmic
+    scripts of South and South-East Asia) or 'alphabet' (the rest)."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return "alphabet"
@@ -191,6 +195,8 @@ def script_of(text: str) -> str:
     abjad = sum(1 for c in letters if _ABJAD.match(c))
     if abjad * 2 >= len(letters):
         return "abjad"
+    if sum(1 for c in letters if _ABUGIDA.match(c)) * 2 >= len(letters):
+        return "abugida"
     return "alphabet"
 
 
