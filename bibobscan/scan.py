@@ -52,14 +52,22 @@ SKIP_REASONS: dict[tuple[str, SubjectKind], str] = {
 
 
 @dataclass
-class ScanOptions:
+class RunOptions:
+    """What every run needs, person, company or sector: where its answers come from
+    (settings, transport, environment, reference date; ``bibobscan.demo.wired`` sets
+    them for a live or a demo run) and which indicator files and profile score them."""
+
     settings: Settings = field(default_factory=Settings)
     transport: httpx.AsyncBaseTransport | None = None
     environ: Mapping[str, str] | None = None  # None = os.environ
-    reference_date: date | None = None
+    reference_date: date | None = None  # None = today
     indicators_path: Path | None = None
     profile_path: Path | None = None
     demo: bool = False
+
+
+@dataclass
+class ScanOptions(RunOptions):
     officer_evidence: list[Evidence] = field(default_factory=list)
     progress: ProgressFn | None = None
 

@@ -7,12 +7,10 @@ offline with the same indicator files and scoring profile as person and company 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from .. import __version__
@@ -20,7 +18,7 @@ from ..config import Settings
 from ..http import HostPolicy, HttpClient
 from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
 from ..rules import assess
-from ..scan import RuleSet, caveats_for, evaluate_with_suppressions, load_rule_set
+from ..scan import RuleSet, RunOptions, caveats_for, evaluate_with_suppressions, load_rule_set
 from ..collectors.cbs import CbsCollector
 from ..collectors.koop import KoopCollector
 from ..collectors.kvk import KvkCollector
@@ -36,14 +34,7 @@ from .spec import SectorDefinition
 
 
 @dataclass
-class SectorOptions:
-    settings: Settings = field(default_factory=Settings)
-    transport: httpx.AsyncBaseTransport | None = None
-    environ: Mapping[str, str] | None = None  # None = os.environ
-    reference_date: date | None = None
-    indicators_path: Path | None = None
-    profile_path: Path | None = None
-    demo: bool = False
+class SectorOptions(RunOptions):
     out_dir: Path | None = None  # where the request cache lives (None: in memory only)
     resume: bool = True
     progress: ProgressFn | None = None
