@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,7 +12,7 @@ import typer
 
 from .. import __version__
 from ..collectors import Collector, load_collectors
-from ..config import Settings, load_settings
+from ..config import load_settings
 from ..errors import UsageError
 from ..model import Case, Municipality, Report, SourceRun, SourceStatus, Subject, SubjectKind
 from ..municipalities import resolve_municipality
@@ -104,30 +105,19 @@ def scan_and_write(
     indicators: Path | None,
     facts: Path | None = None,
 ) -> int:
-    from ..demo import REFERENCE_DATE, ReplayTransport, demo_settings
+    from ..demo import wired
     from ..facts import load_facts
 
     officer = load_facts(facts) if facts is not None else []
     prepare_out_dir(out)  # before any request: a bad --out must not cost a scan
 
-    settings: Settings = demo_settings() if demo else load_settings(config)
+    options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress), demo=demo, config=config)
     collectors = load_collectors()
     reports: list[Report] = []
     for subject, case in subjects:
         shown = subject.name or f"KvK {subject.kvk}"
         typer.echo(f"Scanning {subject.kind.value} {shown!r} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
-        options = ScanOptions(
-            settings=settings,
-            transport=ReplayTransport() if demo else None,
-            environ={} if demo else None,
-            reference_date=REFERENCE_DATE if demo else None,
-            indicators_path=indicators,
-            profile_path=profile,
-            demo=demo,
-            officer_evidence=list(officer),
-            progress=_progress,
-        )
-        report = asyncio.run(scan(subject, case, collectors, options))
+        report = asyncio.run(scan(subject, case, collectors, replace(options, officer_evidence=list(officer))))
         html_path, json_path = write_report(report, out)
         reports.append(report)
         a = report.assessment

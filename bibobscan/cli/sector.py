@@ -10,7 +10,6 @@ from typing import Annotated, Any, Optional
 import httpx
 import typer
 
-from ..config import load_settings
 from ..errors import UsageError
 from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
 from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
@@ -93,7 +92,7 @@ def sector_command(
     Handelsregister per address), apply the indicators per establishment and for the area,
     and write a ranked report (HTML, CSV, XLSX, JSON). Register and company-level public
     data only: no person-level research."""
-    from ..demo import REFERENCE_DATE, demo_settings
+    from ..demo import wired
     from ..report.sector import write_sector_report
 
     if not municipality.strip():
@@ -102,20 +101,12 @@ def sector_command(
     definition = build_definition(preset, municipality, sbi=sbi, sbi_version=sbi_version, postcodes=postcodes, osm_tags=osm_tag)
     if demo:
         _check_demo(definition)
-    settings = demo_settings() if demo else load_settings(config)
     progress = _Progress()
-    options = SectorOptions(
-        settings=settings,
-        transport=demo_transport() if demo else None,
-        environ={} if demo else None,
-        reference_date=REFERENCE_DATE if demo else None,
-        indicators_path=indicators,
-        profile_path=profile,
+    options = wired(
+        SectorOptions(indicators_path=indicators, profile_path=profile, out_dir=out, resume=resume, progress=progress, cache_max_age_days=cache_max_age),
         demo=demo,
-        out_dir=out,
-        resume=resume,
-        progress=progress,
-        cache_max_age_days=cache_max_age,
+        config=config,
+        transport=demo_transport,
     )
     typer.echo(f"Branchescan {definition.subject().name}{' [demo world]' if demo else ''}", err=True)
     try:

@@ -2,5 +2,6 @@
 
 from .case import COMPANY, PERSON, REFERENCE_DATE, demo_case, demo_settings
 from .replay import ReplayTransport, load_recordings
+from .wiring import wired
 
-__all__ = ["COMPANY", "PERSON", "REFERENCE_DATE", "ReplayTransport", "demo_case", "demo_settings", "load_recordings"]
+__all__ = ["COMPANY", "PERSON", "REFERENCE_DATE", "ReplayTransport", "demo_case", "demo_settings", "load_recordings", "wired"]

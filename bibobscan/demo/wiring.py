@@ -1,0 +1,38 @@
+"""What running in the demo world means, in one place for every command that has ``--demo``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import httpx
+
+from ..config import load_settings
+from .case import REFERENCE_DATE, demo_settings
+from .replay import ReplayTransport
+
+if TYPE_CHECKING:
+    from ..scan import RunOptions
+
+Options = TypeVar("Options", bound="RunOptions")
+
+
+def wired(
+    options: Options,
+    *,
+    demo: bool,
+    config: Path | None,
+    transport: Callable[[], httpx.AsyncBaseTransport] = ReplayTransport,
+) -> Options:
+    """``options`` with where the run's answers come from.
+
+    Live: the settings file (``config``, else the usual places), the network, the
+    environment variables and today's date. Demo: the demo world's settings (placeholder
+    keys; the production per-host waits are kept, a sector demo drops them itself), the
+    replay ``transport``, no environment variables (a key in the shell must not change
+    the demo) and the fixed reference date of the demo world."""
+    if not demo:
+        return replace(options, settings=load_settings(config))
+    return replace(options, settings=demo_settings(), transport=transport(), environ={}, reference_date=REFERENCE_DATE, demo=True)
