@@ -1,10 +1,18 @@
 """``bibobscan match``: compare two names, or screen a list of name pairs (CSV).
 
     bibobscan match "A.B.C. Visser" "Anna Visser" [--kind person|company] [--json]
+        [--born-a YYYY[-MM[-DD]]] [--born-b ...] [--place-a PLAATS ...] [--place-b ...]
+        [--kvk-a 12345678] [--kvk-b ...] [--reg-a NUMMER ...] [--reg-b ...]
+        [--alias-a NAAM ...] [--alias-b ...]
     bibobscan match --pairs pairs.csv [--kind ...] [--out results.csv]
 
 The pairs file has the columns name1,name2 and optionally kind (a header row with
-those names is allowed). Each row gets score, verdict and reasons.
+those names is allowed). With a header row it may also have the columns born1, born2,
+place1, place2, kvk1, kvk2, reg1 and reg2, in any order; several places or
+registration numbers in one cell are separated by ';'. Each row gets score, verdict
+and reasons. The facts (date of birth, place, KvK number, registration numbers) are
+compared by :func:`bibobscan.matching.compare`: an equal KvK or registration number
+confirms, another date of birth or KvK number rules out.
 """
 
 from __future__ import annotations
@@ -12,14 +20,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import UsageError
-from ..matching import KINDS, MATCH_THRESHOLD, POSSIBLE_THRESHOLD, Result, compare_names
+from ..matching import (
+    KINDS,
+    MATCH_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    Record,
+    Result,
+    compare,
+)
 from ..model import Verdict
 from ..report.cells import safe_cell
 from ._app import EXIT_OK, app, guarded
@@ -31,6 +49,14 @@ VERDICT_LABELS = {
 }
 OUT_COLUMNS = ["name1", "name2", "kind", "score", "verdict", "reasons"]
 MAX_NAME = 500
+MAX_FACT = 200
+# the columns a pairs file with a header row may have (name1 and name2 are required)
+FACT_COLUMNS = ("born", "place", "kvk", "reg")
+IN_COLUMNS = ("name1", "name2", "kind", *(f"{fact}{side}" for fact in FACT_COLUMNS for side in "12"))
+FACT_LABELS = {"born": "date of birth", "place": "place", "kvk": "KvK number", "reg": "registration number"}
+
+_BORN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_BORN_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 def _kind(value: str | None, where: str) -> str | None:
@@ -40,6 +66,73 @@ def _kind(value: str | None, where: str) -> str | None:
     if kind not in KINDS:
         raise UsageError(f"{where}: kind must be 'person' or 'company', not {value!r}")
     return kind
+
+
+def parse_born(value: str, where: str) -> str:
+    """A date of birth as YYYY, YYYY-MM or YYYY-MM-DD (returned as given, stripped)."""
+    text = value.strip()
+    m = _BORN.match(text)
+    if not m:
+        dutch = _BORN_DUTCH.match(text)
+        hint = (f" (for {text} write {dutch[3]}-{int(dutch[2]):02d}-{int(dutch[1]):02d})" if dutch else "")
+        raise UsageError(f"{where} {value!r}: not a date of birth; write YYYY, YYYY-MM or YYYY-MM-DD{hint}")
+    year = int(m[1])
+    month = int(m[2]) if m[2] else None
+    day = int(m[3]) if m[3] else None
+    if month is not None and not 1 <= month <= 12:
+        raise UsageError(f"{where} {value!r}: month {month} does not exist")
+    if month is not None and day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:
+            raise UsageError(f"{where} {value!r}: day {day} does not exist in that month") from None
+    today = date.today()
+    given = (year, month or 1, day or 1)
+    if year < 1900 or given > (today.year, today.month, today.day):
+        raise UsageError(f"{where} {value!r}: not a plausible date of birth (1900 to today)")
+    return text
+
+
+def parse_kvk(value: str, where: str) -> str:
+    """A KvK number: exactly 8 digits (spaces and dots between them are allowed)."""
+    digits = re.sub(r"[\s.]", "", value)
+    if not re.fullmatch(r"\d{8}", digits):
+        hint = ""
+        if re.fullmatch(r"\d{12}", digits):
+            hint = " (a 12-digit number is a vestigingsnummer, not a KvK number)"
+        elif re.fullmatch(r"\d{1,7}", digits):
+            hint = (" (is a leading zero missing?)" if where.startswith("--")
+                    else " (a spreadsheet may have dropped leading zeros: keep the column as text)")
+        raise UsageError(f"{where} {value!r}: a KvK number has exactly 8 digits{hint}")
+    return digits
+
+
+def parse_reg(value: str, where: str) -> str:
+    """A registration number (RSIN, LEI, passport, ...): any text with at least one digit."""
+    text = value.strip()
+    if not any(c.isdigit() for c in text):
+        raise UsageError(f"{where} {value!r}: a registration number must contain digits")
+    if len(text) > MAX_FACT:
+        raise UsageError(f"{where}: a registration number longer than {MAX_FACT} characters")
+    return text
+
+
+def parse_place(value: str, where: str) -> str:
+    text = value.strip()
+    if not any(c.isalpha() for c in text):
+        raise UsageError(f"{where} {value!r}: a place must contain letters")
+    if len(text) > MAX_FACT:
+        raise UsageError(f"{where}: a place longer than {MAX_FACT} characters")
+    return text
+
+
+def parse_alias(value: str, where: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError(f"{where}: an empty name")
+    if len(text) > MAX_NAME:
+        raise UsageError(f"{where}: a name longer than {MAX_NAME} characters")
+    return text
 
 
 def _as_dict(result: Result) -> dict[str, Any]:
@@ -61,8 +154,55 @@ def _print_one(result: Result) -> None:
         typer.echo(f"  {f.weight:+.2f}  {f.name:<20} {f.sentence}")
 
 
-def read_pairs(path: Path, default_kind: str | None) -> list[tuple[str, str, str | None]]:
-    """Rows of a pairs file; a UsageError names the line of the first bad row."""
+def _note_one_sided(given_a: dict[str, bool], given_b: dict[str, bool], name_a: str, name_b: str) -> None:
+    """A fact on one side only is never compared: say so on standard error."""
+    for fact, label in FACT_LABELS.items():
+        if given_a[fact] != given_b[fact]:
+            have, lack = (name_a, name_b) if given_a[fact] else (name_b, name_a)
+            typer.echo(f"note: {have.format(fact=fact)} without {lack.format(fact=fact)}: "
+                       f"the {label} is not compared", err=True)
+
+
+def _split(cell: str) -> list[str]:
+    return [p.strip() for p in cell.split(";") if p.strip()]
+
+
+def _record(name: str, kind: str | None, cells: dict[str, str], side: str, where: str) -> Record:
+    """One side of a pair from the cells of a row (columns born1, place1, ... for side "1")."""
+    born = cells.get(f"born{side}", "")
+    kvk = cells.get(f"kvk{side}", "")
+    return Record(
+        name,
+        kind=kind,
+        born=parse_born(born, f"{where}, column born{side}") if born else None,
+        places=[parse_place(p, f"{where}, column place{side}") for p in _split(cells.get(f"place{side}", ""))],
+        kvk=parse_kvk(kvk, f"{where}, column kvk{side}") if kvk else None,
+        registrations=[parse_reg(r, f"{where}, column reg{side}") for r in _split(cells.get(f"reg{side}", ""))],
+    )
+
+
+def _header(cells: list[str], where: str) -> list[str] | None:
+    """The columns of a header row, or None when the row is a name pair."""
+    names = [c.lower() for c in cells]
+    if "name1" not in names or "name2" not in names:
+        return None
+    while names and not names[-1]:
+        names.pop()
+    for number, column in enumerate(names, 1):
+        if not column:
+            raise UsageError(f"{where}: header column {number} has no name")
+        if column not in IN_COLUMNS:
+            raise UsageError(f"{where}: unknown column {column!r} in the header; known columns: {', '.join(IN_COLUMNS)}")
+        if names.count(column) > 1:
+            raise UsageError(f"{where}: column {column!r} appears twice in the header")
+    if names == ["name1", "name2"]:
+        names.append("kind")  # as before: a third, unnamed column is the kind
+    return names
+
+
+def read_pairs(path: Path, default_kind: str | None) -> list[tuple[Record, Record]]:
+    """Rows of a pairs file as two records each; a UsageError names the line (and
+    column) of the first bad row."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -71,7 +211,9 @@ def read_pairs(path: Path, default_kind: str | None) -> list[tuple[str, str, str
         raise UsageError(f"--pairs {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"--pairs {path}: cannot be read ({exc.strerror or exc})") from None
-    rows: list[tuple[str, str, str | None]] = []
+    rows: list[tuple[Record, Record]] = []
+    columns: list[str] | None = None
+    seen_first = False
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:
@@ -79,18 +221,35 @@ def read_pairs(path: Path, default_kind: str | None) -> list[tuple[str, str, str
             cells = [c.strip() for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
-            if not rows and [c.lower() for c in cells[:2]] == ["name1", "name2"]:
-                continue  # header
             where = f"{path}, line {line}"
-            if len(cells) < 2 or not cells[0] or not cells[1]:
-                raise UsageError(f"{where}: expected name1,name2[,kind], got {len(cells)} column(s)"
+            if not seen_first:
+                seen_first = True
+                columns = _header(cells, where)
+                if columns is not None:
+                    given = {fact: {side: f"{fact}{side}" in columns for side in "12"} for fact in FACT_COLUMNS}
+                    _note_one_sided({f: g["1"] for f, g in given.items()}, {f: g["2"] for f, g in given.items()},
+                                    "column {fact}1", "column {fact}2")
+                    continue
+            if columns is None:
+                expected = "name1,name2[,kind]"
+                if len(cells) > 3:
+                    raise UsageError(f"{where}: expected {expected}, got {len(cells)} columns (quote names that contain commas)")
+                named = dict(zip(("name1", "name2", "kind"), cells, strict=False))
+            else:
+                others = [c for c in columns if c not in ("name1", "name2")]
+                expected = "name1,name2" + (f"[,{','.join(others)}]" if others else "")
+                if any(cells[len(columns):]):
+                    raise UsageError(f"{where}: expected {expected} as in the header, got {len(cells)} columns "
+                                     "(quote names that contain commas)")
+                named = dict(zip(columns, cells, strict=False))
+            name1, name2 = named.get("name1", ""), named.get("name2", "")
+            if not name1 or not name2:
+                raise UsageError(f"{where}: expected {expected}, got {len(cells)} column(s)"
                                  + (" with an empty name" if len(cells) >= 2 else ""))
-            if len(cells) > 3:
-                raise UsageError(f"{where}: expected name1,name2[,kind], got {len(cells)} columns (quote names that contain commas)")
-            if max(len(cells[0]), len(cells[1])) > MAX_NAME:
+            if max(len(name1), len(name2)) > MAX_NAME:
                 raise UsageError(f"{where}: a name longer than {MAX_NAME} characters")
-            kind = _kind(cells[2], where) if len(cells) == 3 else None
-            rows.append((cells[0], cells[1], kind or default_kind))
+            kind = _kind(named.get("kind"), where) or default_kind
+            rows.append((_record(name1, kind, named, "1", where), _record(name2, kind, named, "2", where)))
     except csv.Error as exc:
         raise UsageError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
     if not rows:
@@ -98,27 +257,79 @@ def read_pairs(path: Path, default_kind: str | None) -> list[tuple[str, str, str
     return rows
 
 
+def _side(name: str, kind: str | None, side: str, born: str | None, places: Sequence[str] | None,
+          kvk: str | None, regs: Sequence[str] | None, aliases: Sequence[str] | None) -> Record:
+    """One side of the single form from its options (--born-a, --place-a, ...)."""
+    return Record(
+        name,
+        kind=kind,
+        aliases=[parse_alias(a, f"--alias-{side}") for a in aliases or ()],
+        born=parse_born(born, f"--born-{side}") if born is not None else None,
+        places=[parse_place(p, f"--place-{side}") for p in places or ()],
+        kvk=parse_kvk(kvk, f"--kvk-{side}") if kvk is not None else None,
+        registrations=[parse_reg(r, f"--reg-{side}") for r in regs or ()],
+    )
+
+
+def _given(record: Record) -> dict[str, bool]:
+    return {"born": record.born is not None, "place": bool(record.places),
+            "kvk": record.kvk is not None, "reg": bool(record.registrations)}
+
+
+BORN_HELP = "Date of birth of {side}: YYYY, YYYY-MM or YYYY-MM-DD."
+PLACE_HELP = "Place of residence or establishment of {side} (repeatable)."
+KVK_HELP = "KvK number of {side} (8 digits)."
+REG_HELP = "Other registration number of {side}: RSIN, LEI, passport, ... (repeatable)."
+ALIAS_HELP = "Another name of {side} (repeatable); the best pair of names counts."
+
+
 @app.command("match")
 @guarded
 def match_command(
-    name_a: Annotated[Optional[str], typer.Argument(help="First name.", show_default=False)] = None,
-    name_b: Annotated[Optional[str], typer.Argument(help="Second name.", show_default=False)] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="person or company (default: guessed from the names).")] = None,
+    name_a: Annotated[str | None, typer.Argument(help="First name.", show_default=False)] = None,
+    name_b: Annotated[str | None, typer.Argument(help="Second name.", show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="person or company (default: guessed from the names).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
-    pairs: Annotated[Optional[Path], typer.Option("--pairs", help="CSV file with name1,name2[,kind] per line.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="With --pairs: write the results CSV here (default: standard output).")] = None,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV file with name1,name2[,kind] per line; with a header row also born1,born2,place1,place2,kvk1,kvk2,reg1,reg2.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="With --pairs: write the results CSV here (default: standard output).")] = None,
+    born_a: Annotated[str | None, typer.Option("--born-a", help=BORN_HELP.format(side="A"))] = None,
+    born_b: Annotated[str | None, typer.Option("--born-b", help=BORN_HELP.format(side="B"))] = None,
+    place_a: Annotated[list[str] | None, typer.Option("--place-a", help=PLACE_HELP.format(side="A"))] = None,
+    place_b: Annotated[list[str] | None, typer.Option("--place-b", help=PLACE_HELP.format(side="B"))] = None,
+    kvk_a: Annotated[str | None, typer.Option("--kvk-a", help=KVK_HELP.format(side="A"))] = None,
+    kvk_b: Annotated[str | None, typer.Option("--kvk-b", help=KVK_HELP.format(side="B"))] = None,
+    reg_a: Annotated[list[str] | None, typer.Option("--reg-a", help=REG_HELP.format(side="A"))] = None,
+    reg_b: Annotated[list[str] | None, typer.Option("--reg-b", help=REG_HELP.format(side="B"))] = None,
+    alias_a: Annotated[list[str] | None, typer.Option("--alias-a", help=ALIAS_HELP.format(side="A"))] = None,
+    alias_b: Annotated[list[str] | None, typer.Option("--alias-b", help=ALIAS_HELP.format(side="B"))] = None,
 ) -> int:
-    """Compare two names (or every pair in a CSV file): score, verdict and the reasons."""
+    """Compare two names (or every pair in a CSV file): score, verdict and the reasons.
+
+    Facts given for both sides (date of birth, place, KvK number, registration numbers) confirm or rule out a match.
+    """
     default_kind = _kind(kind, "--kind")
+    side_options = {
+        "--born-a": born_a, "--born-b": born_b, "--place-a": place_a, "--place-b": place_b,
+        "--kvk-a": kvk_a, "--kvk-b": kvk_b, "--reg-a": reg_a, "--reg-b": reg_b,
+        "--alias-a": alias_a, "--alias-b": alias_b,
+    }
     if pairs is not None:
         if name_a is not None or name_b is not None:
             raise UsageError("give either two names or --pairs FILE, not both")
+        used = [option for option, value in side_options.items() if value]
+        if used:
+            raise UsageError(f"{used[0]} goes with two names, not with --pairs (use the columns of the file)")
         return _batch(pairs, default_kind, out, as_json)
     if out is not None:
         raise UsageError("--out only goes with --pairs FILE")
     if not name_a or not name_b or not name_a.strip() or not name_b.strip():
         raise UsageError("give two names (NAME_A NAME_B) or --pairs FILE")
-    result = compare_names(name_a.strip(), name_b.strip(), default_kind)
+    if max(len(name_a.strip()), len(name_b.strip())) > MAX_NAME:
+        raise UsageError(f"a name longer than {MAX_NAME} characters")
+    a = _side(name_a.strip(), default_kind, "a", born_a, place_a, kvk_a, reg_a, alias_a)
+    b = _side(name_b.strip(), default_kind, "b", born_b, place_b, kvk_b, reg_b, alias_b)
+    _note_one_sided(_given(a), _given(b), "--{fact}-a", "--{fact}-b")
+    result = compare(a, b)
     if as_json:
         typer.echo(json.dumps(_as_dict(result), ensure_ascii=False, indent=2))
     else:
@@ -128,7 +339,7 @@ def match_command(
 
 def _batch(pairs: Path, default_kind: str | None, out: Path | None, as_json: bool) -> int:
     rows = read_pairs(pairs, default_kind)
-    results = [compare_names(a, b, k) for a, b, k in rows]
+    results = [compare(a, b) for a, b in rows]
     counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
     if as_json:
         body = "".join(json.dumps(_as_dict(r), ensure_ascii=False) + "\n" for r in results)
