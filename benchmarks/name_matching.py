@@ -56,6 +56,7 @@ from bibobscan.matching import (  # noqa: E402
     compare_names,
     core_name,
 )
+from bibobscan.matching._features import CAPS  # noqa: E402
 from bibobscan.model import Verdict  # noqa: E402
 
 SCHEMAS = ("Person", "Company", "Organization", "LegalEntity")
@@ -77,6 +78,7 @@ class Row:
     category: str
     verdict: Verdict = Verdict.NO_MATCH
     score: float = 0.0
+    cause: str = ""  # the rule that decided a non-match (see cause_of)
 
     @property
     def predicted(self) -> bool:
@@ -156,7 +158,22 @@ def run(rows: list[Row]) -> float:
     for row in rows:
         result = compare(row.a, row.b)
         row.verdict, row.score = result.verdict, result.score
+        row.cause = cause_of(result)
     return time.perf_counter() - start
+
+
+def cause_of(result: Any) -> str:
+    """What kept a pair from "match": the rule that capped it at "possible" (by its
+    feature name), or the name score itself."""
+    if result.verdict is Verdict.MATCH:
+        return "match"
+    caps = [f.name for f in result.match.features if f.weight < 0 and f.name in CAPS]
+    if caps:
+        return "cap: " + caps[-1]
+    if result.verdict is Verdict.POSSIBLE:
+        return "score: possible band"
+    return "score: names differ"
+
 
 
 @dataclass(slots=True)
@@ -226,6 +243,13 @@ def report(name: str, rows: list[Row], seconds: float, show_errors: bool,
     table("overall", {"all": overall})
     table("per quality tier", {k: tiers[k] for k in ("STRONG", "MEDIUM", "WEAK") if k in tiers})
     table("per schema", {k: schemas[k] for k in SCHEMAS if k in schemas})
+    causes: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r.truth and not r.predicted:
+            causes[r.cause] += 1
+    print("\n  missed pairs (FN) by what kept them from 'match':")
+    for cause, count in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"    {count:>4}  {cause}")
     strong_wrong = [r for r in rows if r.quality == "STRONG" and r.predicted != r.truth]
     print(f"\n  STRONG cases wrong: {len(strong_wrong)}")
     for r in strong_wrong:

@@ -213,6 +213,12 @@ def test_vowelless_legal_form_counts_when_the_kind_is_guessed() -> None:
     assert compare_names("Ng Wei", "Ng Wei").kind == PERSON  # two letters: a surname
 
 
+def test_one_letter_company_names() -> None:
+    assert verdict("A B.V.", "B B.V.", COMPANY) is Verdict.NO_MATCH
+    assert verdict("A B.V.", "B B.V.") is Verdict.NO_MATCH
+    assert verdict("A B.V.", "A B.V.", COMPANY) is Verdict.MATCH
+
+
 def test_long_legal_form_with_one_typing_error_is_still_the_form() -> None:
     p = parse("Voorbeeld Trading Joynt Stock Company", COMPANY)
     assert p.core == "voorbeeld trading" and [f.key for f in p.legal_forms] == ["joint stock company"]

@@ -278,7 +278,14 @@ def _show(tokens: tuple[Token, ...], idx: list[int]) -> str:
     return " ".join(tokens[i].text for i in idx)
 
 
+# The features that hold a verdict at "possible" however alike the names are (_cap).
+CAPS = frozenset({"number_differs", "number_one_side", "call_name_only", "single_name", "initials_only", "generic_name",
+                  "structural_word", "extra_distinct_word", "legal_form_cap", "patronymic_swapped", "generation_cap"})
+
+
 def _cap(features: list[MatchFeature], cap: float, name: str, sentence: str) -> None:
+    if name not in CAPS:
+        raise ValueError(f"{name} is not a capping feature (add it to CAPS)")
     current = max(0.0, min(1.0, sum(f.weight for f in features)))
     if current > cap:
         features.append(MatchFeature(name, round(cap - current, 4), sentence))
@@ -314,7 +321,8 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         join_sim = 0.0
         if len(a.tokens) != len(b.tokens):
             join_sim = word_similarity(joined_a, joined_b)
-        if a.form_text != b.form_text:  # "VoorbeeldBV" / "Voorbeeld B.V.": name and form written together
+        if a.form_text != b.form_text and min(len(joined_a), len(joined_b)) >= 3:
+            # "VoorbeeldBV" / "Voorbeeld B.V.": name and form written together (not "A B.V." / "B B.V.")
             join_sim = max(join_sim, word_similarity(joined_a + a.form_text, joined_b + b.form_text))
         if join_sim >= JOIN_MIN and join_sim > min((p.sim for p in al.pairs), default=0.0):
             al = Alignment(pairs=[Pair(list(range(len(a.tokens))), list(range(len(b.tokens))), join_sim, "join")])

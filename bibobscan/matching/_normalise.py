@@ -306,11 +306,11 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
         changed = False
         for n in range(min(table.longest, len(texts)), 0, -1):
             form = table.by_tokens.get(tuple(texts[-n:])) or _misspelt_form(table, texts[-n:])
-            if (form is not None and any(t not in stop for t in texts[:-n])
+            if (form is not None and texts[:-n] and (any(t not in stop for t in texts[:-n]) or len(texts[:-n]) == 1)
                     and _form_fits(form, words[-n:], written_only, leading=False, commas=commas)):
                 found_end.insert(0, form)
                 words, texts = words[:-n], texts[:-n]
-                while texts and texts[-1] in stop:
+                while len(texts) > 1 and texts[-1] in stop:
                     words, texts = words[:-1], texts[:-1]
                 changed = True
                 break
@@ -320,7 +320,7 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
                     and _form_fits(form, words[:n], written_only, leading=True, commas=commas)):
                 found_start.append(form)
                 words, texts = words[n:], texts[n:]
-                while texts and texts[0] in stop:
+                while len(texts) > 1 and texts[0] in stop:
                     words, texts = words[1:], texts[1:]
                 changed = True
                 break
@@ -341,10 +341,11 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
         words = []
     words = _split_compounds(words, org.generic | org.structural)
+    all_stop = all(w in org.stop for w in words)  # "A B.V.": the one word is the name
     tokens: list[Token] = []
     for i, word in enumerate(words):
         word = org.synonyms.get(word, word)
-        if word in org.stop:
+        if word in org.stop and not all_stop:
             continue
         ordinal = _ORDINAL.match(word)
         number: int | None = None
