@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, get_type_hints
 
 import typer
 
@@ -127,47 +130,75 @@ def scan_and_write(
     return exit_code(reports)
 
 
+@dataclass(frozen=True, slots=True)
+class ScanArgs:
+    """The options ``scan person`` and ``scan company`` share, declared once here. A
+    command takes ``args: ScanArgs``; :func:`with_scan_args` shows typer these fields as
+    its options instead: the required ones first, the others after the command's own."""
+
+    case: CaseOpt
+    purpose: PurposeOpt
+    municipality: MunicipalityOpt = None
+    out: OutOpt = Path(".")
+    demo: DemoOpt = False
+    config: ConfigOpt = None
+    profile: ProfileOpt = None
+    indicators: IndicatorsOpt = None
+    facts: FactsOpt = None
+    officer: OfficerOpt = ""
+    legal_ground: GroundOpt = "Wet Bibob art. 3"
+    retention_years: RetentionOpt = 5
+
+    def scan(self, subject: Subject) -> int:
+        """Scan ``subject`` for this case and write its report."""
+        the_case = make_case(self.case, self.purpose, self.officer, self.legal_ground, self.retention_years)
+        return scan_and_write(
+            [(subject, the_case)], demo=self.demo, out=self.out, config=self.config, profile=self.profile, indicators=self.indicators, facts=self.facts
+        )
+
+
+def with_scan_args(command: Callable[..., int]) -> Callable[..., int]:
+    """Give typer ``command``'s own parameters plus :class:`ScanArgs`' fields, and call
+    ``command`` with those fields gathered into ``args``."""
+    hints = get_type_hints(ScanArgs, include_extras=True)
+    shared = [
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=inspect.Parameter.empty if f.default is MISSING else f.default, annotation=hints[f.name])
+        for f in fields(ScanArgs)
+    ]
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "args"]
+    required = [p for p in shared if p.default is inspect.Parameter.empty]
+    params = [*required, *own, *(p for p in shared if p not in required)]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> int:
+        args = ScanArgs(**{p.name: kwargs.pop(p.name) for p in shared})
+        return command(args=args, **kwargs)
+
+    wrapper.__signature__ = inspect.Signature(params, return_annotation=int)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params} | {"return": int}
+    return wrapper
+
+
 @scan_app.command("person")
 @guarded
+@with_scan_args
 def scan_person(
     name: Annotated[str, typer.Argument(help="Full name of the person.")],
-    case: CaseOpt,
-    purpose: PurposeOpt,
+    args: ScanArgs,
     born: Annotated[Optional[str], typer.Option("--born", help="Date of birth, YYYY-MM-DD.")] = None,
-    municipality: MunicipalityOpt = None,
-    out: OutOpt = Path("."),
-    demo: DemoOpt = False,
-    config: ConfigOpt = None,
-    profile: ProfileOpt = None,
-    indicators: IndicatorsOpt = None,
-    facts: FactsOpt = None,
-    officer: OfficerOpt = "",
-    legal_ground: GroundOpt = "Wet Bibob art. 3",
-    retention_years: RetentionOpt = 5,
 ) -> int:
     """Scan a person (one-click Bibob scan)."""
-    subject = Subject(kind=SubjectKind.PERSON, name=require_text(name, "NAME"), born=parse_born(born), municipality=municipality_of(municipality))
-    the_case = make_case(case, purpose, officer, legal_ground, retention_years)
-    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators, facts=facts)
+    subject = Subject(kind=SubjectKind.PERSON, name=require_text(name, "NAME"), born=parse_born(born), municipality=municipality_of(args.municipality))
+    return args.scan(subject)
 
 
 @scan_app.command("company")
 @guarded
+@with_scan_args
 def scan_company(
-    case: CaseOpt,
-    purpose: PurposeOpt,
+    args: ScanArgs,
     name: Annotated[Optional[str], typer.Argument(help="Company name (or give --kvk).")] = None,
     kvk: Annotated[Optional[str], typer.Option("--kvk", help="KvK number (8 digits).")] = None,
-    municipality: MunicipalityOpt = None,
-    out: OutOpt = Path("."),
-    demo: DemoOpt = False,
-    config: ConfigOpt = None,
-    profile: ProfileOpt = None,
-    indicators: IndicatorsOpt = None,
-    facts: FactsOpt = None,
-    officer: OfficerOpt = "",
-    legal_ground: GroundOpt = "Wet Bibob art. 3",
-    retention_years: RetentionOpt = 5,
 ) -> int:
     """Scan a company by name or KvK number."""
     if not name and not kvk:
@@ -175,9 +206,8 @@ def scan_company(
     if kvk is not None and not (kvk.isdigit() and len(kvk) == 8):
         raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
     # Without a name the scan asks the register for it first (scan._collect_by_kvk_only).
-    subject = Subject(kind=SubjectKind.COMPANY, name=(name or "").strip(), kvk=kvk, municipality=municipality_of(municipality))
-    the_case = make_case(case, purpose, officer, legal_ground, retention_years)
-    return scan_and_write([(subject, the_case)], demo=demo, out=out, config=config, profile=profile, indicators=indicators, facts=facts)
+    subject = Subject(kind=SubjectKind.COMPANY, name=(name or "").strip(), kvk=kvk, municipality=municipality_of(args.municipality))
+    return args.scan(subject)
 
 
 @app.command("demo")
