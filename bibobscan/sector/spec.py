@@ -8,6 +8,7 @@ is accepted (and, for names, the nearest valid ones).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,8 +17,7 @@ from ..model import Municipality, SectorSpec, Subject, SubjectKind
 from ..municipalities import LIST_YEAR, all_municipalities, resolve_municipality
 from .presets import OSM_TOKEN, SBI_VERSIONS, Preset, effective_sbi_version, resolve_preset
 
-_PC4 = re.compile(r"^[1-9][0-9]{3}$")
-_PC6 = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+_POSTCODE = re.compile(r"^[1-9][0-9]{3}(?:[A-Z]{2})?$")  # PC4 or PC6
 _SBI = re.compile(r"^[0-9]{2,5}$")
 _CODE = re.compile(r"^(?:gm)?\s*([0-9]+)$", re.IGNORECASE)
 
@@ -121,40 +121,39 @@ class SectorDefinition:
         return any(pc == p if len(p) == 6 else pc.startswith(p) for p in self.postcodes)
 
 
-def parse_postcodes(text: str | None) -> tuple[str, ...]:
-    """"5038, 5011 AB" -> ("5038", "5011AB"); UsageError on anything else."""
+def _comma_list(text: str | None, option: str, clean: Callable[[str], str], valid: re.Pattern[str], what: str, example: str) -> tuple[str, ...]:
+    """A comma-separated option value as its ``clean``ed items, in order, without repeats
+    or empty items; UsageError when an item does not match ``valid`` or none is left."""
     if text is None:
         return ()
     out: list[str] = []
     for part in text.split(","):
-        pc = "".join(part.split()).upper()
-        if not pc:
+        item = clean(part)
+        if not item:
             continue
-        if not (_PC4.match(pc) or _PC6.match(pc)):
-            raise UsageError(f"--postcodes: {part.strip()!r} is not a postcode (use 5038 or 5038ZK, comma-separated)")
-        if pc not in out:
-            out.append(pc)
+        if not valid.match(item):
+            raise UsageError(f"{option}: {part.strip()!r} is not {what}")
+        if item not in out:
+            out.append(item)
     if not out:
-        raise UsageError("--postcodes is empty; give for example 5038,5011AB")
+        raise UsageError(f"{option} is empty; give for example {example}")
     return tuple(out)
+
+
+def parse_postcodes(text: str | None) -> tuple[str, ...]:
+    """"5038, 5011 AB" -> ("5038", "5011AB"); UsageError on anything else."""
+    return _comma_list(
+        text, "--postcodes", lambda part: "".join(part.split()).upper(), _POSTCODE,
+        "a postcode (use 5038 or 5038ZK, comma-separated)", "5038,5011AB",
+    )
 
 
 def parse_sbi(text: str | None) -> tuple[str, ...]:
     """"96021, 9602" -> ("96021", "9602"): SBI codes as text (leading zeros kept)."""
-    if text is None:
-        return ()
-    out: list[str] = []
-    for part in text.split(","):
-        code = part.strip().replace(".", "")
-        if not code:
-            continue
-        if not _SBI.match(code):
-            raise UsageError(f"--sbi: {part.strip()!r} is not an SBI code (2 to 5 digits, comma-separated)")
-        if code not in out:
-            out.append(code)
-    if not out:
-        raise UsageError("--sbi is empty; give for example 96021,9602")
-    return tuple(out)
+    return _comma_list(
+        text, "--sbi", lambda part: part.strip().replace(".", ""), _SBI,
+        "an SBI code (2 to 5 digits, comma-separated)", "96021,9602",
+    )
 
 
 def parse_osm_tags(values: list[str] | None) -> tuple[dict[str, str], ...]:
