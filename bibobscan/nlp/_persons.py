@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
@@ -42,6 +43,7 @@ class _Tables:
     first_names: frozenset[str]
     surnames: frozenset[str]
     not_names: frozenset[str]
+    forms: dict[tuple[str, str], _Word] = field(default_factory=dict, compare=False)  # cache of _word
 
 
 @lru_cache(maxsize=1)
@@ -61,22 +63,57 @@ def _tables() -> _Tables:
     )
 
 
+class _Word(NamedTuple):
+    """What the rules ask of one word form (its text and NORM), worked out once per form."""
+
+    start: bool  # a name can begin here: a capital, a title ("dr", "mevrouw"), a tussenvoegsel
+    title: bool
+    initials: bool  # "A.", "A.B.", "Th.", "A"
+    short_initial: bool  # "A", "Th" (an initial when a "." token follows)
+    first: bool  # a capitalised first name
+    cap: bool  # a capitalised word that is not a common word
+    particle: bool  # a tussenvoegsel
+
+
+_MAX_FORMS = 500_000  # bound on the per-form cache
+
+
+def _word(text: str, low: str, t: _Tables) -> _Word:
+    """The cached ``_Word`` of a token text and its NORM form ``low`` (a ``_Word`` is a
+    non-empty tuple, so ``t.forms.get(key) or _word(*key, t)`` works as a lookup)."""
+    key = (text, low)
+    found = t.forms.get(key)
+    if found is None:
+        first = text[:1]
+        start = first.isalpha() and not (first.islower() and low.split(".")[0] not in t.titles
+                                          and low not in t.particles and not low.startswith("d'"))
+        found = _Word(start, _is_title_text(text, low, t), _is_initials_text(text), _SHORT_INITIAL.match(text) is not None,
+                      _is_first_text(text, low, t), _is_cap_text(text, low, t), low in t.particles)
+        if len(t.forms) < _MAX_FORMS:
+            t.forms[key] = found
+    return found
+
+
 class _View:
-    """Token texts and their NORM forms, so the rules need no spaCy Token objects."""
+    """Token texts, their NORM forms and their ``_Word`` (within the ranges looked at;
+    elsewhere the ``_Word`` of an empty text), so the rules need no spaCy Token objects."""
 
-    __slots__ = ("texts", "norms")
+    __slots__ = ("info", "norms", "texts")
 
-    def __init__(self, texts: list[str], norms: list[str]) -> None:
+    def __init__(self, texts: list[str], norms: list[str], ranges: list[tuple[int, int]], t: _Tables) -> None:
         self.texts = texts
         self.norms = norms
+        self.info = [_word("", "", t)] * len(texts)
+        known = t.forms
+        for a, b in ranges:
+            self.info[a:b] = [known.get(key) or _word(*key, t) for key in zip(texts[a:b], norms[a:b])]
 
 
-def _is_title(v: _View, i: int, t: _Tables) -> bool:
-    text = v.texts[i]
+def _is_title_text(text: str, low: str, t: _Tables) -> bool:
     bare = text.replace(".", "")
     if len(bare) >= 2 and bare.isupper():
         return False  # "DR." shouts; it is not written as a title
-    parts = [p for p in v.norms[i].split(".") if p]
+    parts = [p for p in low.split(".") if p]
     return bool(parts) and all(p in t.titles for p in parts)
 
 
@@ -111,42 +148,42 @@ def _is_cap(token: Token, t: _Tables) -> bool:
     return _is_cap_text(token.text, norm(token.text), t)
 
 
-def _particles_at(v: _View, i: int, end: int, t: _Tables) -> int:
+def _particles_at(v: _View, i: int, end: int) -> int:
     """How many tokens from i are tussenvoegsels (at most three)."""
     n = 0
-    while i + n < end and n < 3 and v.norms[i + n] in t.particles:
+    while i + n < end and n < 3 and v.info[i + n].particle:
         n += 1
     return n
 
 
 def _surname_at(v: _View, i: int, end: int, t: _Tables, *, two: bool) -> int:
     """How many tokens from i form a surname (1 or 2 capitalised words), 0 if none."""
-    if i >= end or len(v.texts[i]) < 3 or not _is_cap_text(v.texts[i], v.norms[i], t):
+    if i >= end or len(v.texts[i]) < 3 or not v.info[i].cap:
         return 0
     text = v.texts[i]
-    nxt_cap = i + 1 < end and _is_cap_text(v.texts[i + 1], v.norms[i + 1], t)
+    nxt_cap = i + 1 < end and v.info[i + 1].cap
     if "-" in text and (text.endswith("-") or v.norms[i].split("-")[-1] in t.particles):
         # "Visser-de" + "Jong": a double surname split by the tokenizer
         if nxt_cap:
             return 2
-    if two and nxt_cap and not _is_first_text(v.texts[i + 1], v.norms[i + 1], t):
+    if two and nxt_cap and not v.info[i + 1].first:
         return 2
     return 1
 
 
 def _match_at(v: _View, i: int, end: int, t: _Tables) -> int:
     """Length of the person mention starting at token i (0 = none)."""
-    texts, norms = v.texts, v.norms
+    texts, norms, info = v.texts, v.norms, v.info
     j = i
     titles = 0
-    while j < end and _is_title(v, j, t):
+    while j < end and info[j].title:
         j += 1
         titles += 1
         if j < end and texts[j] == ".":
             j += 1  # "Mw" "." as two tokens
     initials = 0
-    while j < end and (_is_initials_text(texts[j]) or (titles and texts[j].isupper() and len(texts[j]) <= 4)
-                       or (_SHORT_INITIAL.match(texts[j]) is not None and j + 1 < end and texts[j + 1] == ".")):
+    while j < end and (info[j].initials or (titles and texts[j].isupper() and len(texts[j]) <= 4)
+                       or (info[j].short_initial and j + 1 < end and texts[j + 1] == ".")):
         if texts[j].isupper() and len(texts[j]) > 1 and "." not in texts[j] and not titles:
             break
         j += 1
@@ -155,10 +192,10 @@ def _match_at(v: _View, i: int, end: int, t: _Tables) -> int:
             j += 1  # "A.Th" "." as two tokens
     firsts = 0
     if not initials:
-        while j < end and firsts < 2 and _is_first_text(texts[j], norms[j], t):
+        while j < end and firsts < 2 and info[j].first:
             j += 1
             firsts += 1
-    p = _particles_at(v, j, end, t)
+    p = _particles_at(v, j, end)
     s = _surname_at(v, j + p, end, t, two=bool(firsts or titles or initials or p))
     if titles and (s or initials):
         return j + p + s - i if s else j - i
@@ -209,30 +246,34 @@ def token_texts(doc: Doc, ranges: list[tuple[int, int]]) -> list[str]:
 def find_person_spans(doc: Doc, start: int = 0, end: int | None = None, norms: list[str] | None = None,
                       texts: list[str] | None = None) -> list[tuple[int, int]]:
     """Token spans (start, end) of person-name mentions in ``doc[start:end]``."""
-    t = _tables()
     stop = len(doc) if end is None else end
+    return person_spans(doc, [(start, stop)], norms, texts)
+
+
+def person_spans(doc: Doc, ranges: list[tuple[int, int]], norms: list[str] | None = None,
+                 texts: list[str] | None = None) -> list[tuple[int, int]]:
+    """Token spans (start, end) of person-name mentions in each of the token ``ranges``
+    (``norms``, ``texts``: NORM strings and texts per token, at least within the ranges)."""
+    t = _tables()
     if texts is None:
-        texts = token_texts(doc, [(start, stop)])
+        texts = token_texts(doc, ranges)
     if norms is None:
         norms = [""] * len(doc)
-        for k in range(start, stop):
-            norms[k] = norm(texts[k])
-    v = _View(texts, norms)
+        for a, b in ranges:
+            for k in range(a, b):
+                norms[k] = norm(texts[k])
+    v = _View(texts, norms, ranges, t)
     spans: list[tuple[int, int]] = []
-    i = start
-    while i < stop:
-        text = texts[i]
-        first = text[:1]
-        # a name starts with a capital, a title ("dr", "mevrouw") or a tussenvoegsel ("van der")
-        low = norms[i]
-        if not first.isalpha() or (first.islower() and low.split(".")[0] not in t.titles and low not in t.particles
-                                   and not low.startswith("d'")):
-            i += 1
-            continue
-        n = _match_at(v, i, stop, t)
-        if n > 0:
-            spans.append((i, i + n))
-            i += n
-        else:
-            i += 1
+    for start, stop in ranges:
+        i = start
+        while i < stop:
+            if not v.info[i].start:
+                i += 1
+                continue
+            n = _match_at(v, i, stop, t)
+            if n > 0:
+                spans.append((i, i + n))
+                i += n
+            else:
+                i += 1
     return spans

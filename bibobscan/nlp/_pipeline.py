@@ -228,7 +228,8 @@ class Sentences:
     the word token before it."""
 
     def __init__(self, vocab: Any) -> None:
-        self.end_ids = frozenset(int(vocab.strings.add(c)) for c in Sentencizer.default_punct_chars)
+        # the ORTH ids of the end marks, sorted for numpy.searchsorted
+        self.end_ids = numpy.array(sorted({int(vocab.strings.add(c)) for c in Sentencizer.default_punct_chars}), dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -236,8 +237,11 @@ class Sentences:
             doc._.bibob_sents = []
             return doc
         rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
-        end_ids = self.end_ids
-        end = numpy.fromiter((o in end_ids for o in rows[:, 0].tolist()), dtype=bool, count=n)
+        # end marks: a binary search of each ORTH id in the sorted end-mark ids
+        orths = rows[:, 0]
+        found = numpy.searchsorted(self.end_ids, orths)
+        found[found == len(self.end_ids)] = 0
+        end = self.end_ids[found] == orths
         word = ~end & (rows[:, 1] == 0)
         ends_before = numpy.cumsum(end)  # end marks up to and including each token
         words = numpy.flatnonzero(word)
@@ -251,7 +255,6 @@ class Sentences:
         spaces = numpy.flatnonzero(rows[:, 2]).tolist()
         if spaces:
             strings = doc.vocab.strings
-            orths = rows[:, 0]
             for i in spaces:
                 if i + 1 < n and "\n" in strings[int(orths[i])]:
                     # after "." the break already began a sentence: keep the space with the next words
@@ -280,15 +283,9 @@ def _make_sentences(nlp: Language, name: str) -> Sentences:
 
 @Language.component("bibob_persons")
 def _make_persons(doc: Doc) -> Doc:
-    from ._persons import find_person_spans, token_texts
+    from ._persons import person_spans
 
-    spans: list[tuple[int, int]] = []
-    window = window_of(doc)
-    norms = norms_of(doc)
-    texts = token_texts(doc, window)
-    for a, b in window:
-        spans.extend(find_person_spans(doc, a, b, norms, texts))
-    doc._.bibob_persons = spans
+    doc._.bibob_persons = person_spans(doc, window_of(doc), norms_of(doc))
     return doc
 
 
