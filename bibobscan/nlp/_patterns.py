@@ -23,7 +23,8 @@ class Element:
     gap: int = -1  # >= 0: a gap of 0..gap words
 
     def accepts(self, word: str) -> bool:
-        return word in self.exact or any(word.startswith(p) for p in self.prefixes) or any(word.endswith(s) for s in self.suffixes)
+        # str.startswith/endswith take a tuple: true when any of them fits (none: false)
+        return word in self.exact or word.startswith(self.prefixes) or word.endswith(self.suffixes)
 
 
 def compile_element(word: str) -> Element:
@@ -91,27 +92,31 @@ class PatternSet:
 
     def _end(self, elements: tuple[Element, ...], k: int, words: list[str], i: int, stop: int) -> int:
         """End index of the longest match of elements[k:] at words[i:], or -1."""
-        if k == len(elements):
-            return i
-        el = elements[k]
-        if el.gap >= 0:
-            best = -1
-            for skip in range(el.gap + 1):
-                if i + skip > stop:
-                    break
-                end = self._end(elements, k + 1, words, i + skip, stop)
-                best = max(best, end)
-            return best
-        if i < stop and el.accepts(words[i]):
-            return self._end(elements, k + 1, words, i + 1, stop)
-        return -1
+        while k < len(elements):
+            el = elements[k]
+            if el.gap >= 0:
+                best = -1
+                for skip in range(el.gap + 1):
+                    if i + skip > stop:
+                        break
+                    best = max(best, self._end(elements, k + 1, words, i + skip, stop))
+                return best
+            if i >= stop or not el.accepts(words[i]):
+                return -1
+            i += 1
+            k += 1
+        return i
 
     def find(self, words: list[str], start: int, stop: int) -> list[tuple[str, int, int, str]]:
         """(key, start, end, pattern text) for the longest match per pattern and start
         position within words[start:stop] (``words`` are NORM strings)."""
         out: list[tuple[str, int, int, str]] = []
+        cache = self._cache
         for i in range(start, stop):
-            for pid in self.starting_with(words[i]):
+            pids = cache.get(words[i])
+            if pids is None:
+                pids = self.starting_with(words[i])
+            for pid in pids:
                 pattern = self.patterns[pid]
                 end = self._end(pattern.elements, 1, words, i + 1, stop)
                 if end > i:
