@@ -199,6 +199,9 @@ def test_close_merge_beats_a_weak_single_word_pair() -> None:
     r = compare_names("Mohammad Hasni Zarkari", "Mohammadhasni Zarkari", PERSON)
     assert r.verdict is Verdict.MATCH
     assert "weak_part" not in [f.name for f in r.match.features]
+    # a particle belongs to the word after it, so "Lin de" never merges into "Linda"
+    assert verdict("Lin de Ijzerbrink-Ouahabi", "Linda Ouahabi", PERSON) is not Verdict.MATCH
+    assert verdict("Abd al Rahman Khalid", "Abdalrahman Khalid", PERSON) is Verdict.MATCH
 
 
 def test_title_word_after_the_only_name_is_a_surname() -> None:

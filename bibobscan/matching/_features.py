@@ -246,8 +246,8 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
         for size in (2, 3):
             for start in range(len(tb) - size + 1):
                 run = tuple(range(start, start + size))
-                if any(tb[j].kind is Kind.NUMBER for j in run):
-                    continue
+                if any(tb[j].kind is Kind.NUMBER for j in run) or tb[run[-1]].kind is Kind.PARTICLE:
+                    continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
                 sim = word_similarity(x.text, "".join(tb[j].text for j in run), vowelless)
                 if sim >= MERGE_MIN and (best is None or sim > best[0]):
                     best = (sim, run)
