@@ -139,3 +139,20 @@ def test_unknown_kvk_number_leaves_name_sources_unsearched(tmp_path: Path) -> No
     assert status["kvk"] == "failed" and status["news"] == "skipped" and status["koop"] == "skipped"
     outcome = {h["indicator_id"]: h["outcome"] for h in report["indicators"]}
     assert outcome["media.adverse.drugs"] == "insufficient" and outcome["publication.closure"] == "insufficient"
+
+
+def test_scan_commands_show_the_shared_options_in_their_place() -> None:
+    """scan person and scan company declare their shared options once (ScanArgs); typer
+    still sees the required ones first, then the command's own, then the rest."""
+    import typer
+
+    scan = typer.main.get_command(app).commands["scan"]  # type: ignore[attr-defined]
+    shared = ["--municipality", "--out", "--demo", "--config", "--profile", "--indicators", "--facts", "--officer", "--legal-ground", "--retention-years"]
+    for command, own, argument in (("person", ["--born"], "name"), ("company", ["--kvk"], "name")):
+        params = scan.commands[command].params
+        assert [p.opts[0] for p in params if p.opts[0].startswith("--")] == ["--case", "--purpose", *own, *shared]
+        assert [p.name for p in params if not p.opts[0].startswith("--")] == [argument]
+        defaults = {p.opts[0]: p.default for p in params}
+        assert defaults["--legal-ground"] == "Wet Bibob art. 3" and defaults["--retention-years"] == 5 and defaults["--out"] == Path(".")
+    result = runner.invoke(app, ["scan", "company", "--case", "Z", "--purpose", "p", "--kvk", "123"])
+    assert result.exit_code == 2 and "--kvk '123' is not a KvK number" in result.output
