@@ -236,21 +236,26 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
 
 def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...]]]:
     """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
+    runs: list[tuple[tuple[int, ...], str]] = []
+    for size in (2, 3):
+        for start in range(len(tb) - size + 1):
+            run = tuple(range(start, start + size))
+            if tb[run[-1]].kind is Kind.PARTICLE or any(tb[j].kind is Kind.NUMBER for j in run):
+                continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
+            runs.append((run, "".join(tb[j].text for j in run)))
     out: list[tuple[float, int, tuple[int, ...]]] = []
-    if len(tb) < 2:
+    if not runs:
         return out
     for i, x in enumerate(ta):
         if x.kind not in _WORDISH:
             continue
         best: tuple[float, tuple[int, ...]] | None = None
-        for size in (2, 3):
-            for start in range(len(tb) - size + 1):
-                run = tuple(range(start, start + size))
-                if any(tb[j].kind is Kind.NUMBER for j in run) or tb[run[-1]].kind is Kind.PARTICLE:
-                    continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
-                sim = word_similarity(x.text, "".join(tb[j].text for j in run), vowelless)
-                if sim >= MERGE_MIN and (best is None or sim > best[0]):
-                    best = (sim, run)
+        for run, joined in runs:
+            if not vowelless and abs(len(joined) - len(x.text)) > 2 + len(x.text) // 5:
+                continue  # too long or short to reach MERGE_MIN as written
+            sim = word_similarity(x.text, joined, vowelless)
+            if sim >= MERGE_MIN and (best is None or sim > best[0]):
+                best = (sim, run)
         if best is not None:
             out.append((best[0], i, best[1]))
     return out
