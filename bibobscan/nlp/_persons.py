@@ -28,6 +28,7 @@ from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from ._lexicon import load_lexicon, norm
+from ._pipeline import token_strings
 
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]{0,2}\.)+(?:[A-Z][a-z]{0,2})?$|^[A-Z]$")
 ORTH = int(getattr(importlib.import_module("spacy.attrs"), "ORTH"))  # attribute id (no type stubs)
@@ -73,6 +74,9 @@ class _Word(NamedTuple):
     first: bool  # a capitalised first name
     cap: bool  # a capitalised word that is not a common word
     particle: bool  # a tussenvoegsel
+    # a lowercase tussenvoegsel and nothing else ("de", "van", not "d'", "dr", "mevrouw"):
+    # it can only begin a name before a capitalised word or another tussenvoegsel
+    bare_particle: bool
 
 
 _MAX_FORMS = 500_000  # bound on the per-form cache
@@ -87,8 +91,11 @@ def _word(text: str, low: str, t: _Tables) -> _Word:
         first = text[:1]
         start = first.isalpha() and not (first.islower() and low.split(".")[0] not in t.titles
                                           and low not in t.particles and not low.startswith("d'"))
-        found = _Word(start, _is_title_text(text, low, t), _is_initials_text(text), _SHORT_INITIAL.match(text) is not None,
-                      _is_first_text(text, low, t), _is_cap_text(text, low, t), low in t.particles)
+        title, initials, short_initial = _is_title_text(text, low, t), _is_initials_text(text), _SHORT_INITIAL.match(text) is not None
+        first_name, particle = _is_first_text(text, low, t), low in t.particles
+        bare = (particle and first.islower() and not (title or initials or short_initial or first_name)
+                and not low.startswith("d'") and not text.lower().startswith("d'"))
+        found = _Word(start, title, initials, short_initial, first_name, _is_cap_text(text, low, t), particle, bare)
         if len(t.forms) < _MAX_FORMS:
             t.forms[key] = found
     return found
@@ -234,13 +241,7 @@ def _match_at(v: _View, i: int, end: int, t: _Tables) -> int:
 
 def token_texts(doc: Doc, ranges: list[tuple[int, int]]) -> list[str]:
     """Token texts within ``ranges`` (empty elsewhere), without creating Token objects."""
-    strings = doc.vocab.strings
-    orths = doc.to_array([ORTH]).tolist()
-    texts = [""] * len(doc)
-    for a, b in ranges:
-        for k in range(a, b):
-            texts[k] = strings[orths[k]]
-    return texts
+    return token_strings(doc, ORTH, ranges)
 
 
 def find_person_spans(doc: Doc, start: int = 0, end: int | None = None, norms: list[str] | None = None,
@@ -264,11 +265,13 @@ def person_spans(doc: Doc, ranges: list[tuple[int, int]], norms: list[str] | Non
                 norms[k] = norm(texts[k])
     v = _View(texts, norms, ranges, t)
     spans: list[tuple[int, int]] = []
+    info = v.info
     for start, stop in ranges:
         i = start
         while i < stop:
-            if not v.info[i].start:
-                i += 1
+            word = info[i]
+            if not word.start or (word.bare_particle and not (i + 1 < stop and (info[i + 1].cap or info[i + 1].particle))):
+                i += 1  # (a bare tussenvoegsel followed by neither: _match_at would find nothing)
                 continue
             n = _match_at(v, i, stop, t)
             if n > 0:

@@ -80,17 +80,35 @@ def window_of(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc))] if window is None else cast(list[tuple[int, int]], window)
 
 
+_STRINGS: dict[int, str] = {}  # string id -> string (an id is the hash of its string, in any vocab)
+_MAX_STRINGS = 500_000
+
+
+def token_strings(doc: Doc, attr: int, ranges: list[tuple[int, int]]) -> list[str]:
+    """The strings of a token attribute (``ORTH``, ``NORM``) within ``ranges`` (empty
+    elsewhere), without Token objects. Strings are cached per id: the vocabulary makes a
+    new string object per lookup, and a repeated word as one object keeps its hash."""
+    known = _STRINGS
+    strings = doc.vocab.strings
+    ids = doc.to_array([attr]).tolist()
+    out = [""] * len(doc)
+    for a, b in ranges:
+        for i in range(a, b):
+            text = known.get(ids[i])
+            if text is None:
+                text = strings[ids[i]]
+                if len(known) < _MAX_STRINGS:
+                    known[ids[i]] = text
+            out[i] = text
+    return out
+
+
 def norms_of(doc: Doc) -> list[str]:
     """NORM strings per token (empty outside the window); computed once per Doc."""
     cached = doc._.bibob_norms
     if cached is not None:
         return cast(list[str], cached)
-    strings = doc.vocab.strings
-    ids = doc.to_array([NORM]).tolist()
-    out = [""] * len(doc)
-    for a, b in window_of(doc):
-        for i in range(a, b):
-            out[i] = strings[ids[i]]
+    out = token_strings(doc, NORM, window_of(doc))
     if doc._.bibob_window is not None or doc._.bibob_subject is None:
         doc._.bibob_norms = out  # the window is known: it will not change any more
     return out
