@@ -52,6 +52,9 @@ class Pattern:
     key: str
     text: str
     elements: tuple[Element, ...]
+    # the words the second element accepts, when it is a plain list of words (no gap, no
+    # word start or end): a quick test before the full match
+    second: frozenset[str] | None = None
 
 
 class PatternSet:
@@ -72,7 +75,10 @@ class PatternSet:
         if not elements:
             return
         pid = len(self.patterns)
-        self.patterns.append(Pattern(key, text, elements))
+        second = None
+        if len(elements) > 1 and elements[1].gap < 0 and not elements[1].prefixes and not elements[1].suffixes:
+            second = elements[1].exact
+        self.patterns.append(Pattern(key, text, elements, second))
         first = elements[0]
         for w in first.exact:
             self._by_word.setdefault(w, []).append(pid)
@@ -94,12 +100,16 @@ class PatternSet:
         """End index of the longest match of elements[k:] at words[i:], or -1."""
         while k < len(elements):
             el = elements[k]
-            if el.gap >= 0:
+            if el.gap >= 0:  # (a pattern never ends with a gap, so elements[k + 1] exists)
+                nxt = elements[k + 1]
                 best = -1
                 for skip in range(el.gap + 1):
-                    if i + skip > stop:
+                    j = i + skip
+                    if j > stop:
                         break
-                    best = max(best, self._end(elements, k + 1, words, i + skip, stop))
+                    if nxt.gap < 0 and (j >= stop or not nxt.accepts(words[j])):
+                        continue  # the word after the gap does not fit here
+                    best = max(best, self._end(elements, k + 1, words, j, stop))
                 return best
             if i >= stop or not el.accepts(words[i]):
                 return -1
@@ -118,6 +128,8 @@ class PatternSet:
                 pids = self.starting_with(words[i])
             for pid in pids:
                 pattern = self.patterns[pid]
+                if pattern.second is not None and (i + 1 >= stop or words[i + 1] not in pattern.second):
+                    continue
                 end = self._end(pattern.elements, 1, words, i + 1, stop)
                 if end > i:
                     out.append((pattern.key, i, end, pattern.text))
