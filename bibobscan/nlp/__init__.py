@@ -88,7 +88,7 @@ def assess_many(items: Iterable[tuple[str, str | Sequence[str], bool]], *, batch
         view = None
         if model is not None and name is not None and any(not m.namesake for m in doc._.bibob_mentions or []):
             view = model_view(doc, model, name, window_of(doc))
-        result = assess_parsed(doc, company, model=view)
+        result = assess_parsed(doc, company, model=view, text=part.text if part is not None else None)
         done[index].append((part, map_back(result, part) if part is not None else result))
     results: list[Assessment] = []
     for (text, _, _), row in zip(rows, done):

@@ -55,6 +55,13 @@ ROLE_LABELS = {
 }
 
 
+class Sent(NamedTuple):
+    """A sentence as a token range (a spaCy Span per sentence costs more than it gives)."""
+
+    start: int
+    end: int
+
+
 class Actor(NamedTuple):
     start: int
     end: int
@@ -78,13 +85,16 @@ class _SubjectState:
 class _Doc:
     """Per-document working state."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], company: bool, lex: Lexicon, model: ModelView | None = None) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention], company: bool, lex: Lexicon, model: ModelView | None = None,
+                 text: str | None = None) -> None:
         self.doc = doc
+        self.raw = text  # the text the Doc was made from, when known (it equals doc.text)
         self.lex = lex
         self.company = company
         self.norms = norms_of(doc)
         bounds = list(doc._.bibob_sents or [(0, len(doc))])
-        self.sents = [doc[a:b] for a, b in bounds]
+        self.sents = [Sent(a, b) for a, b in bounds]
+        self._sent_texts: dict[int, str] = {}
         starts = [a for a, _ in bounds]
         self.window = [i for a, b in window_of(doc) for i in range(a, b)]
         self.sent_of = [0] * len(doc)
@@ -115,6 +125,25 @@ class _Doc:
         self.state = _SubjectState()
         self.actors = self._actors()
         self.resolved = self._resolve()
+        self.other_at = {i for a in self.actors if a.kind == "other" for i in range(a.start, a.end)}  # tokens of other people
+        self.mention_at = {i for m in self.mentions for i in range(m.start, m.end)}  # tokens of the subject's mentions
+
+    def sent_text(self, k: int) -> str:
+        """The text of sentence ``k``, stripped (computed once)."""
+        text = self._sent_texts.get(k)
+        if text is None:
+            sent = self.sents[k]
+            if self.raw is None:
+                text = self.doc[sent.start:sent.end].text
+            else:  # the same characters, cut from the text instead of joined from Token objects
+                last = self.doc[sent.end - 1]
+                text = self.raw[self.doc[sent.start].idx:last.idx + len(last.text)]
+            text = self._sent_texts[k] = text.strip()
+        return text
+
+    def text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as ``doc[start:end].text``."""
+        return self.doc[start].text if end - start == 1 else self.doc[start:end].text
 
     def _not_clearing(self, h: Hit) -> bool:
         """``nog niet veroordeeld``, ``niet eerder veroordeeld``: no acquittal."""
@@ -178,7 +207,10 @@ class _Doc:
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
         for i in self.window:
             w = norms[i]
-            if covered[i] or not w or not (w in person_words or _AGE.match(w) or self._company_head(w)):
+            if covered[i] or not w:
+                continue
+            # ("jarige" in w: a cheap test before the age pattern; company heads only for a company)
+            if not (w in person_words or ("jarige" in w and _AGE.match(w)) or (self.company and self._company_head(w))):
                 continue
             following = norms[i + 1] if i + 1 < n else ""
             # relation nouns: "de buurman van X" is someone else; for a company, its people count
@@ -421,14 +453,14 @@ def _collect_cues(d: _Doc) -> None:
             continue
         kind = h.key[4:]
         sent = d.sent_of[h.start]
-        text = d.doc[h.start:h.end].text
+        text = d.text(h.start, h.end)
         if kind in ("official_act", "suspect") and any(s <= h.start < e for s, e in cleared_spans):
             continue  # "niet vervolgd", "wordt niet verdacht", "niet als verdachte aangemerkt"
         if kind == "unknown_perpetrator":
             st.unknown.append((sent, text))
             continue
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
-        if any(a.start <= h.start < a.end and a.kind == "other" for a in d.actors):
+        if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
         mode = "participle" if kind == "official_act" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
@@ -473,7 +505,7 @@ def _collect_roles(d: _Doc) -> None:
             if (before or after) and d.sent_of[h.start] == d.sent_of[m.start]:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
                     continue  # "de advocaat van X": X is the client
-                st.roles.append((h.key[5:], d.doc[h.start:h.end].text))
+                st.roles.append((h.key[5:], d.text(h.start, h.end)))
         # byline: "Door X", "Een verslag van X" near the start of the text
         if m.start <= 8:
             head = " ".join(d.norms[max(0, m.start - 5):m.start])
@@ -483,9 +515,11 @@ def _collect_roles(d: _Doc) -> None:
                     break
 
 
-def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: ModelView | None = None) -> Assessment:
+def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: ModelView | None = None,
+                  text: str | None = None) -> Assessment:
     """Assess one text parsed with a subject matcher (see ``_pipeline.parse_many``);
-    ``model``: what an optional Dutch model says about the text (see ``_model``)."""
+    ``model``: what an optional Dutch model says about the text (see ``_model``);
+    ``text``: the text the Doc was made from (optional; saves rebuilding sentence texts)."""
     lex = lex or load_lexicon()
     mentions: list[Mention] = list(doc._.bibob_mentions or [])
     namesakes = tuple(dict.fromkeys(m.text for m in mentions if m.namesake))
@@ -494,7 +528,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         if namesakes:
             absent.append("Wel genoemd: " + ", ".join(f"'{n}'" for n in namesakes) + " (een naamgenoot: andere voornaam of voorletter).")
         return Assessment((), tuple(absent), 0, namesakes)
-    d = _Doc(doc, mentions, company, lex, model)
+    d = _Doc(doc, mentions, company, lex, model, text)
     _collect_roles(d)
     _collect_cues(d)
     st = d.state
@@ -508,12 +542,12 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         if not h.key.startswith("theme:"):
             continue
         theme = lex.themes[h.key[6:]]
-        if any(m.start <= h.start < m.end for m in d.mentions):
+        if h.start in d.mention_at:
             continue  # a risk word inside the subject's own name
         if not _context_ok(d, theme, h):
             continue
         word = _theme_term_word(d, h)
-        cue_text = d.doc[h.start:h.end].text
+        cue_text = d.text(h.start, h.end)
         if any(_in_same_clause(d, p.start, h.start) and abs(p.start - h.start) <= 8 for p in prevention):
             notes.append(f"'{cue_text}' staat in een zin over bestrijding of voorlichting, niet over een daad.")
             continue
@@ -558,7 +592,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
     findings: dict[str, Finding] = {}
     for h, theme, link, actor in candidates:
         k = d.sent_of[h.start]
-        cue_text = d.doc[h.start:h.end].text
+        cue_text = d.text(h.start, h.end)
         if not link:
             if actor is not None and d.is_subject(actor):
                 link = "same_sentence" if actor.kind == "subject" or d.sentence_has_subject(k) else "back_reference"
@@ -607,14 +641,14 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             confidence *= DENIAL_FACTOR
             reasons.append(f"Het onderwerp ontkent ('{st.denial[0][1]}'): lagere zekerheid.")
         confidence = round(min(confidence, 1.0), 2)
-        sentence = d.sents[k].text.strip()
+        sentence = d.sent_text(k)
         if link == "back_reference" or link == "topic":
             prev = [j for j in (k - 1,) if j >= 0 and d.sentence_has_subject(j)]
             if prev:
-                sentence = d.sents[prev[0]].text.strip() + " " + sentence
+                sentence = d.sent_text(prev[0]) + " " + sentence
         elif link == "suspect":
             where = next(s for s, _ in st.suspect if abs(s - k) == 1)
-            pair = (d.sents[min(k, where)].text.strip(), d.sents[max(k, where)].text.strip())
+            pair = (d.sent_text(min(k, where)), d.sent_text(max(k, where)))
             sentence = " ".join(pair)
         f = Finding(theme.id, confidence, cue_text, sentence, tuple(reasons), link,
                     d.doc[h.start].idx, d.doc[h.end - 1].idx + len(d.doc[h.end - 1].text))
