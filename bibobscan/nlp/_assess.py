@@ -205,12 +205,13 @@ class _Doc:
         for a in actors:
             covered[a.start:a.end] = b"\x01" * (a.end - a.start)
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
-        for i in self.window:
+        # the words that can be a person: first a quick pass over the window ("jarige" in
+        # w: a cheap test before the age pattern; company heads only for a company)
+        people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i]
+                  or (self.company and self._company_head(norms[i]))]
+        for i in people:
             w = norms[i]
-            if covered[i] or not w:
-                continue
-            # ("jarige" in w: a cheap test before the age pattern; company heads only for a company)
-            if not (w in person_words or ("jarige" in w and _AGE.match(w)) or (self.company and self._company_head(w))):
+            if covered[i] or not w or not (w in person_words or _AGE.match(w) or self._company_head(w)):
                 continue
             following = norms[i + 1] if i + 1 < n else ""
             # relation nouns: "de buurman van X" is someone else; for a company, its people count

@@ -90,16 +90,17 @@ def token_strings(doc: Doc, attr: int, ranges: list[tuple[int, int]]) -> list[st
     new string object per lookup, and a repeated word as one object keeps its hash."""
     known = _STRINGS
     strings = doc.vocab.strings
+
+    def new(string_id: int) -> str:
+        text: str = strings[string_id]
+        if len(known) < _MAX_STRINGS:
+            known[string_id] = text
+        return text
+
     ids = doc.to_array([attr]).tolist()
     out = [""] * len(doc)
     for a, b in ranges:
-        for i in range(a, b):
-            text = known.get(ids[i])
-            if text is None:
-                text = strings[ids[i]]
-                if len(known) < _MAX_STRINGS:
-                    known[ids[i]] = text
-            out[i] = text
+        out[a:b] = [known.get(i) or new(i) for i in ids[a:b]]
     return out
 
 
@@ -147,7 +148,7 @@ class TermTagger:
         self.lexicon = lexicon
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = PatternSet()
-        self._cache: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._cache: dict[str, tuple[tuple[str, str], ...]] = {}  # NORM string -> lookup()
         self._tables: list[tuple[str, Callable[[str], str | None]]] = []
         groups: list[tuple[str, tuple[str, ...]]] = []
         for theme in lexicon.themes.values():
@@ -180,20 +181,18 @@ class TermTagger:
     def __call__(self, doc: Doc) -> Doc:
         hits: list[Hit] = []
         cache = self._cache
-        ids = doc.to_array([NORM]).tolist()
         strings = doc.vocab.strings
         words = norms_of(doc)
         starts = [a for a, _ in doc._.bibob_sents or []]
         sents_of: Callable[[int], int] | None = (lambda i: bisect.bisect_right(starts, i)) if starts else None
         for a, b in window_of(doc):
             for i in range(a, b):
-                code = ids[i]
-                found = cache.get(code)
+                word = words[i]
+                found = cache.get(word)
                 if found is None:
-                    word = words[i]
                     found = self.lookup(word) if any(ch.isalpha() for ch in word) else ()
                     if len(cache) < 500_000:
-                        cache[code] = found
+                        cache[word] = found
                 for key, term in found:
                     hits.append(Hit(i, i + 1, key, term))
             seen: set[tuple[str, int]] = set()
