@@ -20,7 +20,7 @@ import asyncio
 import email.utils
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,6 +65,7 @@ DEFAULT_HOST_POLICIES: dict[str, HostPolicy] = {
     "repository.overheid.nl": HostPolicy(max_concurrency=2, min_interval=1.0),
     "api.opensanctions.org": HostPolicy(max_concurrency=4, min_interval=0.0),
     "data.rechtspraak.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
+    "api.gleif.org": HostPolicy(max_concurrency=1, min_interval=1.0),  # 60 requests per minute
 }
 
 
@@ -113,6 +114,13 @@ class HttpSettings:
     max_retry_after: float = 30.0  # a longer Retry-After is reported as rate_limited
     max_redirects: int = 3
     host_policies: dict[str, HostPolicy] = field(default_factory=lambda: dict(DEFAULT_HOST_POLICIES))
+
+
+def without_waits(settings: HttpSettings) -> HttpSettings:
+    """Recorded answers (the demo world) need no politeness: the same concurrency, no
+    wait between requests to one host."""
+    policies = {h: HostPolicy(max_concurrency=p.max_concurrency, min_interval=0.0) for h, p in settings.host_policies.items()}
+    return replace(settings, host_policies=policies)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

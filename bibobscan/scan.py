@@ -21,7 +21,7 @@ from . import __version__
 from .collectors import CollectContext, Collected, Collector
 from .config import Settings
 from .errors import SourceError, status_for
-from .http import HttpClient
+from .http import HttpClient, without_waits
 from .model import (
     Case,
     Evidence,
@@ -114,7 +114,8 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
 
 
 async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
-    async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
+    http_settings = without_waits(options.settings.http) if options.demo else options.settings.http
+    async with HttpClient(settings=http_settings, transport=options.transport) as http:
         tasks = [asyncio.create_task(_run_one(c, subject, options, http, reference)) for c in collectors]
         if options.progress:
             for task in tasks:

@@ -15,7 +15,7 @@ import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from .. import __version__
 from ..config import Settings
-from ..http import HostPolicy, HttpClient
+from ..http import HttpClient, without_waits
 from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
 from ..rules import assess
 from ..scan import RuleSet, RunOptions, caveats_for, evaluate_with_suppressions, load_rule_set
@@ -43,9 +43,7 @@ class SectorOptions(RunOptions):
 
 
 def _offline_settings(settings: Settings) -> Settings:
-    """Recorded answers need no politeness: same concurrency, no wait between requests."""
-    policies = {h: HostPolicy(max_concurrency=p.max_concurrency, min_interval=0.0) for h, p in settings.http.host_policies.items()}
-    return replace(settings, http=replace(settings.http, host_policies=policies))
+    return replace(settings, http=without_waits(settings.http))
 
 
 async def collect_sector(definition: SectorDefinition, options: SectorOptions, reference: date, checkpoint: Checkpoint) -> Collection:
