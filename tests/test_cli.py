@@ -68,7 +68,10 @@ def test_demo_sanctions_near_miss_rejected(demo_out: Path) -> None:
 def test_demo_company_findings(demo_out: Path) -> None:
     report = load(demo_out, "*shisha-lounge*.json")
     hits = {h["indicator_id"] for h in report["indicators"] if h["outcome"] == "hit"}
-    assert {"publication.closure", "register.recent_registration", "address.many_companies", "media.adverse.drugs", "register.risk_sector"} <= hits
+    assert {"publication.closure", "register.recent_registration", "address.many_companies", "media.adverse.drugs", "register.risk_sector",
+            "register.foreign_ownership"} <= hits
+    ownership = next(h for h in report["indicators"] if h["indicator_id"] == "register.foreign_ownership")
+    assert "Exemplum Investments Ltd" in ownership["sentence"] and ownership["points"] == 10
     assert report["assessment"]["band"] == "advies_lbb"
     assert report["demo"] is True
 

@@ -72,6 +72,12 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
             for addr in f.get("addresses") or []:
                 if addr.get("shielded"):
                     signals.append(Signal("register.address_shielded", {"address_type": addr.get("type", "")}, ids))
+        elif ev.kind == "register.lei":
+            parents = f.get("parents") or []
+            for level, parent in enumerate(parents, start=1):
+                signals.append(Signal("register.foreign_parent", {
+                    "jurisdiction": str(parent.get("jurisdiction") or ""), "layers": len(parents), "level": level,
+                    "name": str(parent.get("name") or ""), "lei": str(parent.get("lei") or "")}, ids))
         elif ev.kind == "register.address":
             signals.append(Signal("address.company_count", {"count": int(f.get("registrations") or 0), "address": f.get("address", "")}, ids))
         elif ev.kind == "sanctions.entry":

@@ -29,7 +29,7 @@ SIGNAL_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "register.officer_change": ("Wisseling van bestuurder of aandeelhouder (KvK Functionarissen; niet openbaar)", {"date": "datum", "role": "functie"}),
     "register.directorship": ("Bestuursfunctie van een persoon (persoonsgericht zoeken is voorbehouden)", {"company": "onderneming", "start": "begindatum", "end": "einddatum", "days": "duur in dagen"}),
     "register.agrarian_address": ("Inschrijving op een adres met een agrarische gebruiksfunctie (BAG; nog geen bron)", {"address": "adres", "agrarian_activity": "agrarische activiteit (bool)"}),
-    "register.foreign_parent": ("Moedermaatschappij of aandeelhouder buiten Nederland (GLEIF/UBO; nog geen bron)", {"jurisdiction": "rechtsgebied van de moeder", "layers": "aantal lagen"}),
+    "register.foreign_parent": ("Moedermaatschappij in de keten boven de onderneming (GLEIF, volgens de jaarrekening; het UBO-register wordt niet bevraagd)", {"jurisdiction": "land van het rechtsgebied van de moeder (ISO, kleine letters)", "layers": "aantal lagen in de keten", "level": "laag van deze moeder (1 = directe moeder)", "name": "naam van de moeder", "lei": "LEI van de moeder"}),
     "officer.questionnaire": ("Bibob-vragenformulier (door behandelaar aangeleverd)", {"status": "refused/incomplete/contradicts/complete", "note": "toelichting"}),
     "officer.prior_conclusion": ("Eerdere Bibob-conclusie of LBB-advies (door behandelaar aangeleverd)", {"degree": "geen/mindere_mate/ernstig", "date": "datum", "note": "toelichting"}),
     # Sector scan (branchescan, bibobscan.sector): one establishment of the branche.
