@@ -76,6 +76,16 @@ def test_demo_company_findings(demo_out: Path) -> None:
     assert report["demo"] is True
 
 
+def test_demo_web_search_same_story_counts_once_and_namesake_stays_apart(demo_out: Path) -> None:
+    report = load(demo_out, "*bram-voorbeeld.json")
+    web = {e["title"]: e for e in report["evidence"] if e["source"] == "websearch"}
+    assert web["Ons team - Tandartspraktijk Demo Groningen"]["match"]["verdict"] == "no_match"
+    story = web["Tilburgse ondernemer Bram Voorbeeld (39) aangehouden in onderzoek naar witwassen"]
+    laundering = [s for s in report["signals"] if s["type"] == "media.adverse" and s["attrs"]["theme"] == "witwassen"]
+    assert len(laundering) == 1 and story["id"] in laundering[0]["evidence_ids"]
+    assert len(laundering[0]["evidence_ids"]) >= 2  # the news item and the web page are one story
+
+
 def test_demo_victim_article_not_adverse(demo_out: Path) -> None:
     report = load(demo_out, "*bram-voorbeeld.json")
     victim = [e["id"] for e in report["evidence"] if "slachtoffer" in e["title"]]

@@ -214,7 +214,7 @@ def _atom_link(element: Element) -> str:
 def _item(
     title: str, link: str, description: str, published: str, outlet: str, outlet_url: str, base: str
 ) -> FeedItem | None:
-    url = _http_url(urljoin(base, link.strip())) if link.strip() else ""
+    url = http_url(urljoin(base, link.strip())) if link.strip() else ""
     if not url:
         return None  # nothing a person could open; never invent a link
     plain = html_to_text(description)
@@ -229,7 +229,7 @@ def _item(
         description=plain,
         published=parse_date(published),
         outlet=" ".join(outlet.split()),
-        outlet_url=_http_url(outlet_url),
+        outlet_url=http_url(outlet_url),
     )
 
 
@@ -238,7 +238,7 @@ def _plain_title(raw: str) -> str:
     return " ".join(html.unescape(raw).split())
 
 
-def _http_url(url: str) -> str:
+def http_url(url: str) -> str:
     """``url`` when it is an absolute http(s) URL, else "" (no javascript:, data:, ...)."""
     url = url.strip()
     parts = urlsplit(url)

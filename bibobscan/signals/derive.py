@@ -37,11 +37,15 @@ def _iso(value: object) -> date | None:
         return None
 
 
+# Evidence read by the adverse-media check: news items and web search results.
+MEDIA_KINDS = ("news.article", "web.result")
+
+
 def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: date) -> list[Signal]:
     signals: list[Signal] = []
     company = subject.kind is SubjectKind.COMPANY
     # Every matched news article through the pipeline in one batch (nlp.pipe).
-    news = [ev for ev in evidence if ev.kind == "news.article" and ev.match is not None and ev.match.verdict is Verdict.MATCH]
+    news = [ev for ev in evidence if ev.kind in MEDIA_KINDS and ev.match is not None and ev.match.verdict is Verdict.MATCH]
     media: dict[int, list[MediaFinding]] = {
         id(ev): findings
         for ev, (findings, _dropped) in zip(
@@ -82,7 +86,7 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
             signals.append(Signal("address.company_count", {"count": int(f.get("registrations") or 0), "address": f.get("address", "")}, ids))
         elif ev.kind == "sanctions.entry":
             signals.append(Signal("sanctions.match", {**_listing(ev), "confidence": ev.match.confidence}, ids))
-        elif ev.kind == "news.article":
+        elif ev.kind in MEDIA_KINDS:
             base = {"outlet": f.get("outlet", ""), "date": ev.published_at or "", "title": ev.title}
             signals.append(Signal("media.mention", dict(base), ids))
             for finding in media.get(id(ev), []):
