@@ -456,3 +456,65 @@ def test_sentences_are_those_of_spacys_sentencizer_plus_line_breaks() -> None:
         doc = nlp(text)
         assert doc._.bibob_sents == expected(text), repr(text)
         assert [(s.start, s.end) for s in doc.sents] == (doc._.bibob_sents if len(doc) else [])
+
+
+def test_person_rules_shortcut_finds_what_trying_every_start_finds() -> None:
+    """The scan skips a lowercase tussenvoegsel that is followed by neither a capitalised
+    word nor another tussenvoegsel; trying ``_match_at`` at every possible start gives
+    the same spans."""
+    import random
+
+    from bibobscan.nlp import _persons, norm
+
+    def every_start(doc: Doc) -> list[tuple[int, int]]:
+        t = _persons._tables()
+        texts = _persons.token_texts(doc, [(0, len(doc))])
+        v = _persons._View(texts, [norm(x) for x in texts], [(0, len(doc))], t)
+        spans, i = [], 0
+        while i < len(doc):
+            n = _persons._match_at(v, i, len(doc), t) if v.info[i].start else 0
+            if n:
+                spans.append((i, i + n))
+            i += n or 1
+        return spans
+
+    nlp = get_nlp()
+    rnd = random.Random(11)
+    parts = ["de", "van", "der", "in", "te", "Van", "De", "d'Ancona", "dr.", "Dr", ".", ",", "mevrouw", "A.", "J.Th.", "B", "Th", "Jan",
+             "Jan-Willem", "Visser", "Visser-de", "Jong", "jong", "Hells", "Angels", "het", "clubhuis", "is", "DR.", "Rust", "Kees", "\n"]
+    for _ in range(3000):
+        text = " ".join(rnd.choice(parts) for _ in range(rnd.randint(1, 14)))
+        doc = nlp.make_doc(text)
+        assert _persons.find_person_spans(doc) == every_start(doc), repr(text)
+
+
+def test_pattern_quick_tests_change_no_match() -> None:
+    """The gap patterns test the second word and the word after a gap before the full
+    match; a plain recursive match over every pattern finds the same."""
+    import random
+
+    from bibobscan.nlp._patterns import Element, PatternSet
+
+    def end(elements: tuple[Element, ...], k: int, words: list[str], i: int, stop: int) -> int:
+        if k == len(elements):
+            return i
+        el = elements[k]
+        if el.gap >= 0:
+            return max([end(elements, k + 1, words, i + s, stop) for s in range(el.gap + 1) if i + s <= stop], default=-1)
+        return end(elements, k + 1, words, i + 1, stop) if i < stop and el.accepts(words[i]) else -1
+
+    texts = ["in brand ~1 steken|gestoken", "bij ~6 ingebroken", "cocaine*|drugs* ~12 container*|*containers", "wordt|werd niet verdacht",
+             "krijgt|kreeg ~1 geen ~4 *vergunning", "niets ~2 mee te maken", "*fraude|oplicht* ~3 door", "sprak ~8 vrij",
+             "is|werd|zijn ingebroken"]
+    patterns = PatternSet()
+    for n, text in enumerate(texts):
+        patterns.add(f"k{n}", text)
+    vocab = [w.strip("*") for text in texts for part in text.split() if not part.startswith("~") for w in part.split("|")]
+    vocab += ["x", "de", "drugscontainers", "btw-fraude", "oplichting", "havencontainer", "zeecontainers"]
+    rnd = random.Random(5)
+    for _ in range(3000):
+        words = [rnd.choice(vocab) for _ in range(rnd.randint(1, 20))]
+        a = rnd.randint(0, len(words) - 1)
+        expected = [(p.key, i, e, p.text) for i in range(a, len(words)) for p in patterns.patterns
+                    if p.elements[0].accepts(words[i]) and (e := end(p.elements, 1, words, i + 1, len(words))) > i]
+        assert sorted(patterns.find(words, a, len(words))) == sorted(expected), words
