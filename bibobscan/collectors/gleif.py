@@ -164,8 +164,8 @@ class GleifCollector(Collector):
 
     def _checked(self, record: Any) -> dict[str, Any]:
         attributes = record.get("attributes") if isinstance(record, dict) else None
-        entity = attributes.get("entity") if isinstance(attributes, dict) else None
-        if not isinstance(entity, dict) or not isinstance(attributes.get("lei"), str) or not attributes["lei"]:
+        if not isinstance(record, dict) or not isinstance(attributes, dict) or not isinstance(attributes.get("entity"), dict) \
+                or not isinstance(attributes.get("lei"), str) or not attributes["lei"]:
             raise MalformedResponse("LEI record without attributes.lei or attributes.entity", source=self.id)
         return record
 

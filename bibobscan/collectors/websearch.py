@@ -145,7 +145,8 @@ class WebSearchCollector(Collector):
             url = http_url(str(r.get("url") or ""))
             if not url:
                 continue
-            engines = r.get("engines") if isinstance(r.get("engines"), list) else [r.get("engine")]
+            listed = r.get("engines")
+            engines: list[Any] = listed if isinstance(listed, list) else [r.get("engine")]
             out.append(WebResult(url, html_to_text(str(r.get("title") or "")), html_to_text(str(r.get("content") or "")),
                                  _site(url), parse_date(str(r.get("publishedDate") or "")), [str(e) for e in engines if e]))
         return out

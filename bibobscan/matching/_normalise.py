@@ -187,7 +187,7 @@ def parse_person(name: str) -> ParsedName:
         # nothing but titles and particles: the "title" was a name after all ("Dr")
         for pos, c in reversed(pending_titles):
             tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
-    elif (sum(t.kind is Kind.NAME for t in tokens) == 1 and pending_titles
+    elif (first_name is not None and sum(t.kind is Kind.NAME for t in tokens) == 1 and pending_titles
           and pending_titles[-1][0] > first_name and pending_titles[-1][1].text not in POSTNOMINAL):
         # one name left, and a title word last: "Saduddin Sayyed", "Piet Baron" - a
         # title stands before the name it goes with (only degrees follow), so the last
