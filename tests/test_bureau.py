@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from bibobscan.cli import app
 from bibobscan.resources import default_profile, indicators_dir
 from bibobscan.rules import load_indicators
-from bibobscan.rules.loader import KNOWN_KEYS, REQUIRED_KEYS
+from bibobscan.rules.loader import KNOWN_KEYS, REQUIRED_KEYS, THEMES
+from bibobscan.rules.model import OPERATORS
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,3 +157,9 @@ def test_language_documentation_matches_the_loader() -> None:
     props = schema["$defs"]["indicator"]["properties"]
     assert set(props) == set(KNOWN_KEYS)
     assert set(schema["$defs"]["indicator"]["required"]) == set(REQUIRED_KEYS)
+    assert set(props["themes"]["items"]["enum"]) == set(THEMES)
+    assert set(schema["$defs"]["condition"]["oneOf"][1]["propertyNames"]["enum"]) == set(OPERATORS)
+    for op in OPERATORS:
+        assert f"`{op}`" in doc, f"operator {op} is not documented in docs/indicators.md"
+    for theme in THEMES:
+        assert theme in doc, f"theme {theme} is not documented in docs/indicators.md"

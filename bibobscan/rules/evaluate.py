@@ -39,6 +39,8 @@ def _apply(op: str, value: Any, arg: Any) -> bool:
         return not any(_eq(value, a) for a in arg)
     if op == "contains":
         return str(arg).casefold() in str(value).casefold()
+    if op == "not_contains":
+        return str(arg).casefold() not in str(value).casefold()
     if op == "startswith":
         prefixes = arg if isinstance(arg, list) else [arg]
         return any(str(value).startswith(str(p)) for p in prefixes)

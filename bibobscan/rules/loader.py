@@ -35,7 +35,7 @@ THEMES = frozenset(
     {
         "drugs", "witwassen", "vastgoed", "mensenhandel", "zorgfraude", "omg", "milieu",
         "cybercrime", "havens", "buitengebied", "fraude", "geweld", "corruptie", "handhaving",
-        "sancties", "register", "bibob",
+        "sancties", "register", "bibob", "strafrecht",
     }
 )
 
@@ -232,10 +232,10 @@ def _check_operand(op: str, arg: Any, numeric: bool) -> str | None:
         if isinstance(arg, list) and arg and all(isinstance(a, str) and a for a in arg):
             return None
         return f"'startswith' takes a text or a list of texts (quote codes: \"5610\"), not {arg!r}"
-    if op == "contains":
+    if op in ("contains", "not_contains"):
         if numeric:
-            return "'contains' compares texts; the measured value is a number"
-        return None if (isinstance(arg, str) and arg) or _is_number(arg) else f"'contains' takes a text, not {arg!r}"
+            return f"{op!r} compares texts; the measured value is a number"
+        return None if (isinstance(arg, str) and arg) or _is_number(arg) else f"{op!r} takes a text, not {arg!r}"
     # eq, ne
     if not _is_scalar(arg):
         return f"{op!r} takes one value, not {arg!r}"

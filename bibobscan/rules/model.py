@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-OPERATORS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "contains", "startswith")
+OPERATORS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "contains", "not_contains", "startswith")
 
 
 @dataclass(frozen=True, slots=True)
