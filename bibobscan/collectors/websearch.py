@@ -93,23 +93,28 @@ class WebSearchCollector(Collector):
                          partial=self.provides if partial.failures else frozenset())
 
     async def _search(self, ctx: CollectContext, name: str) -> tuple[Fetched, list[WebResult]]:
-        q = f'"{name}"'
+        return await self.search(ctx, f'"{name}"')
+
+    async def search(self, ctx: CollectContext, q: str, *, source: str | None = None) -> tuple[Fetched, list[WebResult]]:
+        """One query ``q`` as given (quotes, ``site:``) to the configured engine; errors
+        name ``source`` (another collector that searches through this one)."""
+        source = source or self.id
         if self.engine(ctx.config) == "searxng":
             url = str(ctx.config["url"]).rstrip("/") + "/search"
-            fetched = await ctx.http.get(url, source=self.id, accept_status=(200, *_ERROR_STATUSES),
+            fetched = await ctx.http.get(url, source=source, accept_status=(200, *_ERROR_STATUSES),
                                          params={"q": q, "format": "json", "language": "nl-NL", "safesearch": "0"},
                                          headers={"Accept": "application/json"})
-            self._raise_for_status(fetched, "SearXNG")
-            return fetched, self._searxng(self._json(fetched))
-        fetched = await ctx.http.get(BRAVE_URL, source=self.id, accept_status=(200, *_ERROR_STATUSES),
+            self._raise_for_status(fetched, "SearXNG", source)
+            return fetched, self._searxng(self._json(fetched, source), source)
+        fetched = await ctx.http.get(BRAVE_URL, source=source, accept_status=(200, *_ERROR_STATUSES),
                                      params={"q": q, "country": "NL", "search_lang": "nl", "count": str(MAX_RESULTS)},
                                      headers={"Accept": "application/json", "X-Subscription-Token": str(ctx.config["brave_api_key"])})
-        self._raise_for_status(fetched, "Brave")
-        return fetched, self._brave(self._json(fetched))
+        self._raise_for_status(fetched, "Brave", source)
+        return fetched, self._brave(self._json(fetched, source), source)
 
     # --- responses ------------------------------------------------------------------
 
-    def _raise_for_status(self, fetched: Fetched, engine: str) -> None:
+    def _raise_for_status(self, fetched: Fetched, engine: str, source: str) -> None:
         if fetched.status_code == 200:
             return
         detail = ""
@@ -123,21 +128,21 @@ class WebSearchCollector(Collector):
         if engine == "SearXNG" and fetched.status_code == 403:
             detail = "JSON staat uit op deze server (zet json bij search.formats in settings.yml)" + (f"; {detail}" if detail else "")
         raise UpstreamError(f"HTTP {fetched.status_code} van {engine}: {clip(detail, 300) or '(lege body)'}",
-                            source=self.id, status_code=fetched.status_code)
+                            source=source, status_code=fetched.status_code)
 
-    def _json(self, fetched: Fetched) -> Any:
+    def _json(self, fetched: Fetched, source: str) -> Any:
         try:
             return json.loads(fetched.content)
         except (ValueError, UnicodeDecodeError) as exc:
             hint = " ".join(fetched.content[:120].decode("utf-8", "replace").split())
-            raise MalformedResponse(f"HTTP {fetched.status_code} body is not JSON: {hint or '(empty)'}", source=self.id) from exc
+            raise MalformedResponse(f"HTTP {fetched.status_code} body is not JSON: {hint or '(empty)'}", source=source) from exc
 
-    def _searxng(self, body: Any) -> list[WebResult]:
+    def _searxng(self, body: Any, source: str) -> list[WebResult]:
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-            raise MalformedResponse("SearXNG answer has no results list", source=self.id)
+            raise MalformedResponse("SearXNG answer has no results list", source=source)
         if not body["results"] and body.get("unresponsive_engines"):
             failed = ", ".join(f"{e[0]} ({e[1]})" for e in body["unresponsive_engines"] if isinstance(e, list) and len(e) == 2)
-            raise ErrorInBody(f"geen resultaten en geen enkele zoekmachine antwoordde: {clip(failed, 300)}", source=self.id)
+            raise ErrorInBody(f"geen resultaten en geen enkele zoekmachine antwoordde: {clip(failed, 300)}", source=source)
         out: list[WebResult] = []
         for r in body["results"][:MAX_RESULTS]:
             if not isinstance(r, dict):
@@ -151,15 +156,15 @@ class WebSearchCollector(Collector):
                                  _site(url), parse_date(str(r.get("publishedDate") or "")), [str(e) for e in engines if e]))
         return out
 
-    def _brave(self, body: Any) -> list[WebResult]:
+    def _brave(self, body: Any, source: str) -> list[WebResult]:
         if not isinstance(body, dict):
-            raise MalformedResponse("Brave answer is not a JSON object", source=self.id)
+            raise MalformedResponse("Brave answer is not a JSON object", source=source)
         web = body.get("web") or {}
         results = web.get("results") if isinstance(web, dict) else None
         if results is None:
             return []  # Brave leaves out empty sections
         if not isinstance(results, list):
-            raise MalformedResponse("Brave web.results is not a list", source=self.id)
+            raise MalformedResponse("Brave web.results is not a list", source=source)
         out: list[WebResult] = []
         for r in results[:MAX_RESULTS]:
             if not isinstance(r, dict):

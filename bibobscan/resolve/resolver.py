@@ -97,7 +97,7 @@ def resolve_one(ev: Evidence, ctx: Context) -> Match:
         return _register(ev, ctx)
     if ev.kind == "sanctions.entry":
         return _sanctions(ev, ctx)
-    if ev.kind in ("news.article", "web.result", "publication.notice"):
+    if ev.kind in ("news.article", "web.result", "publication.notice", "court.ruling"):
         return _text(ev, ctx)
     return Match(Verdict.POSSIBLE, 0.0, [MatchFeature("unknown_kind", 0.0, f"Onbekend soort bewijs ({ev.kind}); handmatig beoordelen.")])
 

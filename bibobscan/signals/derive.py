@@ -98,6 +98,11 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
             signals.append(Signal(kind, attrs, ids))
             if kind != "publication.mention":
                 signals.append(Signal("publication.mention", dict(attrs), ids))
+        elif ev.kind == "court.ruling":
+            signals.append(Signal("court.ruling", {
+                "ecli": f.get("ecli", ""), "court": f.get("court", ""), "date": f.get("date", ""),
+                "area": "; ".join(f.get("areas") or []), "type": f.get("type", ""),
+                "procedure": "; ".join(f.get("procedures") or [])}, ids))
         elif ev.kind == "officer.fact":
             fact = str(f.get("fact", ""))
             signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))
