@@ -107,32 +107,29 @@ def parse_kvk(value: str, where: str) -> str:
     return digits
 
 
+def _text_fact(value: str, where: str, what: str, needs: str, limit: int) -> str:
+    """A fact given as text: stripped, with at least one character of the kind ``needs``
+    ("digits", "letters" or "" for any), at most ``limit`` characters."""
+    text = value.strip()
+    test = {"digits": str.isdigit, "letters": str.isalpha}.get(needs)
+    if not text or (test is not None and not any(test(c) for c in text)):
+        raise UsageError(f"{where} {value!r}: {what} must contain {needs}" if test is not None else f"{where}: an empty {what}")
+    if len(text) > limit:
+        raise UsageError(f"{where}: {what} longer than {limit} characters")
+    return text
+
+
 def parse_reg(value: str, where: str) -> str:
     """A registration number (RSIN, LEI, passport, ...): any text with at least one digit."""
-    text = value.strip()
-    if not any(c.isdigit() for c in text):
-        raise UsageError(f"{where} {value!r}: a registration number must contain digits")
-    if len(text) > MAX_FACT:
-        raise UsageError(f"{where}: a registration number longer than {MAX_FACT} characters")
-    return text
+    return _text_fact(value, where, "a registration number", "digits", MAX_FACT)
 
 
 def parse_place(value: str, where: str) -> str:
-    text = value.strip()
-    if not any(c.isalpha() for c in text):
-        raise UsageError(f"{where} {value!r}: a place must contain letters")
-    if len(text) > MAX_FACT:
-        raise UsageError(f"{where}: a place longer than {MAX_FACT} characters")
-    return text
+    return _text_fact(value, where, "a place", "letters", MAX_FACT)
 
 
 def parse_alias(value: str, where: str) -> str:
-    text = value.strip()
-    if not text:
-        raise UsageError(f"{where}: an empty name")
-    if len(text) > MAX_NAME:
-        raise UsageError(f"{where}: a name longer than {MAX_NAME} characters")
-    return text
+    return _text_fact(value, where, "name", "", MAX_NAME)
 
 
 def _as_dict(result: Result) -> dict[str, Any]:
