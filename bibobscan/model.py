@@ -140,6 +140,9 @@ class SourceRun:
     # answer is incomplete (some of its requests failed). Neither reads as "no hit".
     uncovered: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
+    # Types the source holds nothing on for this subject though it answered in full
+    # (no LEI): "onvoldoende gegevens" for their indicators, not an incomplete scan.
+    absent: list[str] = field(default_factory=list)
 
     @property
     def incomplete(self) -> bool:
@@ -319,6 +322,7 @@ def source_run_from_dict(d: dict[str, Any]) -> SourceRun:
         licence=d.get("licence", ""),
         notes=list(d.get("notes") or []),
         uncovered=list(d.get("uncovered") or []),
+        absent=list(d.get("absent") or []),
         partial=list(d.get("partial") or []),
     )
 

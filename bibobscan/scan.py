@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from .model import (
     SubjectKind,
     utcnow,
 )
-from .resolve import resolve_all
+from .resolve import learned_kvk, resolve_all
 from .resources import default_profile, indicators_dir
 from .rules import Indicator, Profile, assess, check_rule_set, evaluate, indicator_files, load_indicators, load_profile, set_hash
 from .facts import covered_types
@@ -96,6 +96,7 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
         run.notes = list(result.notes)
         run.uncovered = sorted(result.uncovered)
         run.partial = sorted(result.partial)
+        run.absent = sorted(result.absent)
         if result.query:
             run.query = result.query
         run.status = SourceStatus.OK if evidence else SourceStatus.NO_RESULTS
@@ -114,16 +115,29 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
 
 
 async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
+    """Every source at once; a source that needs the KvK number (``uses_kvk``) of a
+    company given by name runs after the others, with the number the register gave."""
     http_settings = without_waits(options.settings.http) if options.demo else options.settings.http
+    later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
     async with HttpClient(settings=http_settings, transport=options.transport) as http:
-        tasks = [asyncio.create_task(_run_one(c, subject, options, http, reference)) for c in collectors]
-        if options.progress:
-            for task in tasks:
-                task.add_done_callback(lambda t: options.progress(t.result()[0]) if options.progress and not t.cancelled() and t.exception() is None else None)
-        results = await asyncio.gather(*tasks)
+        results = await _run_many([c for c in collectors if c not in later], subject, options, http, reference)
+        if later:
+            kvk = learned_kvk(subject, [e for _, evs in results for e in evs], reference)
+            results += await _run_many(later, replace(subject, kvk=kvk) if kvk else subject, options, http, reference)
+    order = {c.id: i for i, c in enumerate(collectors)}
+    results.sort(key=lambda result: order.get(result[0].source, len(order)))
     runs = [r for r, _ in results]
     evidence = [e for _, evs in results for e in evs]
     return runs, evidence
+
+
+async def _run_many(collectors: list[Collector], subject: Subject, options: ScanOptions, http: HttpClient,
+                    reference: date) -> list[tuple[SourceRun, list[Evidence]]]:
+    tasks = [asyncio.create_task(_run_one(c, subject, options, http, reference)) for c in collectors]
+    if options.progress:
+        for task in tasks:
+            task.add_done_callback(lambda t: options.progress(t.result()[0]) if options.progress and not t.cancelled() and t.exception() is None else None)
+    return list(await asyncio.gather(*tasks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +160,7 @@ def coverage_of(runs: list[SourceRun], collectors: list[Collector], officer_type
         c = by_id.get(run.source)
         if c is None or not run.status.consulted:
             continue
-        delivered = set(c.provides) - set(run.uncovered)
+        delivered = set(c.provides) - set(run.uncovered) - set(run.absent)
         full.update(delivered - set(run.partial))
         partial.update(delivered & set(run.partial))
     return Coverage(frozenset(full), frozenset(partial - full))

@@ -184,3 +184,33 @@ def test_shielded_visit_address_leaves_the_address_count_insufficient() -> None:
     assert outcomes["address.many_companies"] is Outcome.INSUFFICIENT
     assert outcomes["register.recent_registration"] is Outcome.NO_HIT
     assert outcomes["register.shielded_address"] is Outcome.HIT
+
+
+def test_company_without_lei_leaves_ownership_insufficient_but_the_scan_complete() -> None:
+    """Most companies have no LEI: that is a gap in what GLEIF holds, not a failed source
+    (review finding: it made every ordinary company scan 'onvolledig', exit 3)."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"meta": {"pagination": {"total": 0}}, "data": []})
+
+    company = Subject(kind=SubjectKind.COMPANY, name="Test B.V.", kvk="12345678")
+    options = ScanOptions(transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(company, CASE, load_collectors(["gleif"]), options))
+    [run] = report.sources
+    assert run.absent == ["register.foreign_parent"] and not run.incomplete
+    assert _outcomes(report)["register.foreign_ownership"] is Outcome.INSUFFICIENT
+    assert report.assessment.complete is True and "onvolledig" not in report.assessment.band_label
+
+
+def test_company_by_name_gets_its_ownership_chain_through_the_kvk_number_the_register_gave() -> None:
+    from bibobscan.demo.case import REFERENCE_DATE, demo_settings
+    from bibobscan.demo.replay import ReplayTransport
+
+    company = Subject(kind=SubjectKind.COMPANY, name="Voorbeeld Shisha Lounge B.V.")
+    options = ScanOptions(settings=demo_settings(), transport=ReplayTransport(), environ={}, reference_date=REFERENCE_DATE, demo=True)
+    collectors = load_collectors(["kvk", "gleif"])
+    report = asyncio.run(scan(company, CASE, collectors, options))
+    gleif = next(r for r in report.sources if r.source == "gleif")
+    assert "99000011" in gleif.query and gleif.status is SourceStatus.OK
+    assert [r.source for r in report.sources] == [c.id for c in collectors]  # their order, not the order of finishing
+    hit = next(h for h in report.indicators if h.indicator_id == "register.foreign_ownership")
+    assert hit.outcome is Outcome.HIT and "Exemplum Investments Ltd" in hit.sentence

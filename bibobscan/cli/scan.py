@@ -48,6 +48,8 @@ def _progress(run: SourceRun) -> None:
     extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
     if run.uncovered or run.partial:
         extra += f" – onvolledig: {', '.join(run.uncovered + run.partial)}"
+    if run.absent:
+        extra += f" – geen gegevens in deze bron: {', '.join(run.absent)}"
     typer.echo(f"  [{run.source}] {label} ({run.hits} hits, {run.duration_ms} ms){extra}", err=True)
 
 

@@ -32,6 +32,10 @@ class Collected:
     notes: list[str] = field(default_factory=list)  # partial failures, caveats (Dutch or English)
     uncovered: frozenset[str] = frozenset()  # provided types not delivered this run (e.g. not found)
     partial: frozenset[str] = frozenset()  # provided types whose answer is incomplete
+    # provided types this source holds nothing on for this subject although it answered
+    # in full (no LEI in GLEIF): the dependent indicators say "onvoldoende gegevens", but
+    # the research is not incomplete because of it
+    absent: frozenset[str] = frozenset()
 
 
 class Collector(abc.ABC):
@@ -48,6 +52,9 @@ class Collector(abc.ABC):
     provides: ClassVar[frozenset[str]]  # signal types this source can deliver
     env: ClassVar[Mapping[str, str]] = {}  # config key -> environment variable
     required: ClassVar[tuple[str, ...]] = ()  # config keys without which it is not configured
+    # True: works only with the subject's KvK number. In a scan by name the orchestrator
+    # runs it after the other sources, with the KvK number the register gave.
+    uses_kvk: ClassVar[bool] = False
     # Every key of [sources.<id>] this collector reads; any other key is a settings error.
     # Default (when a subclass does not set it): the inherited options + env keys + required.
     options: ClassVar[tuple[str, ...]] = ()

@@ -23,7 +23,10 @@ natural persons; a person-level ownership check still needs the UBO register.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -36,6 +39,9 @@ DEFAULT_URL = "https://api.gleif.org/api/v1"
 KVK_REGISTER = "RA000463"  # GLEIF's id of the Netherlands Chamber of Commerce register
 RECORD_PAGE = "https://search.gleif.org/#/record/{lei}"
 MAX_LAYERS = 5
+LEI = re.compile(r"[A-Z0-9]{20}")  # ISO 17442: 18 characters and 2 check digits
+# Registrations that are not an entity's own, current LEI: a record with one is left out.
+VOID_REGISTRATIONS = ("ANNULLED", "DUPLICATE")
 MAX_RECORDS = 5
 SIGNAL = "register.foreign_parent"
 
@@ -68,6 +74,7 @@ class GleifCollector(Collector):
     provides: ClassVar[frozenset[str]] = frozenset({SIGNAL})
     env: ClassVar[Mapping[str, str]] = {"url": "GLEIF_URL"}
     options: ClassVar[tuple[str, ...]] = ("url",)
+    uses_kvk: ClassVar[bool] = True
 
     @staticmethod
     def base(config: Mapping[str, Any]) -> str:
@@ -91,56 +98,86 @@ class GleifCollector(Collector):
         if subject.kind not in self.applies_to:
             return Collected([], query=query)
         if not subject.kvk:
-            return Collected([], query=query, uncovered=frozenset({SIGNAL}), notes=[
-                "GLEIF wordt alleen op KvK-nummer bevraagd; zonder KvK-nummer is de eigendomsstructuur niet nagegaan."])
+            return Collected([], query=query, absent=frozenset({SIGNAL}), notes=[
+                "GLEIF wordt alleen op KvK-nummer bevraagd en het Handelsregister gaf geen KvK-nummer; "
+                "de eigendomsstructuur is niet nagegaan."])
         base = self.base(ctx.config)
-        fetched = await ctx.http.get(f"{base}/lei-records", source=self.id, params=self.search_params(subject.kvk),
-                                     headers={"Accept": "application/vnd.api+json"})
-        records = self._records(self._json(fetched))
-        if not records:
-            return Collected([], query=query, uncovered=frozenset({SIGNAL}), notes=[
-                f"Geen LEI bij KvK-nummer {subject.kvk}: GLEIF kent alleen rechtspersonen met een LEI; "
-                "de eigendomsstructuur is daarmee niet vastgesteld."])
-        evidence: list[Evidence] = []
+        fetched = await self._get(ctx, f"{base}/lei-records", params=self.search_params(subject.kvk))
+        body = self._json(fetched)
         notes: list[str] = []
         partial = False
-        for record in records:
-            chain, end, complete = await self._chain(record, base, ctx)
-            partial = partial or not complete
-            if not complete:
-                notes.append(f"{_lei(record)}: eigendomsketen onvolledig ({end}).")
-            evidence.append(self._evidence(record, chain, end, complete, fetched, query))
+        total = _total(body)
+        records = self._records(body)
+        if total is not None and total > len(records):
+            notes.append(f"GLEIF meldt {total} LEI-records bij dit KvK-nummer; alleen de eerste {len(records)} zijn gelezen.")
+            partial = True
+        own = [r for r in records if _registered_kvk(r) == subject.kvk]
+        if len(own) < len(records):
+            notes.append(f"{len(records) - len(own)} LEI-record(s) zonder dit KvK-nummer in het antwoord genegeerd.")
+        usable = [r for r in own if _registration_status(r) not in VOID_REGISTRATIONS]
+        if len(usable) < len(own):
+            notes.append(f"{len(own) - len(usable)} LEI-record(s) vervallen als dubbel of nietig ({', '.join(VOID_REGISTRATIONS)}).")
+        if not usable:
+            return Collected([], query=query, notes=[*notes,
+                f"Geen LEI bij KvK-nummer {subject.kvk}: GLEIF kent alleen rechtspersonen met een LEI (banken, fondsen, "
+                "grotere ondernemingen); de eigendomsstructuur is daarmee niet vastgesteld."], absent=frozenset({SIGNAL}))
+        evidence: list[Evidence] = []
+        for record in usable:
+            chain = await self._chain(record, base, ctx)
+            answers = [_answer(fetched), *chain.answers]
+            if not chain.complete:
+                partial = True
+                notes.append(f"{_lei(record)}: eigendomsketen onvolledig ({chain.end}).")
+            for level, rec in enumerate([record, *chain.parents]):
+                status = _registration_status(rec)
+                if status not in ("ISSUED", "PENDING_TRANSFER", "PENDING_ARCHIVAL", ""):
+                    partial = True
+                    notes.append(f"LEI {_lei(rec)} ({'de onderneming' if level == 0 else _name(rec)}) heeft registratiestatus "
+                                 f"{status}: de gegevens kunnen verouderd zijn.")
+            if any(not _jurisdiction(p) for p in chain.parents):
+                partial = True
+                notes.append(f"{_lei(record)}: een moeder zonder rechtsgebied in GLEIF; telt niet als buitenlands.")
+            evidence.append(self._evidence(record, chain, answers, query))
         return Collected(evidence, query=query, notes=notes, partial=frozenset({SIGNAL}) if partial else frozenset())
+
+    async def _get(self, ctx: CollectContext, url: str, params: dict[str, str] | None = None) -> Fetched:
+        return await ctx.http.get(url, source=self.id, params=params, headers={"Accept": "application/vnd.api+json"},
+                                  accept_status=(200, 404))
 
     # --- the chain of parents -----------------------------------------------------
 
-    async def _chain(self, record: dict[str, Any], base: str, ctx: CollectContext) -> tuple[list[dict[str, Any]], str, bool]:
-        """The direct parents upwards, and how the chain ends: (parents, end, complete)."""
-        parents: list[dict[str, Any]] = []
+    async def _chain(self, record: dict[str, Any], base: str, ctx: CollectContext) -> Chain:
+        """The direct parents upwards, and how the chain ends."""
+        chain = Chain()
         seen = {_lei(record)}
         current = record
         while True:
             links = _parent_links(current)
-            lei = _lei(current)
+            lei = quote(_lei(current), safe="")
             if "lei-record" in links:
-                if len(parents) >= MAX_LAYERS:
-                    return parents, f"afgebroken na {MAX_LAYERS} lagen", False
-                parent = self._record(self._json(await ctx.http.get(
-                    f"{base}/lei-records/{quote(lei)}/direct-parent", source=self.id,
-                    headers={"Accept": "application/vnd.api+json"})))
+                if len(chain.parents) >= MAX_LAYERS:
+                    return chain.ended(f"afgebroken na {MAX_LAYERS} lagen", complete=False)
+                fetched = await self._get(ctx, f"{base}/lei-records/{lei}/direct-parent")
+                if fetched.status_code == 404:
+                    return chain.ended("GLEIF vindt de gemelde moeder niet (404)", complete=False)
+                chain.answers.append(_answer(fetched))
+                parent = self._record(self._json(fetched))
                 if _lei(parent) in seen:
-                    return parents, "kringverwijzing in de moederketen", False
+                    return chain.ended("kringverwijzing in de moederketen", complete=False)
                 seen.add(_lei(parent))
-                parents.append(parent)
+                chain.parents.append(parent)
                 current = parent
                 continue
             if "reporting-exception" in links:
-                fetched = await ctx.http.get(f"{base}/lei-records/{quote(lei)}/direct-parent-reporting-exception",
-                                             source=self.id, headers={"Accept": "application/vnd.api+json"})
+                fetched = await self._get(ctx, f"{base}/lei-records/{lei}/direct-parent-reporting-exception")
+                if fetched.status_code == 404:
+                    return chain.ended("GLEIF vindt de gemelde reden zonder moeder niet (404)", complete=False)
+                chain.answers.append(_answer(fetched))
                 reason = self._reason(self._json(fetched))
-                text = REASONS_NL.get(reason, f"reden {reason}")
-                return parents, f"{'geen moeder' if not parents else 'hoogste moeder'}: {text}", reason in COMPLETE_REASONS
-            return parents, "GLEIF meldt geen moeder en geen reden", False
+                text = REASONS_NL.get(reason, f"reden {clip(reason, 60)}")
+                return chain.ended(f"{'geen moeder' if not chain.parents else 'hoogste moeder'}: {text}",
+                                   complete=reason in COMPLETE_REASONS)
+            return chain.ended("GLEIF meldt geen moeder en geen reden", complete=False)
 
     # --- response -----------------------------------------------------------------
 
@@ -165,8 +202,10 @@ class GleifCollector(Collector):
     def _checked(self, record: Any) -> dict[str, Any]:
         attributes = record.get("attributes") if isinstance(record, dict) else None
         if not isinstance(record, dict) or not isinstance(attributes, dict) or not isinstance(attributes.get("entity"), dict) \
-                or not isinstance(attributes.get("lei"), str) or not attributes["lei"]:
+                or not isinstance(attributes.get("lei"), str):
             raise MalformedResponse("LEI record without attributes.lei or attributes.entity", source=self.id)
+        if not LEI.fullmatch(attributes["lei"]):
+            raise MalformedResponse(f"not an LEI: {clip(attributes['lei'], 40)!r}", source=self.id)
         return record
 
     def _reason(self, body: Any) -> str:
@@ -177,41 +216,77 @@ class GleifCollector(Collector):
             raise MalformedResponse("reporting exception without attributes.reason", source=self.id)
         return reason
 
-    def _evidence(self, record: dict[str, Any], chain: list[dict[str, Any]], end: str, complete: bool,
-                  fetched: Fetched, query: str) -> Evidence:
+    def _evidence(self, record: dict[str, Any], chain: Chain, answers: list[dict[str, str]], query: str) -> Evidence:
         entity = record["attributes"]["entity"]
         lei = _lei(record)
         name = _name(record)
-        parents = [{"lei": _lei(p), "name": _name(p), "jurisdiction": _jurisdiction(p)} for p in chain]
-        kvk = str(entity.get("registeredAs") or "") if (entity.get("registeredAt") or {}).get("id") == KVK_REGISTER else ""
+        parents = [{"lei": _lei(p), "name": _name(p), "jurisdiction": _jurisdiction(p)} for p in chain.parents]
         fields: dict[str, Any] = {
             "lei": lei,
             "name": name,
-            "kvk": kvk,
+            "kvk": _registered_kvk(record),
             "jurisdiction": _jurisdiction(record),
-            "entity_status": str(entity.get("status") or ""),
-            "registration_status": str((record["attributes"].get("registration") or {}).get("status") or ""),
+            "entity_status": clip(str(entity.get("status") or ""), 30),
+            "registration_status": _registration_status(record),
             "parents": parents,
-            "chain_end": end,
-            "chain_complete": complete,
+            "chain_end": chain.end,
+            "chain_complete": chain.complete,
+            "answers": answers,
         }
         if parents:
-            shown = " → ".join(f"{p['name']} ({p['jurisdiction'].upper() or '?'})" for p in parents)
-            excerpt = f"LEI {lei}. Moederketen: {shown}; {end}."
+            shown = " → ".join(f"{p['name']} ({p['jurisdiction'] or 'rechtsgebied onbekend'})" for p in parents)
+            excerpt = f"LEI {lei}. Moederketen: {shown}; {chain.end}."
         else:
-            excerpt = f"LEI {lei}. {end[:1].upper()}{end[1:]}."
+            excerpt = f"LEI {lei}. {chain.end[:1].upper()}{chain.end[1:]}."
+        first = answers[0]
         return Evidence(
-            id=Evidence.make_id(self.id, lei, fetched.sha256),
+            id=Evidence.make_id(self.id, lei, *(a["sha256"] for a in answers)),
             source=self.id,
             kind="register.lei",
-            url=RECORD_PAGE.format(lei=quote(lei)),
+            url=RECORD_PAGE.format(lei=quote(lei, safe="")),
             query=query,
-            retrieved_at=fetched.retrieved_at,
-            sha256=fetched.sha256,
+            retrieved_at=datetime.fromisoformat(first["retrieved_at"]),
+            sha256=first["sha256"],
             title=clip(f"{name} (LEI {lei})", MAX_TITLE),
             excerpt=clip(excerpt, MAX_EXCERPT),
             fields=fields,
         )
+
+
+@dataclass(slots=True)
+class Chain:
+    parents: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, str]] = field(default_factory=list)  # url, sha256, retrieved_at of each answer read
+    end: str = ""
+    complete: bool = False
+
+    def ended(self, end: str, *, complete: bool) -> Chain:
+        self.end, self.complete = end, complete
+        return self
+
+
+def _answer(fetched: Fetched) -> dict[str, str]:
+    return {"url": fetched.url, "sha256": fetched.sha256, "retrieved_at": fetched.retrieved_at.isoformat()}
+
+
+def _total(body: Any) -> int | None:
+    total = ((body.get("meta") or {}).get("pagination") or {}).get("total") if isinstance(body, dict) else None
+    return total if isinstance(total, int) else None
+
+
+def _registered_kvk(record: dict[str, Any]) -> str:
+    """The KvK number a record is registered under; "" when it is registered elsewhere."""
+    entity = record["attributes"]["entity"]
+    registered_at = entity.get("registeredAt") if isinstance(entity.get("registeredAt"), dict) else {}
+    if registered_at.get("id") != KVK_REGISTER:
+        return ""
+    return str(entity.get("registeredAs") or "").strip()[:20]
+
+
+def _registration_status(record: dict[str, Any]) -> str:
+    registration = record["attributes"].get("registration")
+    status = registration.get("status") if isinstance(registration, dict) else ""
+    return clip(str(status or ""), 30)
 
 
 def _lei(record: dict[str, Any]) -> str:
@@ -224,11 +299,11 @@ def _name(record: dict[str, Any]) -> str:
 
 
 def _jurisdiction(record: dict[str, Any]) -> str:
-    """The country of a record's jurisdiction, lower case ("US-DE" -> "us"); the legal
-    address when the jurisdiction is missing. A company's seat, never a person's."""
-    entity = record["attributes"]["entity"]
-    value = str(entity.get("jurisdiction") or (entity.get("legalAddress") or {}).get("country") or "")
-    return value.split("-")[0].strip().lower()
+    """The country of a record's legal jurisdiction in upper case ("US-DE" -> "US"); ""
+    when GLEIF gives none. A company's seat, never a person's."""
+    value = str(record["attributes"]["entity"].get("jurisdiction") or "")
+    country = value.split("-")[0].strip().upper()
+    return country if re.fullmatch(r"[A-Z]{2}", country) else ""
 
 
 def _parent_links(record: dict[str, Any]) -> dict[str, Any]:

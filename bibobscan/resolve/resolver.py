@@ -69,6 +69,22 @@ def learn_from_register(ctx: Context, evidence: list[Evidence]) -> None:
                     ctx.streets.add(fold(str(addr["street"])))
 
 
+def learned_kvk(subject: Subject, evidence: list[Evidence], reference_date: date) -> str | None:
+    """The KvK number of a subject given by name: that of the one register profile whose
+    name matches (as :func:`resolve_all` decides it), else None. Sets no matches."""
+    if subject.kvk:
+        return subject.kvk
+    ctx = build_context(subject, reference_date)
+    profiles = [ev for ev in evidence if ev.kind == "register.company"]
+    return _single_kvk(profiles, [resolve_one(ev, ctx) for ev in profiles])
+
+
+def _single_kvk(profiles: list[Evidence], matches: list[Match | None]) -> str | None:
+    found = {str(ev.fields.get("kvk")) for ev, m in zip(profiles, matches)
+             if m is not None and m.verdict is Verdict.MATCH and ev.fields.get("kvk")}
+    return found.pop() if len(found) == 1 else None
+
+
 def resolve_all(subject: Subject, evidence: list[Evidence], reference_date: date) -> None:
     """Set ``match`` on every evidence item (officer facts are matches by definition).
 
@@ -81,9 +97,7 @@ def resolve_all(subject: Subject, evidence: list[Evidence], reference_date: date
     for ev in profiles:
         ev.match = resolve_one(ev, ctx)
     if ctx.kvk is None:
-        matched = {str(ev.fields.get("kvk")) for ev in profiles if ev.match and ev.match.verdict is Verdict.MATCH and ev.fields.get("kvk")}
-        if len(matched) == 1:
-            ctx.kvk = matched.pop()
+        ctx.kvk = _single_kvk(profiles, [ev.match for ev in profiles])
     learn_from_register(ctx, evidence)
     for ev in evidence:
         if ev.kind != "register.company" or ev.match is None:

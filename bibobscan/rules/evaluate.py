@@ -134,7 +134,7 @@ def evaluate(
         incomplete = [t for t in indicator.requires if t not in coverage]
         if incomplete:
             sentence = fill(indicator.insufficient, {"subject": subject_name}, [])
-            return _hit(indicator, Outcome.INSUFFICIENT, sentence, reason=f"Bron gaf een onvolledig antwoord (deels mislukt) voor: {', '.join(incomplete)}; geen treffer is hier niet betrouwbaar.")
+            return _hit(indicator, Outcome.INSUFFICIENT, sentence, reason=f"Bron gaf een onvolledig antwoord voor: {', '.join(incomplete)} (zie de opmerkingen bij de bron); geen treffer is hier niet betrouwbaar.")
         reason = "Geen signaal voldeed aan de voorwaarden." if not chosen else f"Gemeten waarde {values['value']} valt in geen enkele band."
         return _hit(indicator, Outcome.NO_HIT, fill(indicator.no_hit, values, chosen), reason=reason)
     values.update(points=band.points, band=band.name)

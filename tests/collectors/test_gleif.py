@@ -68,7 +68,7 @@ def test_without_kvk_number_nothing_is_asked_and_ownership_stays_open(make_ctx: 
         route = mock.get(RECORDS)
         result = run(subject, make_ctx())
     assert not route.called
-    assert result.evidence == [] and result.uncovered == {SIGNAL}
+    assert result.evidence == [] and result.absent == {SIGNAL} and result.uncovered == frozenset()
     assert "KvK-nummer" in result.notes[0]
 
 
@@ -79,8 +79,10 @@ def test_no_lei_means_ownership_not_established(make_ctx: MakeCtx) -> None:
     params = route.calls.last.request.url.params
     assert params["filter[entity.registeredAs]"] == "99000011"
     assert params["filter[entity.registeredAt]"] == "RA000463"
-    assert result.evidence == [] and result.uncovered == {SIGNAL}
-    assert "Geen LEI" in result.notes[0]
+    # no LEI is the normal case for a small business: ownership is not established, but
+    # the source answered in full, so the scan is not incomplete because of it
+    assert result.evidence == [] and result.absent == {SIGNAL} and result.uncovered == frozenset()
+    assert "Geen LEI" in result.notes[-1]
 
 
 def test_chain_of_parents_up_to_natural_persons(make_ctx: MakeCtx) -> None:
@@ -95,16 +97,20 @@ def test_chain_of_parents_up_to_natural_persons(make_ctx: MakeCtx) -> None:
             return_value=exception("TOP00000000000000003", "NATURAL_PERSONS"))
         result = run(COMPANY, make_ctx())
     (ev,) = result.evidence
-    assert ev.kind == "register.lei" and ev.fields["kvk"] == "99000011" and ev.fields["jurisdiction"] == "nl"
+    assert ev.kind == "register.lei" and ev.fields["kvk"] == "99000011" and ev.fields["jurisdiction"] == "NL"
     assert [(p["name"], p["jurisdiction"]) for p in ev.fields["parents"]] == [
-        ("Voorbeeld Holding B.V.", "nl"), ("Exemplum Investments Ltd", "cy")]
+        ("Voorbeeld Holding B.V.", "NL"), ("Exemplum Investments Ltd", "CY")]
+    # every answer the chain was read from is kept with its hash
+    assert [a["url"].split("?")[0].rsplit("/", 1)[-1] for a in ev.fields["answers"]] == [
+        "lei-records", "direct-parent", "direct-parent", "direct-parent-reporting-exception"]
+    assert all(len(a["sha256"]) == 64 for a in ev.fields["answers"])
     assert ev.fields["chain_complete"] is True and "natuurlijke personen" in ev.fields["chain_end"]
     assert result.partial == frozenset() and result.uncovered == frozenset()
     assert "Exemplum Investments Ltd (CY)" in ev.excerpt
 
     ev.match = Match(Verdict.MATCH, 1.0, [MatchFeature("kvk_equal", 1.0, "")])
     signals = [s for s in derive_signals(COMPANY, [ev], date(2026, 11, 20)) if s.type == SIGNAL]
-    assert [(s.attrs["jurisdiction"], s.attrs["level"], s.attrs["layers"]) for s in signals] == [("nl", 1, 2), ("cy", 2, 2)]
+    assert [(s.attrs["jurisdiction"], s.attrs["level"], s.attrs["layers"]) for s in signals] == [("NL", 1, 2), ("CY", 2, 2)]
 
 
 @pytest.mark.parametrize("reason, complete", [("NATURAL_PERSONS", True), ("NO_KNOWN_PERSON", True),
@@ -132,7 +138,7 @@ def test_a_cycle_or_a_too_long_chain_is_cut_off_and_partial(make_ctx: MakeCtx) -
     assert result.evidence[0].fields["chain_end"] == "kringverwijzing in de moederketen"
     assert result.partial == {SIGNAL}
 
-    chain = [record(f"L{i:019d}", f"Laag {i} Ltd", "CY") for i in range(MAX_LAYERS + 2)]
+    chain = [record(f"L{i:019d}", f"Laag {i} Ltd", "CY", kvk="99000011" if i == 0 else "") for i in range(MAX_LAYERS + 2)]
     with respx.mock(assert_all_called=False) as mock:
         mock.get(RECORDS).mock(return_value=ok({"data": [chain[0]]}))
         for i in range(MAX_LAYERS + 1):
@@ -143,20 +149,39 @@ def test_a_cycle_or_a_too_long_chain_is_cut_off_and_partial(make_ctx: MakeCtx) -
     assert result.partial == {SIGNAL}
 
 
-def test_verbatim_record_is_read(make_ctx: MakeCtx) -> None:
-    shell = json.loads(SHELL.read_text(encoding="utf-8"))["data"]  # SHELL PLC, registered in England, reports no parent
+def test_records_of_another_register_or_void_ones_are_left_out(make_ctx: MakeCtx) -> None:
+    shell = json.loads(SHELL.read_text(encoding="utf-8"))["data"]  # verbatim: SHELL PLC, registered in England
+    void = record("VOID0000000000000001", "Voorbeeld Shisha Lounge B.V.", "NL", kvk="99000011")
+    void["attributes"]["registration"]["status"] = "DUPLICATE"
     with respx.mock(assert_all_called=True) as mock:
-        mock.get(RECORDS).mock(return_value=ok({"data": [shell]}))
-        mock.get(f"{RECORDS}/21380068P1DRHMJ8KU70/direct-parent-reporting-exception").mock(
-            return_value=exception("21380068P1DRHMJ8KU70", "NO_KNOWN_PERSON"))
+        mock.get(RECORDS).mock(return_value=ok({"data": [shell, void]}))
         result = run(COMPANY, make_ctx())
-    ev = result.evidence[0]
-    assert ev.fields["name"] == "SHELL PLC" and ev.fields["jurisdiction"] == "gb"
-    assert ev.fields["kvk"] == ""  # registered elsewhere: never taken for a KvK number
-    assert ev.url.endswith("21380068P1DRHMJ8KU70")
+    assert result.evidence == [] and result.absent == {SIGNAL}
+    assert any("zonder dit KvK-nummer" in n for n in result.notes)
+    assert any("DUPLICATE" in n for n in result.notes)
 
 
-@pytest.mark.parametrize("body", [b"<html>busy</html>", b'{"data": {"not": "a list"}}', b'{"data": [{"attributes": {}}]}'])
+def test_lapsed_parent_missing_jurisdiction_404_and_truncated_answers_are_partial(make_ctx: MakeCtx) -> None:
+    lounge = record("LOUNGE00000000000001", "Voorbeeld Shisha Lounge B.V.", "NL", kvk="99000011")
+    odd = record("ODD00000000000000002", "Onbekend Holding", "", parent="record")
+    odd["attributes"]["registration"]["status"] = "LAPSED"
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(RECORDS).mock(return_value=ok({"meta": {"pagination": {"total": 7}}, "data": [lounge]}))
+        mock.get(f"{RECORDS}/LOUNGE00000000000001/direct-parent").mock(return_value=ok({"data": odd}))
+        mock.get(f"{RECORDS}/ODD00000000000000002/direct-parent").mock(return_value=httpx.Response(404, json={"errors": []}))
+        result = run(COMPANY, make_ctx())
+    (ev,) = result.evidence  # what was read before the 404 is kept
+    assert ev.fields["parents"][0]["jurisdiction"] == "" and ev.fields["chain_complete"] is False
+    assert result.partial == {SIGNAL}
+    notes = " ".join(result.notes)
+    assert "7 LEI-records" in notes and "LAPSED" in notes and "zonder rechtsgebied" in notes and "404" in notes
+    ev.match = Match(Verdict.MATCH, 1.0, [MatchFeature("kvk_equal", 1.0, "")])
+    (signal,) = [s for s in derive_signals(COMPANY, [ev], date(2026, 11, 20)) if s.type == SIGNAL]
+    assert signal.attrs["jurisdiction"] == ""  # the indicator does not count an unknown seat as foreign
+
+
+@pytest.mark.parametrize("body", [b"<html>busy</html>", b'{"data": {"not": "a list"}}', b'{"data": [{"attributes": {}}]}',
+                                  b'{"data": [{"attributes": {"lei": "../../x", "entity": {}}}]}'])
 def test_malformed_answers_raise(make_ctx: MakeCtx, body: bytes) -> None:
     with respx.mock(assert_all_called=True) as mock:
         mock.get(RECORDS).mock(return_value=httpx.Response(200, content=body, headers=JSONAPI))
