@@ -73,6 +73,8 @@ def _unwritten_vowels(short: str, full: str) -> bool:
     s, f = _consonant_classes(short), _consonant_classes(full)
     if len(s) < 2 or len(s) >= len(f) and s != f:
         return s == f and len(s) >= 2
+    if s[0] != f[0]:
+        return False  # the first letter is written, vowel or not: "rm" is no "Irma"
     k = 0
     for ch in f:
         if k < len(s) and ch == s[k]:
@@ -118,8 +120,14 @@ def spelling_similarity(a: str, b: str, vowelless: str = "") -> float:
     else:
         best = max(best, 0.95 * typo_similarity(pa, pb))
     if vowelless == "abugida":
-        if _unwritten_vowels(a, b) or _unwritten_vowels(b, a):
-            best = max(best, 0.9)
+        ca, cb = _consonant_classes(a), _consonant_classes(b)
+        if ca == cb and len(ca) >= 2:
+            best = max(best, 0.9)  # every letter written and alike ("bol" / "pol")
+        elif _unwritten_vowels(a, b) or _unwritten_vowels(b, a):
+            # vowels left out: three consonants or more point at one name; two fit too
+            # many ("pt": Pat, Pet, Pitt, Pot) and count as a weak part
+            consonants = sum(1 for c in min(ca, cb, key=len) if c not in _VOWEL_LETTERS)
+            best = max(best, 0.9 if consonants >= 3 else 0.7)
     elif vowelless:
         best = max(best, 0.9 * _osa(abjad_skeleton(a), abjad_skeleton(b)))
     spellings = person_tables().spelling_groups
@@ -199,7 +207,7 @@ def _vowelless_script(a: ParsedName, b: ParsedName) -> str:
 
 def align(a: ParsedName, b: ParsedName) -> Alignment:
     """Pair the tokens of two names, best pairs first. A word may also pair with two or
-    three adjacent words of the other name written apart ("Mohammadhasni" / "Mohammad
+    three adjacent words of the other name written apart ("Mohammadreza" / "Mohammad
     Hasni"); such a merge competes with the single-word pairs on its similarity, so a
     close merge wins over a weak pair of one of its parts."""
     vowelless = _vowelless_script(a, b)
@@ -242,6 +250,8 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
             run = tuple(range(start, start + size))
             if tb[run[-1]].kind is Kind.PARTICLE or any(tb[j].kind is Kind.NUMBER for j in run):
                 continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
+            if start and tb[start - 1].kind is Kind.PARTICLE:
+                continue  # a run takes a whole particle chain: "der Meulen" alone is no "Vermeulen"
             runs.append((run, "".join(tb[j].text for j in run)))
     out: list[tuple[float, int, tuple[int, ...]]] = []
     if not runs:
@@ -253,8 +263,11 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
         for run, joined in runs:
             if not vowelless and abs(len(joined) - len(x.text)) > 2 + len(x.text) // 5:
                 continue  # too long or short to reach MERGE_MIN as written
+            particles = tb[run[0]].kind is Kind.PARTICLE
+            if particles and not x.text.startswith(tb[run[0]].text):
+                continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
             sim = word_similarity(x.text, joined, vowelless)
-            if sim >= MERGE_MIN and (best is None or sim > best[0]):
+            if sim >= (JOIN_MIN if particles else MERGE_MIN) and (best is None or sim > best[0]):
                 best = (sim, run)
         if best is not None:
             out.append((best[0], i, best[1]))
@@ -272,6 +285,27 @@ class NameScore:
         return max(0.0, min(1.0, sum(f.weight for f in self.features)))
 
 
+LINEAGE_CREDIT = 0.5  # a father's name that one side leaves out counts half
+
+
+def _credit_missing_lineage(a: ParsedName, b: ParsedName, al: Alignment, credit_a: dict[int, float],
+                            credit_b: dict[int, float]) -> str:
+    """Half credit for a father's name that one side leaves out ("Yusuf bin Omar" /
+    "Yusuf bin Khalid bin Omar"), but none when both sides have unpaired names: then
+    the fathers' names differ, and a different father is a different person."""
+    names_left_a = [i for i in al.left_a if a.tokens[i].kind is Kind.NAME]
+    names_left_b = [j for j in al.left_b if b.tokens[j].kind is Kind.NAME]
+    if names_left_a and names_left_b:
+        return ""
+    shown: list[str] = []
+    for side, left, credit in ((a, names_left_a, credit_a), (b, names_left_b, credit_b)):
+        for i in left:
+            if side.tokens[i].lineage:
+                credit[i] = LINEAGE_CREDIT
+                shown.append(side.tokens[i].text)
+    return " ".join(shown)
+
+
 def _coverage(tokens: tuple[Token, ...], credit: dict[int, float]) -> float:
     total = sum(t.weight for t in tokens)
     if total <= 0:
@@ -285,7 +319,7 @@ def _show(tokens: tuple[Token, ...], idx: list[int]) -> str:
 
 # The features that hold a verdict at "possible" however alike the names are (_cap).
 CAPS = frozenset({"number_differs", "number_one_side", "call_name_only", "single_name", "initials_only", "generic_name",
-                  "structural_word", "extra_distinct_word", "legal_form_cap", "patronymic_swapped", "generation_cap"})
+                  "structural_word", "extra_distinct_word", "legal_form_cap", "father_and_son", "generation_cap"})
 
 
 def _cap(features: list[MatchFeature], cap: float, name: str, sentence: str) -> None:
@@ -326,9 +360,10 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         join_sim = 0.0
         if len(a.tokens) != len(b.tokens):
             join_sim = word_similarity(joined_a, joined_b)
-        if a.form_text != b.form_text and min(len(joined_a), len(joined_b)) >= 3:
-            # "VoorbeeldBV" / "Voorbeeld B.V.": name and form written together (not "A B.V." / "B B.V.")
-            join_sim = max(join_sim, word_similarity(joined_a + a.form_text, joined_b + b.form_text))
+        if a.form_text != b.form_text and joined_a + a.form_text == joined_b + b.form_text:
+            # "VoorbeeldBV" / "Voorbeeld B.V.": name and form written together - letter for
+            # letter, or a typo in a short name would pass ("KPNBV" / "KPM B.V.")
+            join_sim = 1.0
         if join_sim >= JOIN_MIN and join_sim > min((p.sim for p in al.pairs), default=0.0):
             al = Alignment(pairs=[Pair(list(range(len(a.tokens))), list(range(len(b.tokens))), join_sim, "join")])
     for p in al.pairs:
@@ -347,6 +382,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     for j in al.left_b:
         if b.tokens[j].kind is Kind.NUMBER and any(a.tokens[i].kind is Kind.NUMBER for i in al.left_a):
             credit_b[j] = 1.0
+    lineage_left = _credit_missing_lineage(a, b, al, credit_a, credit_b)
     cov_a, cov_b = _coverage(a.tokens, credit_a), _coverage(b.tokens, credit_b)
     hi, lo = max(cov_a, cov_b), min(cov_a, cov_b)
     alpha = ALPHA[kind]
@@ -361,6 +397,9 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     if initials:
         bits.append("1 voorletter past" if len(initials) == 1 else f"{len(initials)} voorletters passen")
     features.append(MatchFeature("name_agreement", round(base, 4), "Naamvergelijking: " + "; ".join(bits) + f" (dekking {cov_a:.0%} / {cov_b:.0%})."))
+    if lineage_left:
+        features.append(MatchFeature("lineage_missing", 0.0, f"Vadersnaam '{lineage_left}' staat maar in één naam: telt half, "
+                                     "want korte schrijfwijzen laten die vaak weg."))
     if any(p.how == "join" for p in al.pairs) or any(p.how == "merge" for p in al.pairs):
         features.append(MatchFeature("joined_words", 0.0, "Naamdelen aan elkaar of los geschreven ('Van der Bilt' / 'Vanderbilt')."))
 
@@ -420,6 +459,11 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
         _cap(features, CAP_POSSIBLE, "generic_name",
              f"'{plain[0]}' bestaat alleen uit algemene woorden en een rechtsvorm: zo'n naam wijst geen "
              "bepaalde onderneming aan; hoogstens een mogelijke overeenkomst.")
+    for side in (a, b):
+        for form in side.legal_forms:
+            if form.written:
+                features.append(MatchFeature("legal_form_typo", 0.0, f"'{form.written}' in '{side.original}' gelezen als de "
+                                             f"rechtsvorm {form.display} (één tikfout)."))
     forms_a = [f for f in a.legal_forms if not f.modifier]
     forms_b = [f for f in b.legal_forms if not f.modifier]
     if forms_a and forms_b:
@@ -453,7 +497,7 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
 
 
 def _patronymic(tokens: tuple[Token, ...]) -> tuple[list[int], int, int] | None:
-    """Positions of the own name(s), of "bin" and of the father's name in "Salman bin Muhammad"."""
+    """Positions of the own name(s), of "bin" and of the father's name in "Salman bin Khalid"."""
     for k, t in enumerate(tokens):
         if k and t.kind is Kind.PARTICLE and t.text in SON_OF:
             own = [i for i in range(k) if tokens[i].kind is Kind.NAME]
@@ -462,27 +506,29 @@ def _patronymic(tokens: tuple[Token, ...]) -> tuple[list[int], int, int] | None:
     return None
 
 
-def _patronymic_swap(a: ParsedName, b: ParsedName, al: Alignment) -> tuple[str, str] | None:
-    """The own name of one side is the father's name of the other, and the other way
-    round: "Salman bin Muhammad al-Rawi" and "Muhammad bin Salman al-Rawi"."""
+def _father_and_son(a: ParsedName, b: ParsedName, al: Alignment) -> tuple[str, str] | None:
+    """The father's name in one name is the own name in the other: "Salman bin Khalid" /
+    "Khalid bin Salman", or "Mohammed bin Salman bin Abdulaziz" / "Salman bin
+    Abdulaziz" (the second may be the first one's father)."""
     pa, pb = _patronymic(a.tokens), _patronymic(b.tokens)
     if pa is None or pb is None:
         return None
-    partner = {i: j for p in al.pairs if len(p.a) == 1 and len(p.b) == 1 for i, j in [(p.a[0], p.b[0])]}
+    forward = {i: j for p in al.pairs if len(p.a) == 1 and len(p.b) == 1 for i, j in [(p.a[0], p.b[0])]}
+    backward = {j: i for i, j in forward.items()}
     own_a, _, father_a = pa
     own_b, _, father_b = pb
-    if partner.get(father_a) in own_b and any(partner.get(i) == father_b for i in own_a):
+    if forward.get(father_a) in own_b or backward.get(father_b) in own_a:
         return _show(a.tokens, [*own_a, pa[1], father_a]), _show(b.tokens, [*own_b, pb[1], father_b])
     return None
 
 
 def _person_rules(a: ParsedName, b: ParsedName, al: Alignment, full: list[Pair], initials: list[Pair],
                   features: list[MatchFeature]) -> None:
-    swapped = _patronymic_swap(a, b, al)
-    if swapped:
-        _cap(features, CAP_POSSIBLE, "patronymic_swapped",
-             f"Eigen naam en vadersnaam staan omgewisseld ('{swapped[0]}' tegenover '{swapped[1]}'): "
-             "vader en zoon, of broers? Hoogstens een mogelijke overeenkomst.")
+    generations = _father_and_son(a, b, al)
+    if generations:
+        _cap(features, CAP_POSSIBLE, "father_and_son",
+             f"De vadersnaam in de ene naam is de eigen naam in de andere ('{generations[0]}' / '{generations[1]}'): "
+             "mogelijk vader en zoon; hoogstens een mogelijke overeenkomst.")
     if a.generation and b.generation and a.generation != b.generation:
         features.append(MatchFeature("generation_differs", -0.3, f"{a.generation} tegenover {b.generation}: vader en zoon?"))
         _cap(features, CAP_POSSIBLE, "generation_cap", "Junior/senior verschilt: hoogstens een mogelijke overeenkomst.")

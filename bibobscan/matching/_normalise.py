@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from rapidfuzz.distance import OSA
@@ -39,9 +39,6 @@ WEIGHTS = {
 # Dutch two- and three-letter initials: Th. (Theodorus), Ph. (Philippus), Chr., IJ. ...
 _MULTI_INITIALS = frozenset({"th", "ph", "ch", "chr", "ij", "joh", "jac", "wm", "fr", "gerh", "hk"})
 _VOWELS = frozenset("aeiouy")
-# Degrees and qualifications written after a name ("Jan Visser MSc"); every other title
-# stands before the name it goes with.
-POSTNOMINAL = frozenset({"bc", "bsc", "msc", "llb", "llm", "mba", "phd", "ing", "ir", "ma", "ba", "ra"})
 # Digits written for look-alike letters inside a word ("leetspeak", and OCR slips such as
 # 0/O and 1/I). Found through the nomenklatura benchmark; kept because writing digits
 # for letters is a known way to slip a name past a screening filter.
@@ -56,6 +53,7 @@ class Token:
     text: str
     kind: Kind
     weight: float
+    lineage: bool = False  # a father's or forefather's name inside a person's name (see _mark_lineage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +145,11 @@ def parse_person(name: str) -> ParsedName:
             generation = tables.generations[word]
             continue
         if word in tables.titles:
-            pending_titles.append((len(tokens), c))
+            after_name = any(t.kind is Kind.NAME for t in tokens)
+            if word in tables.surname_titles and after_name and (tokens[-1].kind is Kind.PARTICLE or i == len(raw) - 1):
+                tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))  # "Jan de Graaf", "Kees Baron"
+            else:
+                pending_titles.append((len(tokens), c))
             continue
         if c.dotted and len(c.parts) > 1 and all(len(p) == 1 and p.isalpha() for p in c.parts):
             tokens.extend(Token(p, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for p in c.parts)
@@ -182,24 +184,15 @@ def parse_person(name: str) -> ParsedName:
             tokens.extend(Token(ch, Kind.INITIAL, WEIGHTS[Kind.INITIAL]) for ch in word)
             continue
         tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))
-    first_name = next((k for k, t in enumerate(tokens) if t.kind is Kind.NAME), None)
-    if first_name is None and pending_titles:
+    if not any(t.kind is Kind.NAME for t in tokens) and pending_titles:
         # nothing but titles and particles: the "title" was a name after all ("Dr")
         for pos, c in reversed(pending_titles):
             tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
-    elif (first_name is not None and sum(t.kind is Kind.NAME for t in tokens) == 1 and pending_titles
-          and pending_titles[-1][0] > first_name and pending_titles[-1][1].text not in POSTNOMINAL):
-        # one name left, and a title word last: "Saduddin Sayyed", "Piet Baron" - a
-        # title stands before the name it goes with (only degrees follow), so the last
-        # word is a surname
-        pos, c = pending_titles.pop()
-        tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
-        titles = [c.text for _, c in pending_titles]
     else:
         titles = [c.text for _, c in pending_titles]
     if tokens and all(t.kind is Kind.PARTICLE for t in tokens):
         tokens = [Token(t.text, Kind.NAME, WEIGHTS[Kind.NAME]) for t in tokens]
-    tokens = _lighten_lineage(tokens)
+    tokens = _mark_lineage(tokens)
     return ParsedName(
         original=name,
         kind=PERSON,
@@ -215,24 +208,24 @@ def parse_person(name: str) -> ParsedName:
 # "Son of" particles: the name after one is a father's or forefather's name (nasab).
 SON_OF = frozenset({"bin", "ibn", "ben", "bn", "bint", "binti", "ould"})
 # East Slavic patronymics (Vladimirovich, Viktorovna): a middle name by construction.
-_PATRONYMIC = re.compile(r"\w{3,}(?:ovich|evich|ovych|evych|ovic|ovna|evna|ivna|ichna)$")
-LINEAGE_WEIGHT = 0.5
+# East Slavic patronymics (Ivanovich, Petrovna): a middle name by construction. Not the
+# South Slavic surnames in -ović/-ević (Jovanović), which are family names.
+_PATRONYMIC = re.compile(r"\w{3,}(?:ovich|evich|ovych|evych|ovna|evna|ivna|ichna)$")
 
 
-def _lighten_lineage(tokens: list[Token]) -> list[Token]:
-    """A father's name inside a name ("Usama bin Muhammad bin Awad bin Ladin", "Sergey
-    Viktorovich Lavrov") is often left out where the name is written short, so it weighs
-    half a name. The first and the last name keep their full weight ("bin Ladin" is the
-    family name)."""
+def _mark_lineage(tokens: list[Token]) -> list[Token]:
+    """Mark a father's name inside a name: the name after "bin"/"ibn" (nasab) and an East
+    Slavic patronymic, not the first or the last name ("bin Omar" at the end is a family
+    name). Short forms of a name often leave these out; the comparison then counts a
+    missing one for half (see _features), but a *different* one fully."""
     names = [k for k, t in enumerate(tokens) if t.kind is Kind.NAME]
     if len(names) < 3:
         return tokens
     out = list(tokens)
     for k in names[1:-1]:
         t = tokens[k]
-        after_son_of = tokens[k - 1].kind is Kind.PARTICLE and tokens[k - 1].text in SON_OF
-        if after_son_of or _PATRONYMIC.match(t.text):
-            out[k] = Token(t.text, Kind.NAME, LINEAGE_WEIGHT)
+        if (tokens[k - 1].kind is Kind.PARTICLE and tokens[k - 1].text in SON_OF) or _PATRONYMIC.match(t.text):
+            out[k] = Token(t.text, t.kind, t.weight, lineage=True)
     return out
 
 
@@ -267,26 +260,26 @@ def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, lead
             return False
         if commas == 1 and covered[0].commas_before == 1 and not any(g.startswith("NL:") for g in form.groups):
             return False
-    if any(w.as_form or _vowelless(w.text) for w in covered):
+    if any(w.as_form for w in covered) or (not leading and any(w.text in UNMISTAKABLE_FORMS for w in covered)):
         return True
     return len("".join(w.text for w in covered)) >= LONG_FORM
 
 
-def _vowelless(letters: str) -> bool:
-    """"Ltd", "LLC", "Plc", "GmbH", "Kft": three letters or more without a vowel are no
-    word or surname in a Latin-script name, so they are a form however they are written."""
-    return len(letters) >= 3 and letters.isascii() and letters.isalpha() and not set(letters) & _VOWELS
+# Short forms that are no word or name in any language we meet, so they are a form at the
+# end of a name however they are written ("Acme Ltd", "Voorbeeld Group Co Ltd"). A short
+# list on purpose: many vowelless letter groups are transliterated names ("Hmd", "Shk").
+UNMISTAKABLE_FORMS = frozenset({"ltd", "llc", "llp", "plc", "gmbh", "kft", "pty", "sprl", "bvba"})
 
 
 def _misspelt_form(table: LegalFormTable, texts: list[str]) -> LegalForm | None:
-    """A long form of several words with one typing error outside its last word:
-    "Joynt Stock Company" is "Joint Stock Company". Only forms of twelve letters or more
-    (see _tables.FUZZY_FORM_MIN), so no short word is ever read as a form by mistake."""
+    """A long form of three words or more with one typing error outside its last word
+    ("Limited Liabilty Company"). Only forms of twelve letters and three words or more
+    (see _tables.FUZZY_FORM_MIN/WORDS), so no name word is read as a form by mistake."""
     if len(texts) < 2:
         return None
     for tokens in table.by_last_word.get((len(texts), texts[-1]), ()):
         if OSA.distance(" ".join(texts[:-1]), " ".join(tokens[:-1]), score_cutoff=1) <= 1:
-            return table.by_tokens[tokens]
+            return replace(table.by_tokens[tokens], written=" ".join(texts))
     return None
 
 
@@ -336,7 +329,7 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
     script = script_of(name)
     stripped, forms = strip_forms(_company_words(name), written_only=written_only, commas=name.count(","))
     words = [w.text for w in stripped]
-    if words and _all_forms(" ".join(words)):
+    if words and not forms and _all_forms(" ".join(words)):
         # nothing but a legal form ("B.V."): no name at all, never a match
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
         words = []

@@ -38,6 +38,7 @@ class PersonTables:
     strict_particles: frozenset[str]
     loose_particles: frozenset[str]
     titles: frozenset[str]
+    surname_titles: frozenset[str]  # titles that are also surnames (see titles.yaml)
     generations: dict[str, str]
     given_groups: dict[str, frozenset[int]]  # folded call name -> ids of its group (one at most)
     spelling_groups: dict[str, frozenset[int]]  # folded name -> ids of its transliteration group
@@ -64,6 +65,7 @@ def person_tables() -> PersonTables:
         strict_particles=_words(particles.get("strict")),
         loose_particles=_words(particles.get("loose")),
         titles=_words(titles.get("titles")) - set(generations),
+        surname_titles=_words(titles.get("surname_titles")),
         generations=generations,
         given_groups=_groups([*(call_names.get("male") or []), *(call_names.get("female") or [])]),
         spelling_groups=_groups(given.get("spellings")),
@@ -108,6 +110,7 @@ class LegalForm:
     modifier: bool  # a note on the form ("in oprichting"), never compared
     display: str
     scripts: frozenset[str] = frozenset({"LATIN"})  # the scripts the sources write it in ("ООО": CYRILLIC)
+    written: str = ""  # set when the name wrote the form with a typing error: the words as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ class LegalFormTable:
     by_tokens: dict[tuple[str, ...], LegalForm]
     longest: int
     # long forms of several words by (number of words, last word), for forms written
-    # with a typing error in one of the other words ("Joynt Stock Company")
+    # with a typing error in one of the other words ("Joimt Stock Company")
     by_last_word: dict[tuple[int, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
@@ -168,10 +171,11 @@ def legal_forms() -> LegalFormTable:
     }
     by_last: dict[tuple[int, str], list[tuple[str, ...]]] = {}
     for tokens, form in table.items():
-        if len(tokens) >= 2 and not form.modifier and len("".join(tokens)) >= FUZZY_FORM_MIN and form.scripts == {"LATIN"}:
+        if len(tokens) >= FUZZY_FORM_WORDS and not form.modifier and len("".join(tokens)) >= FUZZY_FORM_MIN and form.scripts == {"LATIN"}:
             by_last.setdefault((len(tokens), tokens[-1]), []).append(tokens)
     return LegalFormTable(by_tokens=table, longest=max((len(t) for t in table), default=1),
                           by_last_word={k: tuple(v) for k, v in by_last.items()})
 
 
 FUZZY_FORM_MIN = 12  # letters; shorter forms must be written exactly
+FUZZY_FORM_WORDS = 3  # words; a two-word form ("project company") is too close to a name

@@ -178,9 +178,10 @@ def chunk_texts(text: str, *, collapse_letters: bool) -> list[str]:
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# Brahmic scripts (Devanagari to Khmer): a letter carries a vowel that is not written
-# ("ពត" is "Pot"), so their transliteration loses vowels as Arabic script does.
-_ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0E00-\u0EFF\u0F00-\u0FFF\u1000-\u109F\u1780-\u17FF]")
+# Brahmic scripts of South Asia, Tibetan, Myanmar and Khmer: a letter carries a vowel
+# that is not written, so their transliteration loses vowels as Arabic script does.
+# (Thai and Lao write their vowels and are left out.)
+_ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0F00-\u0FFF\u1000-\u109F\u1780-\u17FF]")
 
 
 def script_of(text: str) -> str:
