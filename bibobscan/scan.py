@@ -21,7 +21,7 @@ from . import __version__
 from .collectors import CollectContext, Collected, Collector
 from .config import Settings
 from .errors import SourceError, status_for
-from .http import HttpClient, without_waits
+from .http import HttpClient
 from .model import (
     Case,
     Evidence,
@@ -117,9 +117,8 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
 async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
     """Every source at once; a source that needs the KvK number (``uses_kvk``) of a
     company given by name runs after the others, with the number the register gave."""
-    http_settings = without_waits(options.settings.http) if options.demo else options.settings.http
     later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
-    async with HttpClient(settings=http_settings, transport=options.transport) as http:
+    async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
         results = await _run_many([c for c in collectors if c not in later], subject, options, http, reference)
         if later:
             kvk = learned_kvk(subject, [e for _, evs in results for e in evs], reference)

@@ -202,11 +202,10 @@ def test_company_without_lei_leaves_ownership_insufficient_but_the_scan_complete
 
 
 def test_company_by_name_gets_its_ownership_chain_through_the_kvk_number_the_register_gave() -> None:
-    from bibobscan.demo.case import REFERENCE_DATE, demo_settings
-    from bibobscan.demo.replay import ReplayTransport
+    from bibobscan.demo import wired
 
     company = Subject(kind=SubjectKind.COMPANY, name="Voorbeeld Shisha Lounge B.V.")
-    options = ScanOptions(settings=demo_settings(), transport=ReplayTransport(), environ={}, reference_date=REFERENCE_DATE, demo=True)
+    options = wired(ScanOptions(), demo=True, config=None)
     collectors = load_collectors(["kvk", "gleif"])
     report = asyncio.run(scan(company, CASE, collectors, options))
     gleif = next(r for r in report.sources if r.source == "gleif")
@@ -214,3 +213,14 @@ def test_company_by_name_gets_its_ownership_chain_through_the_kvk_number_the_reg
     assert [r.source for r in report.sources] == [c.id for c in collectors]  # their order, not the order of finishing
     hit = next(h for h in report.indicators if h.indicator_id == "register.foreign_ownership")
     assert hit.outcome is Outcome.HIT and "Exemplum Investments Ltd" in hit.sentence
+
+
+def test_demo_runs_drop_the_per_host_waits_and_live_runs_keep_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bibobscan.demo import demo_settings, wired
+
+    demo = wired(ScanOptions(), demo=True, config=None)
+    assert demo.settings.http.host_policies and all(p.min_interval == 0 for p in demo.settings.http.host_policies.values())
+    assert demo_settings().http.host_policies["api.gleif.org"].min_interval == 1.0  # what sector_scale.py measures with
+    (tmp_path / "bibobscan.toml").write_text("[http]\n", encoding="utf-8")
+    live = wired(ScanOptions(), demo=False, config=tmp_path / "bibobscan.toml")
+    assert live.settings.http.host_policies["api.gleif.org"].min_interval == 1.0

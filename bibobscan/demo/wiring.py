@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from ..config import load_settings
+from ..http import without_waits
 from .case import REFERENCE_DATE, demo_settings
 from .replay import ReplayTransport
 
@@ -30,9 +31,13 @@ def wired(
 
     Live: the settings file (``config``, else the usual places), the network, the
     environment variables and today's date. Demo: the demo world's settings (placeholder
-    keys; the production per-host waits are kept, a sector demo drops them itself), the
-    replay ``transport``, no environment variables (a key in the shell must not change
-    the demo) and the fixed reference date of the demo world."""
+    keys) without the per-host waits (recorded answers need no politeness; a caller that
+    wants the production waits, such as benchmarks/sector_scale.py, uses
+    ``demo_settings()`` itself), the replay ``transport``, no environment variables (a
+    key in the shell must not change the demo) and the fixed reference date of the demo
+    world."""
     if not demo:
         return replace(options, settings=load_settings(config))
-    return replace(options, settings=demo_settings(), transport=transport(), environ={}, reference_date=REFERENCE_DATE, demo=True)
+    settings = demo_settings()
+    return replace(options, settings=replace(settings, http=without_waits(settings.http)), transport=transport(),
+                   environ={}, reference_date=REFERENCE_DATE, demo=True)

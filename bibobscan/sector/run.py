@@ -15,7 +15,7 @@ import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from .. import __version__
 from ..config import Settings
-from ..http import HttpClient, without_waits
+from ..http import HttpClient
 from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
 from ..rules import assess
 from ..scan import RuleSet, RunOptions, caveats_for, evaluate_with_suppressions, load_rule_set
@@ -42,12 +42,8 @@ class SectorOptions(RunOptions):
     cache_max_age_days: float | None = DEFAULT_MAX_AGE_DAYS  # live answers older than this are fetched again
 
 
-def _offline_settings(settings: Settings) -> Settings:
-    return replace(settings, http=without_waits(settings.http))
-
-
 async def collect_sector(definition: SectorDefinition, options: SectorOptions, reference: date, checkpoint: Checkpoint) -> Collection:
-    settings = _offline_settings(options.settings) if options.demo else options.settings
+    settings = options.settings
     async with HttpClient(settings=settings.http, transport=options.transport) as http:
         discovery = Discovery(
             definition=definition, http=http, settings=settings, reference=reference, checkpoint=checkpoint,
