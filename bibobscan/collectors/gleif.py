@@ -98,9 +98,9 @@ class GleifCollector(Collector):
         if subject.kind not in self.applies_to:
             return Collected([], query=query)
         if not subject.kvk:
-            return Collected([], query=query, absent=frozenset({SIGNAL}), notes=[
+            return Collected([], query=query, absent=frozenset({SIGNAL}), notes=[(
                 "GLEIF wordt alleen op KvK-nummer bevraagd en het Handelsregister gaf geen KvK-nummer; "
-                "de eigendomsstructuur is niet nagegaan."])
+                "de eigendomsstructuur is niet nagegaan.")])
         base = self.base(ctx.config)
         fetched = await self._get(ctx, f"{base}/lei-records", params=self.search_params(subject.kvk))
         body = self._json(fetched)
@@ -118,9 +118,9 @@ class GleifCollector(Collector):
         if len(usable) < len(own):
             notes.append(f"{len(own) - len(usable)} LEI-record(s) vervallen als dubbel of nietig ({', '.join(VOID_REGISTRATIONS)}).")
         if not usable:
-            return Collected([], query=query, notes=[*notes,
+            return Collected([], query=query, notes=[*notes, (
                 f"Geen LEI bij KvK-nummer {subject.kvk}: GLEIF kent alleen rechtspersonen met een LEI (banken, fondsen, "
-                "grotere ondernemingen); de eigendomsstructuur is daarmee niet vastgesteld."], absent=frozenset({SIGNAL}))
+                "grotere ondernemingen); de eigendomsstructuur is daarmee niet vastgesteld.")], absent=frozenset({SIGNAL}))
         evidence: list[Evidence] = []
         for record in usable:
             chain = await self._chain(record, base, ctx)

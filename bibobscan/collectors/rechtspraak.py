@@ -24,10 +24,28 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import ErrorInBody, MalformedResponse, NotConfigured
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Subject,
+    SubjectKind,
+    clip,
+)
 from ._base import CollectContext, Collected, Collector
 from ._partial import gather_partial
-from ._xml import Element, attr, child_text, children, descendants, first_descendant, local_name, looks_like_html, parse_xml, text_of
+from ._xml import (
+    Element,
+    child_text,
+    children,
+    descendants,
+    first_descendant,
+    local_name,
+    looks_like_html,
+    parse_xml,
+    text_of,
+)
 from .news import mentions, name_needles, search_names
 from .websearch import WebSearchCollector
 

@@ -24,7 +24,14 @@ from ..http import Fetched
 from ..model import MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
 from ._partial import gather_partial
-from .news import http_url, html_to_text, make_excerpt, name_needles, parse_date, search_names
+from .news import (
+    html_to_text,
+    http_url,
+    make_excerpt,
+    name_needles,
+    parse_date,
+    search_names,
+)
 
 BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 MAX_NAMES = 2
@@ -201,4 +208,4 @@ def _origin(url: str) -> str:
 
 def _site(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")

@@ -17,7 +17,14 @@ import respx
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.gleif import DEFAULT_URL, MAX_LAYERS, SIGNAL, GleifCollector
 from bibobscan.errors import MalformedResponse
-from bibobscan.model import Match, MatchFeature, Municipality, Subject, SubjectKind, Verdict
+from bibobscan.model import (
+    Match,
+    MatchFeature,
+    Municipality,
+    Subject,
+    SubjectKind,
+    Verdict,
+)
 from bibobscan.signals.derive import derive_signals
 
 SHELL = Path(__file__).parent.parent / "fixtures" / "gleif" / "lei-record-single-shell.json"  # verbatim GLEIF answer

@@ -12,7 +12,13 @@ import pytest
 import respx
 
 from bibobscan.collectors import CollectContext, Collected
-from bibobscan.collectors.rechtspraak import CONTENT_URL, MAX_RULINGS, SIGNAL, RechtspraakCollector, eclis_in
+from bibobscan.collectors.rechtspraak import (
+    CONTENT_URL,
+    MAX_RULINGS,
+    SIGNAL,
+    RechtspraakCollector,
+    eclis_in,
+)
 from bibobscan.errors import ErrorInBody, MalformedResponse, NotConfigured
 from bibobscan.model import Municipality, Subject, SubjectKind
 

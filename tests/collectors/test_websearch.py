@@ -14,7 +14,12 @@ import respx
 
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.websearch import BRAVE_URL, WebSearchCollector
-from bibobscan.errors import ErrorInBody, MalformedResponse, NotConfigured, UpstreamError
+from bibobscan.errors import (
+    ErrorInBody,
+    MalformedResponse,
+    NotConfigured,
+    UpstreamError,
+)
 from bibobscan.model import Municipality, Subject, SubjectKind
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "websearch"
