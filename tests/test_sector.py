@@ -30,6 +30,7 @@ from bibobscan.cli import app
 from bibobscan.config import Settings
 from bibobscan.demo import REFERENCE_DATE, ReplayTransport, demo_settings
 from bibobscan.errors import UsageError
+from bibobscan.http import without_waits
 from bibobscan.model import Outcome
 from bibobscan.report.sector import COLUMNS, fmt, render_sector_csv, table_rows
 from bibobscan.rules import evaluate, load_indicators
@@ -86,6 +87,8 @@ def run_demo(
     )
     if not demo:  # live politeness costs wall time; the replayed answers do not need it
         options.settings = replace(options.settings, http=replace(options.settings.http, host_policies={}))
+    else:  # what bibobscan.demo.wired gives a demo run
+        options.settings = replace(options.settings, http=without_waits(options.settings.http))
     return asyncio.run(run_sector(definition, options))
 
 
