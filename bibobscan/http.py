@@ -64,7 +64,8 @@ DEFAULT_HOST_POLICIES: dict[str, HostPolicy] = {
     # clients, which wait about 1 s between requests: at most one start per second.
     "repository.overheid.nl": HostPolicy(max_concurrency=2, min_interval=1.0),
     "api.opensanctions.org": HostPolicy(max_concurrency=4, min_interval=0.0),
-    "data.rechtspraak.nl": HostPolicy(max_concurrency=2, min_interval=0.5),
+    "data.rechtspraak.nl": HostPolicy(max_concurrency=1, min_interval=1.0),  # clients keep to about 1 request/s
+    "api.search.brave.com": HostPolicy(max_concurrency=1, min_interval=1.0),  # free plan: 1 request/s
     "api.gleif.org": HostPolicy(max_concurrency=1, min_interval=1.0),  # 60 requests per minute
 }
 

@@ -71,7 +71,7 @@ def test_demo_company_findings(demo_out: Path) -> None:
     assert {"publication.closure", "register.recent_registration", "address.many_companies", "media.adverse.drugs", "register.risk_sector",
             "register.foreign_ownership"} <= hits
     ruling = next(h for h in report["indicators"] if h["indicator_id"] == "court.criminal_ruling")
-    assert ruling["outcome"] == "hit" and "ECLI:NL:RBZWB:2026:DEMO1" in ruling["sentence"]
+    assert ruling["outcome"] == "hit" and "ECLI:NL:RBDEMO:2026:1" in ruling["sentence"]
     ownership = next(h for h in report["indicators"] if h["indicator_id"] == "register.foreign_ownership")
     assert "Exemplum Investments Ltd" in ownership["sentence"] and ownership["points"] == 10
     assert report["assessment"]["band"] == "advies_lbb"

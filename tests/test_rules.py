@@ -127,3 +127,14 @@ def test_evaluation_fills_the_sentence_from_evidence() -> None:
     hit = evaluate(ind, [Signal("address.company_count", {"count": 38, "address": "Demostraat 1"}, ["ev-1"])], {"address.company_count"}, "X B.V.")
     assert hit.outcome is Outcome.HIT and hit.points == 10 and hit.evidence_ids == ["ev-1"]
     assert hit.sentence == "Op Demostraat 1 staan 38 inschrijvingen in het Handelsregister (bedrijfsverzamelgebouw of postadres?)."
+
+
+def test_contains_and_not_contains_on_text_and_on_a_missing_attribute() -> None:
+    from bibobscan.rules.evaluate import condition_holds
+
+    assert condition_holds("Bestuursrecht; Strafrecht", {"contains": "strafrecht"})
+    assert condition_holds("Bestuursrecht", {"not_contains": "Strafrecht"})
+    assert not condition_holds("Strafrecht", {"not_contains": "strafrecht"})
+    # a missing attribute neither contains nor lacks a text (str(None) is "None")
+    assert not condition_holds(None, {"contains": "on"})
+    assert not condition_holds(None, {"not_contains": "Strafrecht"})

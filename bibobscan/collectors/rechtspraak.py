@@ -50,12 +50,12 @@ from .news import mentions, name_needles, search_names
 from .websearch import WebSearchCollector
 
 CONTENT_URL = "https://data.rechtspraak.nl/uitspraken/content"
-RULING_PAGE = "https://uitspraken.rechtspraak.nl/details?id={ecli}"
+RULING_PAGE = "https://uitspraken.rechtspraak.nl/InzienDocument?id={ecli}"
 SITE = "uitspraken.rechtspraak.nl"
 NOT_FOUND_HOST = "mededeling.rechtspraak.nl"  # where an unknown ECLI is redirected to
 MAX_NAMES = 2
 MAX_RULINGS = 10
-ECLI = re.compile(r"ECLI:NL:[A-Z]{2,7}:\d{4}:[A-Z0-9]{1,10}")
+ECLI = re.compile(r"(?<![A-Z0-9:])ECLI:NL:[A-Z]{2,7}:\d{4}:[A-Z0-9]{1,10}(?![A-Z0-9])", re.IGNORECASE)
 SIGNAL = "court.ruling"
 
 
@@ -132,9 +132,30 @@ def eclis_in(*texts: str) -> list[str]:
     found: list[str] = []
     for text in texts:
         for m in ECLI.finditer(unquote(text)):
-            if m.group(0) not in found:
-                found.append(m.group(0))
+            ecli = m.group(0).upper()
+            if ecli not in found:
+                found.append(ecli)
     return found
+
+
+# The company as the one tried: "(straf)zaak tegen <naam>", "<naam> ... hierna: (de)
+# verdachte", "verdachte: <naam>". Anything else (benadeelde partij, aangever, getuige,
+# the place of the offence) is no role we score.
+_SUSPECT_AFTER = re.compile(r"\b(?:strafzaak|zaak)\s+tegen\b|\bverdachte\s*:", re.IGNORECASE)
+_SUSPECT_BEFORE = re.compile(r"\bhierna\s*:?\s*(?:te\s+noemen\s*:?\s*)?(?:de\s+)?verdachte\b", re.IGNORECASE)
+_VICTIM = re.compile(r"\bbenadeelde\s+partij\b|\baangever\b|\baangeefster\b|\bslachtoffer\b", re.IGNORECASE)
+
+
+def role_in(passage: str, needles: list[str]) -> str:
+    """"verdachte" when the passage tries the company, "benadeelde" when it names it as
+    injured party, victim or complainant, else "onbekend"."""
+    if not passage:
+        return "onbekend"
+    if _SUSPECT_AFTER.search(passage) or _SUSPECT_BEFORE.search(passage):
+        return "verdachte"
+    if _VICTIM.search(passage):
+        return "benadeelde"
+    return "onbekend"
 
 
 class RechtspraakCollector(Collector):
@@ -175,26 +196,34 @@ class RechtspraakCollector(Collector):
         names = search_names(subject, MAX_NAMES)
         found = await gather_partial([(n, f'zoeken q="{n}"', self._search.search(ctx, f'"{n}" site:{SITE}', source=self.id))
                                       for n in names])
+        notes = list(found.notes)
+        incomplete = bool(found.failures)
         eclis: list[str] = []
-        for _name, (_fetched, results) in found.results:
-            for r in results:
-                for ecli in eclis_in(r.url, r.title, r.snippet):
+        for name, answer in found.results:
+            notes.extend(f'q="{name}": {n}' for n in answer.notes)
+            incomplete = incomplete or answer.incomplete
+            for r in answer.results:
+                if urlsplit(r.url).hostname != SITE:
+                    continue  # another site quoting an ECLI is not a hit on the company
+                for ecli in eclis_in(r.url, r.title):
                     if ecli not in eclis:
                         eclis.append(ecli)
         found.raise_if_all_failed()
-        notes = list(found.notes)
         if len(eclis) > MAX_RULINGS:
             notes.append(f"{len(eclis)} uitspraken gevonden; alleen de eerste {MAX_RULINGS} zijn gelezen")
+            incomplete = True
         rulings = await gather_partial([(e, e, self._content(ctx, e)) for e in eclis[:MAX_RULINGS]])
         notes.extend(rulings.notes)
         needles = name_needles(subject)
         evidence = [self._evidence(ruling, fetched, query, needles) for _e, (fetched, ruling) in rulings.results
                     if ruling is not None]
-        notes.extend(f"{e}: niet gevonden in de open data (nog niet of niet meer gepubliceerd)"
-                     for e, (_f, ruling) in rulings.results if ruling is None)
+        unread = [e for e, (_f, ruling) in rulings.results if ruling is None]
+        if unread:
+            notes.append(f"{', '.join(unread)}: gevonden door de zoekmachine maar niet in de open data (nog niet of niet "
+                         "meer gepubliceerd); niet gelezen")
         rulings.raise_if_all_failed()
-        failed = bool(found.failures or rulings.failures or len(eclis) > MAX_RULINGS)
-        return Collected(evidence, query=query, notes=notes, partial=self.provides if failed else frozenset())
+        incomplete = incomplete or bool(rulings.failures or unread)
+        return Collected(evidence, query=query, notes=notes, partial=self.provides if incomplete else frozenset())
 
     async def _content(self, ctx: CollectContext, ecli: str) -> tuple[Fetched, Ruling | None]:
         fetched = await ctx.http.get(CONTENT_URL, source=self.id, params={"id": ecli}, accept_status=(200, 404))
@@ -208,7 +237,7 @@ class RechtspraakCollector(Collector):
     def _evidence(self, ruling: Ruling, fetched: Fetched, query: str, needles: list[str]) -> Evidence:
         passage = passage_around(ruling.text, needles) or passage_around(ruling.summary, needles)
         named = bool(passage)
-        heading = f"{ruling.ecli}, {ruling.court}, {ruling.date}"
+        heading = f"{ruling.ecli}, {ruling.court or 'instantie onbekend'}, {ruling.date or 'datum onbekend'}"
         return Evidence(
             id=Evidence.make_id(self.id, ruling.ecli, fetched.sha256),
             source=self.id,
@@ -218,18 +247,22 @@ class RechtspraakCollector(Collector):
             retrieved_at=fetched.retrieved_at,
             sha256=fetched.sha256,
             title=clip(f"{heading} ({', '.join(ruling.areas) or 'rechtsgebied onbekend'})", MAX_TITLE),
-            excerpt=clip(passage or ruling.summary or "(geen inhoudsindicatie)", MAX_EXCERPT),
+            excerpt=clip(passage or "(de naam van de onderneming staat niet in de gepubliceerde tekst)", MAX_EXCERPT),
             published_at=ruling.published or None,
             fields={
                 "ecli": ruling.ecli,
                 "court": clip(ruling.court, 200),
                 "date": ruling.date,
                 "areas": [clip(a, 100) for a in ruling.areas[:5]],
+                "criminal": any(a.strip().casefold() == "strafrecht" for a in ruling.areas),
                 "type": clip(ruling.kind, 50),
                 "procedures": [clip(p, 100) for p in ruling.procedures[:5]],
                 "case_numbers": [clip(c, 100) for c in ruling.case_numbers[:10]],
-                "summary": clip(ruling.summary, MAX_FIELD_TEXT),
+                # the summary only when the ruling is about the company: summaries of other
+                # cases can hold data about (pseudonymised) persons we have no use for
+                "summary": clip(ruling.summary, MAX_FIELD_TEXT) if named else "",
                 "named": named,
-                "text": clip(f"{heading}. {passage}" if passage else heading, MAX_FIELD_TEXT),
+                "role": role_in(passage, needles),
+                "text": clip(passage, MAX_FIELD_TEXT),  # what the resolver reads: never the court's seat
             },
         )

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured, UpstreamError
+from ..errors import MalformedResponse, NotConfigured, UpstreamError
 from ..http import Fetched
 from ..model import MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
@@ -36,7 +36,23 @@ from .news import (
 BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 MAX_NAMES = 2
 MAX_RESULTS = 20  # per query
-_ERROR_STATUSES = (400, 401, 403, 422, 429)
+_ERROR_STATUSES = (400, 401, 403, 422)  # 429 is the HTTP layer's: retried, then rate_limited
+
+
+# Hosts whose pages have their own source, read from the publisher's open data: a search
+# hit there is left to that source, so one ruling or notice is not counted twice.
+OWN_SOURCE_HOSTS = frozenset({"uitspraken.rechtspraak.nl", "data.rechtspraak.nl", "zoek.officielebekendmakingen.nl",
+                              "repository.overheid.nl"})
+MAX_URL = 2000
+FULL_PAGE = 20  # a SearXNG page this long may have more behind it
+
+
+@dataclass(slots=True)
+class SearchAnswer:
+    fetched: Fetched
+    results: list[WebResult]
+    notes: list[str] = field(default_factory=list)  # engines that failed, pages not read
+    incomplete: bool = False  # the answer is not all the engine had: "no hit" is not reliable
 
 
 @dataclass(slots=True)
@@ -85,24 +101,32 @@ class WebSearchCollector(Collector):
         if reason:
             raise NotConfigured(reason, source=self.id)
         names = search_names(subject, MAX_NAMES)
-        partial = await gather_partial([(name, f'q="{name}"', self._search(ctx, name)) for name in names])
+        found = await gather_partial([(name, f'q="{name}"', self.search(ctx, f'"{name}"')) for name in names])
         needles = name_needles(subject)
         evidence: list[Evidence] = []
+        notes = list(found.notes)
         seen: set[str] = set()
-        for name, (fetched, results) in partial.results:
-            for result in results:
+        left_to_others = 0
+        incomplete = bool(found.failures)
+        for name, answer in found.results:
+            notes.extend(f'q="{name}": {n}' for n in answer.notes)
+            incomplete = incomplete or answer.incomplete
+            for result in answer.results:
                 if result.url in seen:
                     continue
                 seen.add(result.url)
-                evidence.append(self._evidence(result, fetched, f'{self.engine(ctx.config)} q="{name}"', needles))
-        partial.raise_if_all_failed()
-        return Collected(evidence, query=self.describe_query(subject, ctx.config), notes=list(partial.notes),
-                         partial=self.provides if partial.failures else frozenset())
+                if (urlsplit(result.url).hostname or "") in OWN_SOURCE_HOSTS:
+                    left_to_others += 1
+                    continue
+                evidence.append(self._evidence(result, answer.fetched, f'{self.engine(ctx.config)} q="{name}"', needles))
+        if left_to_others:
+            notes.append(f"{left_to_others} resultaat/resultaten van uitspraken.rechtspraak.nl of officielebekendmakingen.nl "
+                         "overgelaten aan de eigen bron daarvan (rechtspraak, koop)")
+        found.raise_if_all_failed()
+        return Collected(evidence, query=self.describe_query(subject, ctx.config), notes=notes,
+                         partial=self.provides if incomplete else frozenset())
 
-    async def _search(self, ctx: CollectContext, name: str) -> tuple[Fetched, list[WebResult]]:
-        return await self.search(ctx, f'"{name}"')
-
-    async def search(self, ctx: CollectContext, q: str, *, source: str | None = None) -> tuple[Fetched, list[WebResult]]:
+    async def search(self, ctx: CollectContext, q: str, *, source: str | None = None) -> SearchAnswer:
         """One query ``q`` as given (quotes, ``site:``) to the configured engine; errors
         name ``source`` (another collector that searches through this one)."""
         source = source or self.id
@@ -112,12 +136,12 @@ class WebSearchCollector(Collector):
                                          params={"q": q, "format": "json", "language": "nl-NL", "safesearch": "0"},
                                          headers={"Accept": "application/json"})
             self._raise_for_status(fetched, "SearXNG", source)
-            return fetched, self._searxng(self._json(fetched, source), source)
+            return self._searxng(fetched, self._json(fetched, source), source)
         fetched = await ctx.http.get(BRAVE_URL, source=source, accept_status=(200, *_ERROR_STATUSES),
                                      params={"q": q, "country": "NL", "search_lang": "nl", "count": str(MAX_RESULTS)},
                                      headers={"Accept": "application/json", "X-Subscription-Token": str(ctx.config["brave_api_key"])})
         self._raise_for_status(fetched, "Brave", source)
-        return fetched, self._brave(self._json(fetched, source), source)
+        return self._brave(fetched, self._json(fetched, source), source)
 
     # --- responses ------------------------------------------------------------------
 
@@ -144,44 +168,48 @@ class WebSearchCollector(Collector):
             hint = " ".join(fetched.content[:120].decode("utf-8", "replace").split())
             raise MalformedResponse(f"HTTP {fetched.status_code} body is not JSON: {hint or '(empty)'}", source=source) from exc
 
-    def _searxng(self, body: Any, source: str) -> list[WebResult]:
+    def _searxng(self, fetched: Fetched, body: Any, source: str) -> SearchAnswer:
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise MalformedResponse("SearXNG answer has no results list", source=source)
-        if not body["results"] and body.get("unresponsive_engines"):
-            failed = ", ".join(f"{e[0]} ({e[1]})" for e in body["unresponsive_engines"] if isinstance(e, list) and len(e) == 2)
-            raise ErrorInBody(f"geen resultaten en geen enkele zoekmachine antwoordde: {clip(failed, 300)}", source=source)
-        out: list[WebResult] = []
+        answer = SearchAnswer(fetched, [])
+        failed = [f"{clip(str(e[0]), 40)} ({clip(str(e[1]), 60)})" for e in body.get("unresponsive_engines") or []
+                  if isinstance(e, list) and len(e) == 2]
+        if failed:
+            # other engines answered: a note; nothing came back at all: not "no findings"
+            answer.notes.append(f"zoekmachines zonder antwoord: {', '.join(failed[:10])}; resultaten kunnen ontbreken")
+            answer.incomplete = not body["results"]
         for r in body["results"][:MAX_RESULTS]:
-            if not isinstance(r, dict):
-                continue
-            url = http_url(str(r.get("url") or ""))
-            if not url:
-                continue
-            listed = r.get("engines")
-            engines: list[Any] = listed if isinstance(listed, list) else [r.get("engine")]
-            out.append(WebResult(url, html_to_text(str(r.get("title") or "")), html_to_text(str(r.get("content") or "")),
-                                 _site(url), parse_date(str(r.get("publishedDate") or "")), [str(e) for e in engines if e]))
-        return out
+            if isinstance(r, dict):
+                listed = r.get("engines")
+                engines: list[Any] = listed if isinstance(listed, list) else [r.get("engine")]
+                result = _result(r.get("url"), r.get("title"), r.get("content"), r.get("publishedDate"), engines)
+                if result is not None:
+                    answer.results.append(result)
+        if len(body["results"]) >= FULL_PAGE:
+            answer.notes.append(f"alleen de eerste pagina ({len(body['results'])} resultaten) gelezen")
+            answer.incomplete = True
+        return answer
 
-    def _brave(self, body: Any, source: str) -> list[WebResult]:
+    def _brave(self, fetched: Fetched, body: Any, source: str) -> SearchAnswer:
         if not isinstance(body, dict):
             raise MalformedResponse("Brave answer is not a JSON object", source=source)
+        answer = SearchAnswer(fetched, [])
         web = body.get("web") or {}
         results = web.get("results") if isinstance(web, dict) else None
         if results is None:
-            return []  # Brave leaves out empty sections
+            return answer  # Brave leaves out empty sections
         if not isinstance(results, list):
             raise MalformedResponse("Brave web.results is not a list", source=source)
-        out: list[WebResult] = []
         for r in results[:MAX_RESULTS]:
-            if not isinstance(r, dict):
-                continue
-            url = http_url(str(r.get("url") or ""))
-            if not url:
-                continue
-            out.append(WebResult(url, html_to_text(str(r.get("title") or "")), html_to_text(str(r.get("description") or "")),
-                                 _site(url), parse_date(str(r.get("page_age") or "")), ["brave"]))
-        return out
+            if isinstance(r, dict):
+                result = _result(r.get("url"), r.get("title"), r.get("description"), r.get("page_age"), ["brave"])
+                if result is not None:
+                    answer.results.append(result)
+        query = body.get("query")
+        if isinstance(query, dict) and query.get("more_results_available"):
+            answer.notes.append(f"alleen de eerste {len(results)} resultaten gelezen; Brave heeft er meer")
+            answer.incomplete = True
+        return answer
 
     def _evidence(self, result: WebResult, fetched: Fetched, query: str, needles: list[str]) -> Evidence:
         text = clip(f"{result.title}. {result.snippet}" if result.snippet else result.title, MAX_FIELD_TEXT)
@@ -199,6 +227,15 @@ class WebSearchCollector(Collector):
             fields={"outlet": result.site, "outlet_url": _origin(result.url),
                     "text": text, "engines": result.engines[:10]},
         )
+
+
+def _result(url: Any, title: Any, snippet: Any, published: Any, engines: list[Any]) -> WebResult | None:
+    """One result, or None when its link is not a plain http(s) URL of sane length."""
+    link = http_url(str(url or ""))
+    if not link or len(link) > MAX_URL:
+        return None
+    return WebResult(link, clip(html_to_text(str(title or "")), MAX_TITLE), clip(html_to_text(str(snippet or "")), MAX_FIELD_TEXT),
+                     _site(link), parse_date(str(published or "")), [clip(str(e), 40) for e in engines[:10] if e])
 
 
 def _origin(url: str) -> str:

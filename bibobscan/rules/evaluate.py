@@ -37,10 +37,11 @@ def _apply(op: str, value: Any, arg: Any) -> bool:
         return any(_eq(value, a) for a in arg)
     if op == "not_in":
         return not any(_eq(value, a) for a in arg)
-    if op == "contains":
-        return str(arg).casefold() in str(value).casefold()
-    if op == "not_contains":
-        return str(arg).casefold() not in str(value).casefold()
+    if op in ("contains", "not_contains"):
+        if value is None:
+            return False  # a missing attribute neither contains nor lacks anything
+        found = str(arg).casefold() in str(value).casefold()
+        return found if op == "contains" else not found
     if op == "startswith":
         prefixes = arg if isinstance(arg, list) else [arg]
         return any(str(value).startswith(str(p)) for p in prefixes)

@@ -99,10 +99,12 @@ def derive_signals(subject: Subject, evidence: list[Evidence], reference_date: d
             if kind != "publication.mention":
                 signals.append(Signal("publication.mention", dict(attrs), ids))
         elif ev.kind == "court.ruling":
+            criminal, role = bool(f.get("criminal")), str(f.get("role") or "onbekend")
             signals.append(Signal("court.ruling", {
-                "ecli": f.get("ecli", ""), "court": f.get("court", ""), "date": f.get("date", ""),
-                "area": "; ".join(f.get("areas") or []), "type": f.get("type", ""),
-                "procedure": "; ".join(f.get("procedures") or [])}, ids))
+                "ecli": f.get("ecli", ""), "court": f.get("court") or "instantie onbekend", "date": f.get("date") or "datum onbekend",
+                "area": "; ".join(f.get("areas") or []) or "rechtsgebied onbekend", "type": f.get("type", ""),
+                "procedure": "; ".join(f.get("procedures") or []), "criminal": criminal, "role": role,
+                "tried": criminal and role == "verdachte"}, ids))
         elif ev.kind == "officer.fact":
             fact = str(f.get("fact", ""))
             signals.append(Signal(fact, {k: v for k, v in f.items() if k != "fact"}, ids))

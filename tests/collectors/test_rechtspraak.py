@@ -18,8 +18,14 @@ from bibobscan.collectors.rechtspraak import (
     SIGNAL,
     RechtspraakCollector,
     eclis_in,
+    role_in,
 )
-from bibobscan.errors import ErrorInBody, MalformedResponse, NotConfigured
+from bibobscan.errors import (
+    ErrorInBody,
+    MalformedResponse,
+    NotConfigured,
+    UpstreamError,
+)
 from bibobscan.model import Municipality, Subject, SubjectKind
 
 VERBATIM = (Path(__file__).parent.parent / "fixtures" / "rechtspraak" / "content-ECLI_NL_PHR_2011_BP5608.xml").read_bytes()
@@ -50,6 +56,16 @@ def searx(*urls: str, title: str = "") -> httpx.Response:
 def test_eclis_are_read_from_links_titles_and_encoded_links() -> None:
     assert eclis_in("https://uitspraken.rechtspraak.nl/details?id=ECLI%3ANL%3ARBZWB%3A2024%3A1234",
                     "ECLI:NL:HR:2011:BP5608, Hoge Raad", "no ecli here") == ["ECLI:NL:RBZWB:2024:1234", "ECLI:NL:HR:2011:BP5608"]
+    assert eclis_in("ecli:nl:rbams:2023:12") == ["ECLI:NL:RBAMS:2023:12"]
+    assert eclis_in("ECLI:NL:RBAMS:2023:12345678901") == []  # too long: not cut off to a wrong number
+
+
+def test_role_of_the_company_in_the_passage() -> None:
+    needles = ["voorbeeld b v"]
+    assert role_in("in de strafzaak tegen Voorbeeld B.V., gevestigd te Tilburg", needles) == "verdachte"
+    assert role_in("Voorbeeld B.V., hierna: de verdachte.", needles) == "verdachte"
+    assert role_in("Voorbeeld B.V. heeft zich als benadeelde partij gevoegd", needles) == "benadeelde"
+    assert role_in("de overval op de winkel van Voorbeeld B.V.", needles) == "onbekend"
 
 
 def test_a_ruling_that_names_the_company(make_ctx: MakeCtx) -> None:
@@ -66,7 +82,9 @@ def test_a_ruling_that_names_the_company(make_ctx: MakeCtx) -> None:
     assert ev.fields["case_numbers"] == ["09/04566"] and ev.published_at == "2013-04-05"
     assert ev.fields["named"] is True and "Westlandse Plantenkwekerij B.V." in ev.excerpt
     assert ev.fields["summary"].startswith("(Art. 81 RO). Procesrecht.")
-    assert ev.url == f"https://uitspraken.rechtspraak.nl/details?id={ECLI}"
+    assert ev.fields["criminal"] is False and ev.fields["role"] == "onbekend"
+    assert "Parket" not in ev.fields["text"]  # the resolver must not read the court's seat as the company's place
+    assert ev.url == f"https://uitspraken.rechtspraak.nl/InzienDocument?id={ECLI}"
     assert result.partial == frozenset()
 
 
@@ -76,18 +94,19 @@ def test_a_ruling_found_by_the_engine_that_does_not_name_the_company(make_ctx: M
         mock.get(CONTENT_URL).mock(return_value=httpx.Response(200, content=VERBATIM, headers=XML))
         result = run(OTHER, make_ctx({"url": SEARX}))
     (ev,) = result.evidence
-    assert ev.fields["named"] is False
-    assert "Voorbeeld Kwekerij" not in ev.fields["text"]  # the resolver then finds no mention
+    assert ev.fields["named"] is False and ev.fields["text"] == ""  # the resolver then finds no mention
+    assert ev.fields["summary"] == ""  # a summary of somebody else's case is not kept
 
 
-def test_unknown_ecli_redirect_is_a_note_not_a_failure(make_ctx: MakeCtx) -> None:
+def test_unknown_ecli_redirect_is_a_note_and_makes_the_answer_partial(make_ctx: MakeCtx) -> None:
     with respx.mock(assert_all_called=True) as mock:
         mock.get(f"{SEARX}/search").mock(return_value=searx("https://uitspraken.rechtspraak.nl/", title="ECLI:NL:RBAMS:2026:99999, Rechtbank Amsterdam"))
         mock.get(CONTENT_URL).mock(return_value=httpx.Response(302, headers={"Location": "https://mededeling.rechtspraak.nl/404"}))
         mock.get("https://mededeling.rechtspraak.nl/404").mock(return_value=httpx.Response(200, text="<html>Niet gevonden</html>"))
         result = run(NAMED, make_ctx({"url": SEARX}))
     assert result.evidence == []
-    assert any("ECLI:NL:RBAMS:2026:99999" in n and "niet gevonden" in n for n in result.notes)
+    assert any("ECLI:NL:RBAMS:2026:99999" in n and "niet in de open data" in n for n in result.notes)
+    assert result.partial == {SIGNAL}  # a ruling found but not read: "no hit" would not be true
 
 
 def test_html_instead_of_a_ruling_fails_the_source(make_ctx: MakeCtx) -> None:
@@ -104,6 +123,34 @@ def test_another_ecli_in_the_answer_is_an_error(make_ctx: MakeCtx) -> None:
         mock.get(CONTENT_URL).mock(return_value=httpx.Response(200, content=VERBATIM, headers=XML))
         with pytest.raises(ErrorInBody, match="ECLI:NL:PHR:2011:BP5608"):
             run(NAMED, make_ctx({"url": SEARX}))
+
+
+def test_eclis_from_other_sites_are_not_hits(make_ctx: MakeCtx) -> None:
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=searx("https://www.blog.example/post", title="zie ECLI:NL:HR:2011:BP5608"))
+        content = mock.get(CONTENT_URL)
+        result = run(NAMED, make_ctx({"url": SEARX}))
+    assert not content.called and result.evidence == [] and result.partial == frozenset()
+
+
+def test_search_failure_fails_the_source_and_one_failed_ruling_is_partial(make_ctx: MakeCtx) -> None:
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=httpx.Response(403, text="Forbidden"))
+        with pytest.raises(UpstreamError):
+            run(NAMED, make_ctx({"url": SEARX}))
+    two = searx(f"https://uitspraken.rechtspraak.nl/InzienDocument?id={ECLI}",
+                "https://uitspraken.rechtspraak.nl/InzienDocument?id=ECLI:NL:HR:2011:BP5609")
+
+    def content(request: httpx.Request) -> httpx.Response:
+        if request.url.params["id"] == ECLI:
+            return httpx.Response(200, content=VERBATIM, headers=XML)
+        return httpx.Response(503, text="busy")
+
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=two)
+        mock.get(CONTENT_URL).mock(side_effect=content)
+        result = run(NAMED, make_ctx({"url": SEARX}))
+    assert len(result.evidence) == 1 and result.partial == {SIGNAL}
 
 
 def test_too_many_rulings_are_capped_and_partial(make_ctx: MakeCtx) -> None:

@@ -15,9 +15,9 @@ import respx
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.websearch import BRAVE_URL, WebSearchCollector
 from bibobscan.errors import (
-    ErrorInBody,
     MalformedResponse,
     NotConfigured,
+    RateLimited,
     UpstreamError,
 )
 from bibobscan.model import Municipality, Subject, SubjectKind
@@ -112,11 +112,54 @@ def test_searxng_error_body_is_reported(make_ctx: MakeCtx) -> None:
             run(COMPANY, make_ctx({"url": SEARX}))
 
 
-def test_no_results_because_every_engine_failed_is_an_error_not_no_findings(make_ctx: MakeCtx) -> None:
+def test_failed_engines_are_noted_and_no_answer_at_all_is_not_no_findings(make_ctx: MakeCtx) -> None:
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=searx_answer(
+            {"url": "https://site.example/k", "title": "Kapsalon Voorbeeld", "content": "", "engines": ["brave"]},
+            unresponsive=[["google", "CAPTCHA"]]))
+        result = run(COMPANY, make_ctx({"url": SEARX}))
+    assert len(result.evidence) == 1 and result.partial == frozenset()  # the other engines answered
+    assert any("CAPTCHA" in n for n in result.notes)
     with respx.mock(assert_all_called=True) as mock:
         mock.get(f"{SEARX}/search").mock(return_value=searx_answer(unresponsive=[["google", "CAPTCHA"], ["brave", "timeout"]]))
-        with pytest.raises(ErrorInBody, match="CAPTCHA"):
-            run(COMPANY, make_ctx({"url": SEARX}))
+        result = run(COMPANY, make_ctx({"url": SEARX}))
+    assert result.evidence == [] and result.partial == WebSearchCollector.provides
+
+
+def test_a_full_page_or_more_results_at_brave_is_partial(make_ctx: MakeCtx) -> None:
+    page = [{"url": f"https://site.example/{i}", "title": "Kapsalon Voorbeeld", "content": "", "engines": ["a"]} for i in range(20)]
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=searx_answer(*page))
+        result = run(COMPANY, make_ctx({"url": SEARX}))
+    assert result.partial == WebSearchCollector.provides and any("eerste pagina" in n for n in result.notes)
+    brave = fixture("brave-web-search.trimmed.json")
+    brave["query"]["more_results_available"] = True
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(BRAVE_URL).mock(return_value=httpx.Response(200, json=brave))
+        result = run(COMPANY, make_ctx({"brave_api_key": "k"}))
+    assert result.partial == WebSearchCollector.provides
+
+
+def test_rate_limit_is_retried_then_reported_as_rate_limited(make_ctx: MakeCtx) -> None:
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(BRAVE_URL).mock(return_value=httpx.Response(429, headers={"Retry-After": "1"}))
+        with pytest.raises(RateLimited):
+            run(COMPANY, make_ctx({"brave_api_key": "k"}))
+    assert route.call_count > 1
+
+
+def test_rulings_and_notices_are_left_to_their_own_sources_and_fields_are_capped(make_ctx: MakeCtx) -> None:
+    answer = searx_answer(
+        {"url": "https://uitspraken.rechtspraak.nl/InzienDocument?id=ECLI:NL:HR:2011:BP5608", "title": "Kapsalon Voorbeeld", "engines": ["a"]},
+        {"url": "https://site.example/" + "x" * 3000, "title": "Kapsalon Voorbeeld", "engines": ["a"]},
+        {"url": "https://site.example/ok", "title": "Kapsalon Voorbeeld", "engines": ["e" * 5000]},
+    )
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=answer)
+        result = run(COMPANY, make_ctx({"url": SEARX}))
+    assert [e.url for e in result.evidence] == ["https://site.example/ok"]
+    assert len(result.evidence[0].fields["engines"][0]) <= 40
+    assert any("eigen bron" in n for n in result.notes)
 
 
 def test_one_failed_name_makes_the_answer_partial(make_ctx: MakeCtx) -> None:
