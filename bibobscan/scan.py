@@ -116,13 +116,21 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
 
 async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
     """Every source at once; a source that needs the KvK number (``uses_kvk``) of a
-    company given by name runs after the others, with the number the register gave."""
+    company given by name starts as soon as the register sources (``gives_kvk``) are
+    done, with the number they gave; without one it is skipped and says why."""
     later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
+    first = [c for c in collectors if c not in later]
     async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
-        results = await _run_many([c for c in collectors if c not in later], subject, options, http, reference)
+        tasks = _start(first, subject, options, http, reference)
         if later:
-            kvk = learned_kvk(subject, [e for _, evs in results for e in evs], reference)
-            results += await _run_many(later, replace(subject, kvk=kvk) if kvk else subject, options, http, reference)
+            register = [t for c, t in zip(first, tasks) if c.gives_kvk]
+            found = [e for _, evs in await asyncio.gather(*register) for e in evs]
+            kvk = learned_kvk(subject, found, reference)
+            if kvk:
+                tasks += _start(later, replace(subject, kvk=kvk), options, http, reference)
+        results = list(await asyncio.gather(*tasks))
+    if later and not kvk:
+        results += [_skipped_without_kvk(c, subject, options) for c in later]
     order = {c.id: i for i, c in enumerate(collectors)}
     results.sort(key=lambda result: order.get(result[0].source, len(order)))
     runs = [r for r, _ in results]
@@ -130,13 +138,24 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     return runs, evidence
 
 
-async def _run_many(collectors: list[Collector], subject: Subject, options: ScanOptions, http: HttpClient,
-                    reference: date) -> list[tuple[SourceRun, list[Evidence]]]:
+def _skipped_without_kvk(collector: Collector, subject: Subject, options: ScanOptions) -> tuple[SourceRun, list[Evidence]]:
+    """A source that works only with a KvK number, for a company the register did not
+    identify: not asked, and what it would have delivered is not covered."""
+    run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence,
+                    started_at=utcnow(), uncovered=sorted(collector.provides))
+    run.error = "Niet bevraagd: deze bron werkt alleen met een KvK-nummer, en het Handelsregister gaf geen eenduidig KvK-nummer (geef --kvk op)."
+    if options.progress:
+        options.progress(run)
+    return run, []
+
+
+def _start(collectors: list[Collector], subject: Subject, options: ScanOptions, http: HttpClient,
+           reference: date) -> list[asyncio.Task[tuple[SourceRun, list[Evidence]]]]:
     tasks = [asyncio.create_task(_run_one(c, subject, options, http, reference)) for c in collectors]
     if options.progress:
         for task in tasks:
             task.add_done_callback(lambda t: options.progress(t.result()[0]) if options.progress and not t.cancelled() and t.exception() is None else None)
-    return list(await asyncio.gather(*tasks))
+    return tasks
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,3 +224,24 @@ def test_demo_runs_drop_the_per_host_waits_and_live_runs_keep_them(tmp_path) -> 
     (tmp_path / "bibobscan.toml").write_text("[http]\n", encoding="utf-8")
     live = wired(ScanOptions(), demo=False, config=tmp_path / "bibobscan.toml")
     assert live.settings.http.host_policies["api.gleif.org"].min_interval == 1.0
+
+
+def test_company_by_trade_name_is_identified_and_an_unknown_one_skips_gleif() -> None:
+    from bibobscan.resolve import learned_kvk
+
+    profile = Evidence(id="kvk-1", source="kvk", kind="register.company", url="https://x.example", query="q", retrieved_at=utcnow(),
+                       sha256="0" * 64, title="Voorbeeld Horeca B.V.",
+                       fields={"kvk": "99000011", "name": "Voorbeeld Horeca B.V.", "trade_names": ["Shisha Lounge Demostraat"]})
+    by_trade_name = Subject(kind=SubjectKind.COMPANY, name="Shisha Lounge Demostraat")
+    assert learned_kvk(by_trade_name, [profile], date(2026, 11, 20)) == "99000011"
+
+    def handler(request: httpx.Request) -> httpx.Response:  # the register knows no such company
+        return httpx.Response(200, json={"pagina": 1, "resultatenPerPagina": 10, "totaal": 0, "resultaten": []})
+
+    unknown = Subject(kind=SubjectKind.COMPANY, name="Onbekend Voorbeeld B.V.")
+    live = ScanOptions(settings=Settings(sources={"kvk": {"api_key": "k"}}), transport=httpx.MockTransport(handler), environ={},
+                       reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(unknown, CASE, load_collectors(["kvk", "gleif"]), live))
+    gleif = next(r for r in report.sources if r.source == "gleif")
+    assert gleif.status is SourceStatus.SKIPPED and "KvK-nummer" in (gleif.error or "")
+    assert gleif.uncovered == ["register.foreign_parent"] and report.assessment.complete is False

@@ -55,6 +55,9 @@ class Collector(abc.ABC):
     # True: works only with the subject's KvK number. In a scan by name the orchestrator
     # runs it after the other sources, with the KvK number the register gave.
     uses_kvk: ClassVar[bool] = False
+    # True: delivers register profiles (``register.company``) from which the KvK number of
+    # a company given by name is learned for the ``uses_kvk`` sources.
+    gives_kvk: ClassVar[bool] = False
     # Every key of [sources.<id>] this collector reads; any other key is a settings error.
     # Default (when a subclass does not set it): the inherited options + env keys + required.
     options: ClassVar[tuple[str, ...]] = ()

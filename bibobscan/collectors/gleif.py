@@ -97,9 +97,9 @@ class GleifCollector(Collector):
         query = self.describe_query(subject, ctx.config)
         if subject.kind not in self.applies_to:
             return Collected([], query=query)
-        if not subject.kvk:
-            return Collected([], query=query, absent=frozenset({SIGNAL}), notes=[(
-                "GLEIF wordt alleen op KvK-nummer bevraagd en het Handelsregister gaf geen KvK-nummer; "
+        if not subject.kvk:  # a scan asks the register first (uses_kvk); this is for other callers
+            return Collected([], query=query, uncovered=frozenset({SIGNAL}), notes=[(
+                "GLEIF wordt alleen op KvK-nummer bevraagd en er is geen KvK-nummer; "
                 "de eigendomsstructuur is niet nagegaan.")])
         base = self.base(ctx.config)
         fetched = await self._get(ctx, f"{base}/lei-records", params=self.search_params(subject.kvk))

@@ -43,6 +43,7 @@ COMPANY_TYPES = frozenset({"register.registered_on", "register.sbi", "register.l
 
 class KvkCollector(Collector):
     id: ClassVar[str] = "kvk"
+    gives_kvk: ClassVar[bool] = True
     title: ClassVar[str] = "KvK Handelsregister"
     covers: ClassVar[str] = (
         "Inschrijving in het Handelsregister: rechtsvorm, registratiedatum, SBI-activiteiten, "

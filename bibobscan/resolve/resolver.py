@@ -124,7 +124,8 @@ def _register(ev: Evidence, ctx: Context) -> Match:
             return Match(Verdict.MATCH, 1.0, [MatchFeature("kvk_equal", 1.0, f"KvK-nummer {kvk} is het KvK-nummer van het onderwerp.")])
         return Match(Verdict.NO_MATCH, 0.0, [MatchFeature("kvk_differs", -1.0, f"KvK-nummer {kvk} wijkt af van {ctx.kvk}.")])
     name = str(ev.fields.get("name") or ev.title)
-    compared = _compare_names(subject, [name], company=True)
+    trade_names = [str(t) for t in ev.fields.get("trade_names") or [] if t]
+    compared = _compare_names(subject, [name, *trade_names], company=True)
     score = compared.score
     features = _name_features(compared, f"Naam '{name}' lijkt voor {score:.0%} op de gezochte naam.")
     if ev.kind == "register.company" and compared.verdict is Verdict.MATCH:
