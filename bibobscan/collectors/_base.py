@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from ..errors import NotConfigured
 from ..http import HttpClient
 from ..model import Evidence, Subject, SubjectKind
 
@@ -74,6 +75,13 @@ class Collector(abc.ABC):
             return None
         names = ", ".join(f"{k} (env {self.env[k]})" if k in self.env else k for k in missing)
         return f"missing setting(s): {names}"
+
+    def require_configured(self, config: Mapping[str, Any]) -> None:
+        """Raise NotConfigured with the reason when ``config`` cannot run this source (the
+        orchestrator checks first; this guards direct calls)."""
+        reason = self.not_configured_reason(config)
+        if reason:
+            raise NotConfigured(reason, source=self.id)
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         """The query as it will be sent, recorded even when the source then fails."""

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from .. import matching
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured
+from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._partial import gather_partial
@@ -390,9 +390,7 @@ class NewsCollector(Collector):
         return fetched, parse_feed(fetched, source=self.id, google=request.feed == GOOGLE_FEED)
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
-        reason = self.not_configured_reason(ctx.config)
-        if reason:
-            raise NotConfigured(reason, source=self.id)
+        self.require_configured(ctx.config)
         requests = self._requests(subject, ctx.config)
         partial = await gather_partial([(r, r.label, self._fetch(ctx, r)) for r in requests])
         needles = name_needles(subject)

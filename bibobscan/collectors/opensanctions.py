@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured, UpstreamError
+from ..errors import ErrorInBody, MalformedResponse, UpstreamError
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
@@ -90,9 +90,7 @@ class OpenSanctionsCollector(Collector):
         return f"POST /match/{self._dataset(config)} {example['schema']}: {props}"
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
-        reason = self.not_configured_reason(ctx.config)
-        if reason:
-            raise NotConfigured(reason, source=self.id)
+        self.require_configured(ctx.config)
         query = self.describe_query(subject, ctx.config)
         if subject.kind not in self.applies_to:
             return Collected([], query=query)

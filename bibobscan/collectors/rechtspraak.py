@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote, unquote, urlsplit
 
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured
+from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
 from ..model import (
     MAX_EXCERPT,
@@ -184,12 +184,10 @@ class RechtspraakCollector(Collector):
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         queries = ", ".join(f'q="{n}" site:{SITE}' for n in search_names(subject, MAX_NAMES))
-        return f"{'SearXNG' if WebSearchCollector.engine(config) == 'searxng' else 'Brave'} {queries}; daarna {CONTENT_URL}?id=ECLI"
+        return f"{WebSearchCollector.engine_label(config)} {queries}; daarna {CONTENT_URL}?id=ECLI"
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
-        reason = self.not_configured_reason(ctx.config)
-        if reason:
-            raise NotConfigured(reason, source=self.id)
+        self.require_configured(ctx.config)
         query = self.describe_query(subject, ctx.config)
         if subject.kind not in self.applies_to:
             return Collected([], query=query)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..errors import MalformedResponse, NotConfigured, UpstreamError
+from ..errors import MalformedResponse, UpstreamError
 from ..http import Fetched
 from ..model import MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
@@ -92,14 +92,16 @@ class WebSearchCollector(Collector):
     def engine(config: Mapping[str, Any]) -> str:
         return "searxng" if config.get("url") else "brave"
 
+    @staticmethod
+    def engine_label(config: Mapping[str, Any]) -> str:
+        return "SearXNG" if config.get("url") else "Brave"
+
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         queries = ", ".join(f'q="{n}"' for n in search_names(subject, MAX_NAMES))
-        return f"{'SearXNG' if self.engine(config) == 'searxng' else 'Brave'} {queries} (nl, NL)"
+        return f"{self.engine_label(config)} {queries} (nl, NL)"
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
-        reason = self.not_configured_reason(ctx.config)
-        if reason:
-            raise NotConfigured(reason, source=self.id)
+        self.require_configured(ctx.config)
         names = search_names(subject, MAX_NAMES)
         found = await gather_partial([(name, f'q="{name}"', self.search(ctx, f'"{name}"')) for name in names])
         needles = name_needles(subject)
