@@ -220,6 +220,10 @@ def test_a_title_that_is_also_a_surname() -> None:
     assert verdict("Anna Maria de Graaf", "Anna de Graaf", PERSON) is Verdict.MATCH
     assert verdict("Anna Jansen-de Graaf", "Anna de Graaf", PERSON) is Verdict.MATCH
     assert "dhr" not in [t.text for t in parse_person("Visser, dhr.").names]
+    # after initials too, and a salutation never becomes a name
+    assert verdict("A. de Ridder-Jansen", "A. de Ridder", PERSON) is Verdict.POSSIBLE
+    assert [t.text for t in parse_person("Dhr. J. de Graaf").names] == ["graaf"]
+    assert [t.text for t in parse_person("de heer De Graaf").names] == ["graaf"]
 
 
 def test_unmistakable_legal_form_counts_when_the_kind_is_guessed() -> None:
@@ -236,6 +240,15 @@ def test_short_company_names_and_names_that_are_also_forms() -> None:
     assert verdict("A B.V.", "B B.V.") is Verdict.NO_MATCH
     assert verdict("A B.V.", "A B.V.", COMPANY) is Verdict.MATCH
     assert verdict("Vos B.V.", "Vos B.V.", COMPANY) is Verdict.MATCH  # "Vos" is also the Czech form v.o.s.
+    # a surname that is also a foreign form stays the name in a name written in mixed case
+    assert verdict("De Vos B.V.", "De Vos B.V.", COMPANY) is Verdict.MATCH
+    assert verdict("De Vos B.V.", "De Vries B.V.", COMPANY) is Verdict.NO_MATCH
+    assert verdict("Koop Installatietechniek B.V.", "Koop Installatietechniek B.V.", COMPANY) is Verdict.MATCH
+    assert verdict("Vos", "Vos B.V.", COMPANY) is Verdict.MATCH
+    assert strip_legal_form("Transport Vos B.V.") == "Transport Vos" and drop_legal_forms("transport vos b v") == "transport vos"
+    # stacked forms still go when they are forms beyond doubt
+    assert parse("TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY", COMPANY).core == "tactical missiles"
+    assert parse("Voorbeeld Holding GmbH & Co. KG", COMPANY).core == "voorbeeld holding"
     # name and form written together must agree letter for letter
     assert verdict("KPNBV", "KPM B.V.", COMPANY) is Verdict.NO_MATCH
 

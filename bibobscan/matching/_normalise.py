@@ -145,7 +145,7 @@ def parse_person(name: str) -> ParsedName:
             generation = tables.generations[word]
             continue
         if word in tables.titles:
-            after_name = any(t.kind is Kind.NAME for t in tokens)
+            after_name = any(t.kind in (Kind.NAME, Kind.INITIAL) for t in tokens)
             if word in tables.surname_titles and after_name and (tokens[-1].kind is Kind.PARTICLE or i == len(raw) - 1):
                 tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))  # "Jan de Graaf", "Kees Baron"
             else:
@@ -185,9 +185,14 @@ def parse_person(name: str) -> ParsedName:
             continue
         tokens.append(Token(word, Kind.NAME, WEIGHTS[Kind.NAME]))
     if not any(t.kind is Kind.NAME for t in tokens) and pending_titles:
-        # nothing but titles and particles: the "title" was a name after all ("Dr")
-        for pos, c in reversed(pending_titles):
+        # nothing but titles and particles: a title was a name after all - the last one
+        # that is also a surname ("de heer De Graaf", "Mevrouw De Graaf"), else all ("Dr")
+        surnames = [k for k, (_, c) in enumerate(pending_titles) if c.text in tables.surname_titles]
+        promote = surnames[-1:] if surnames else list(range(len(pending_titles)))
+        for k in reversed(promote):
+            pos, c = pending_titles[k]
             tokens.insert(pos, Token(c.text, Kind.NAME, WEIGHTS[Kind.NAME]))
+        titles = [c.text for k, (_, c) in enumerate(pending_titles) if k not in promote]
     else:
         titles = [c.text for _, c in pending_titles]
     if tokens and all(t.kind is Kind.PARTICLE for t in tokens):
@@ -241,7 +246,8 @@ def _company_words(name: str) -> list[Word]:
 LONG_FORM = 7
 
 
-def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, leading: bool, commas: int) -> bool:
+def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, leading: bool, commas: int,
+               guessed: bool = True) -> bool:
     """May ``covered`` (the words of the name that spell ``form``) be read as it?
 
     Words transliterated from another script count only when a source writes the form
@@ -255,20 +261,28 @@ def _form_fits(form: LegalForm, covered: list[Word], written_only: bool, *, lead
         return False
     if not written_only:
         return True
-    if len(covered) == 1 and covered[0].initials:
+    if guessed and len(covered) == 1 and covered[0].initials:
         if leading:
             return False
         if commas == 1 and covered[0].commas_before == 1 and not any(g.startswith("NL:") for g in form.groups):
             return False
-    if any(w.as_form for w in covered) or (not leading and any(w.text in UNMISTAKABLE_FORMS for w in covered)):
+    if any(w.as_form for w in covered) or (not leading and (trusted_form(form) or any(w.text in UNMISTAKABLE_FORMS for w in covered))):
         return True
     return len("".join(w.text for w in covered)) >= LONG_FORM
+
+
+def trusted_form(form: LegalForm) -> bool:
+    """A form that is no name or word: a long one ("Corporation", "Stichting") or one of
+    the unmistakable short ones (Ltd, GmbH, B.V. ...). It counts at the end of a name
+    however it is written, and also next to another form."""
+    return form.key.replace(" ", "") in UNMISTAKABLE_FORMS or len(form.key.replace(" ", "")) >= LONG_FORM
 
 
 # Short forms that are no word or name in any language we meet, so they are a form at the
 # end of a name however they are written ("Acme Ltd", "Voorbeeld Group Co Ltd"). A short
 # list on purpose: many vowelless letter groups are transliterated names ("Hmd", "Shk").
-UNMISTAKABLE_FORMS = frozenset({"ltd", "llc", "llp", "plc", "gmbh", "kft", "pty", "sprl", "bvba"})
+UNMISTAKABLE_FORMS = frozenset({"ltd", "llc", "llp", "plc", "gmbh", "kft", "pty", "sprl", "bvba", "cvba", "bv", "nv", "vof",
+                                "vve", "vzw", "ivzw", "eesv", "owm"})
 
 
 def _misspelt_form(table: LegalFormTable, texts: list[str]) -> LegalForm | None:
@@ -283,24 +297,33 @@ def _misspelt_form(table: LegalFormTable, texts: list[str]) -> LegalForm | None:
     return None
 
 
-def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 0) -> tuple[list[Word], list[LegalForm]]:
+def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 0,
+                guessed: bool = True) -> tuple[list[Word], list[LegalForm]]:
     """Take legal forms off both ends of a company name; never take everything.
 
-    ``written_only``: the kind of name was guessed, so a short form counts only when it
-    is written as one (see :data:`LONG_FORM` and :func:`_form_fits`); ``commas``: the
-    number of commas in the name."""
+    ``written_only``: a short form counts only when it is written as one (see
+    :data:`LONG_FORM` and :func:`_form_fits`) - when the kind of name was guessed, and in
+    every name written in mixed case, where "Vos", "Koop" or "Sas" are surnames before
+    they are Czech, Estonian or French forms; ``commas``: the number of commas in the
+    name. A second form next to one already taken must be trusted (:func:`trusted_form`)
+    or written as a form: "De Vos B.V." keeps its "Vos"."""
     table = legal_forms()
     stop = org_tables().stop
     found_end: list[LegalForm] = []
     found_start: list[LegalForm] = []
     texts = [w.text for w in words]
+
+    def second_fits(form: LegalForm, covered: list[Word], already: list[LegalForm]) -> bool:
+        return not already or trusted_form(form) or any(w.as_form or w.text in UNMISTAKABLE_FORMS for w in covered)
+
     changed = True
     while changed:
         changed = False
         for n in range(min(table.longest, len(texts)), 0, -1):
             form = table.by_tokens.get(tuple(texts[-n:])) or _misspelt_form(table, texts[-n:])
             if (form is not None and texts[:-n] and (any(t not in stop for t in texts[:-n]) or len(texts[:-n]) == 1)
-                    and _form_fits(form, words[-n:], written_only, leading=False, commas=commas)):
+                    and _form_fits(form, words[-n:], written_only, leading=False, commas=commas, guessed=guessed)
+                    and second_fits(form, words[-n:], found_end)):
                 found_end.insert(0, form)
                 words, texts = words[:-n], texts[:-n]
                 while len(texts) > 1 and texts[-1] in stop:
@@ -310,7 +333,8 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
         for n in range(min(table.longest, len(texts)), 0, -1):
             form = table.by_tokens.get(tuple(texts[:n]))
             if (form is not None and any(t not in stop for t in texts[n:])
-                    and _form_fits(form, words[:n], written_only, leading=True, commas=commas)):
+                    and _form_fits(form, words[:n], written_only, leading=True, commas=commas, guessed=guessed)
+                    and second_fits(form, words[:n], found_start)):
                 found_start.append(form)
                 words, texts = words[n:], texts[n:]
                 while len(texts) > 1 and texts[0] in stop:
@@ -320,6 +344,10 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
     return words, found_start + found_end
 
 
+def _mixed_case(name: str) -> bool:
+    return any(c.islower() for c in name) and any(c.isupper() for c in name)
+
+
 @functools.lru_cache(maxsize=65536)
 def parse_company(name: str, written_only: bool = False) -> ParsedName:
     """``written_only``: the name was only guessed to be a company's, so short legal
@@ -327,9 +355,12 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
     org = org_tables()
     people = person_tables()
     script = script_of(name)
-    stripped, forms = strip_forms(_company_words(name), written_only=written_only, commas=name.count(","))
+    strict = written_only or _mixed_case(name)
+    stripped, forms = strip_forms(_company_words(name), written_only=strict, commas=name.count(","), guessed=written_only)
     words = [w.text for w in stripped]
-    if words and not forms and _all_forms(" ".join(words)):
+    only = legal_forms().by_tokens.get(tuple(words))
+    if (words and not forms and _all_forms(" ".join(words))
+            and (not strict or all(w.as_form for w in stripped) or (only is not None and trusted_form(only)))):
         # nothing but a legal form ("B.V."): no name at all, never a match
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
         words = []
@@ -417,13 +448,16 @@ def looks_like_company(name: str) -> bool:
 
 
 def _all_forms(text: str) -> bool:
-    """True when ``text`` is nothing but legal forms and form modifiers."""
+    """True when ``text`` is nothing but legal forms and form modifiers; every form but
+    the last must be trusted ("vos b v" is a name and a form, "gmbh co kg" all forms)."""
     words = chunk_texts(text, collapse_letters=True)
     table = legal_forms()
+    first = True
     while words:
         for n in range(min(table.longest, len(words)), 0, -1):
-            if tuple(words[-n:]) in table.by_tokens:
-                words = words[:-n]
+            form = table.by_tokens.get(tuple(words[-n:]))
+            if form is not None and (first or trusted_form(form)):
+                words, first = words[:-n], False
                 break
         else:
             return False
@@ -443,23 +477,29 @@ def trailing_form_start(name: str) -> int | None:
     return best
 
 
-def _is_form(words: list[str]) -> bool:
-    return tuple(chunk_texts(" ".join(words), collapse_letters=True)) in legal_forms().by_tokens
+def _form_of(words: list[str]) -> LegalForm | None:
+    return legal_forms().by_tokens.get(tuple(chunk_texts(" ".join(words), collapse_letters=True)))
 
 
 def drop_legal_forms(folded: str) -> str:
     """Remove legal forms at the start or end of a folded name ("voorbeeld b v" ->
-    "voorbeeld"), keeping the other words as they are; never removes every word."""
+    "voorbeeld"), keeping the other words as they are; never removes every word. A
+    second form at the same end must be trusted: "transport vos b v" -> "transport vos"."""
     words = folded.split()
+    taken = {"end": 0, "start": 0}
     changed = True
     while changed and len(words) > 1:
         changed = False
         for n in range(min(len(words) - 1, 8), 0, -1):
-            if _is_form(words[-n:]):
+            form = _form_of(words[-n:])
+            if form is not None and (not taken["end"] or trusted_form(form)):
                 words, changed = words[:-n], True
+                taken["end"] += 1
                 break
         for n in range(min(len(words) - 1, 8), 0, -1):
-            if _is_form(words[:n]):
+            form = _form_of(words[:n])
+            if form is not None and (not taken["start"] or trusted_form(form)):
                 words, changed = words[n:], True
+                taken["start"] += 1
                 break
     return " ".join(words)
