@@ -122,15 +122,16 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     first = [c for c in collectors if c not in later]
     async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
         tasks = _start(first, subject, options, http, reference)
+        register_runs: list[SourceRun] = []
         if later:
-            register = [t for c, t in zip(first, tasks) if c.gives_kvk]
-            found = [e for _, evs in await asyncio.gather(*register) for e in evs]
-            kvk = learned_kvk(subject, found, reference)
+            register = await asyncio.gather(*[t for c, t in zip(first, tasks) if c.gives_kvk])
+            register_runs = [run for run, _ in register]
+            kvk = learned_kvk(subject, [e for _, evs in register for e in evs], reference)
             if kvk:
                 tasks += _start(later, replace(subject, kvk=kvk), options, http, reference)
         results = list(await asyncio.gather(*tasks))
     if later and not kvk:
-        results += [_skipped_without_kvk(c, subject, options) for c in later]
+        results += [_skipped_without_kvk(c, register_runs, options) for c in later]
     order = {c.id: i for i, c in enumerate(collectors)}
     results.sort(key=lambda result: order.get(result[0].source, len(order)))
     runs = [r for r, _ in results]
@@ -138,12 +139,18 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     return runs, evidence
 
 
-def _skipped_without_kvk(collector: Collector, subject: Subject, options: ScanOptions) -> tuple[SourceRun, list[Evidence]]:
+def _skipped_without_kvk(collector: Collector, register: list[SourceRun], options: ScanOptions) -> tuple[SourceRun, list[Evidence]]:
     """A source that works only with a KvK number, for a company the register did not
     identify: not asked, and what it would have delivered is not covered."""
     run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence,
                     started_at=utcnow(), uncovered=sorted(collector.provides))
-    run.error = "Niet bevraagd: deze bron werkt alleen met een KvK-nummer, en het Handelsregister gaf geen eenduidig KvK-nummer (geef --kvk op)."
+    if not register:
+        why = "het Handelsregister is niet geraadpleegd"
+    elif all(r.status.missing for r in register):
+        why = "het Handelsregister gaf geen antwoord (" + ", ".join(r.status.value for r in register) + ")"
+    else:
+        why = "het Handelsregister gaf geen eenduidig KvK-nummer"
+    run.error = f"Niet bevraagd: deze bron werkt alleen met een KvK-nummer, en {why} (geef --kvk op)."
     if options.progress:
         options.progress(run)
     return run, []

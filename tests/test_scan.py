@@ -245,3 +245,16 @@ def test_company_by_trade_name_is_identified_and_an_unknown_one_skips_gleif() ->
     gleif = next(r for r in report.sources if r.source == "gleif")
     assert gleif.status is SourceStatus.SKIPPED and "KvK-nummer" in (gleif.error or "")
     assert gleif.uncovered == ["register.foreign_parent"] and report.assessment.complete is False
+
+
+def test_the_skip_message_says_why_there_is_no_kvk_number() -> None:
+    def failing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, text="boom")
+
+    unknown = Subject(kind=SubjectKind.COMPANY, name="Onbekend Voorbeeld B.V.")
+    failed = ScanOptions(settings=Settings(sources={"kvk": {"api_key": "k"}}), transport=httpx.MockTransport(failing), environ={},
+                         reference_date=date(2026, 11, 20))
+    report = asyncio.run(scan(unknown, CASE, load_collectors(["kvk", "gleif"]), failed))
+    assert "gaf geen antwoord" in (next(r for r in report.sources if r.source == "gleif").error or "")
+    alone = asyncio.run(scan(unknown, CASE, load_collectors(["gleif"]), failed))
+    assert "niet geraadpleegd" in (alone.sources[0].error or "")

@@ -46,6 +46,7 @@ from ._xml import (
     parse_xml,
     text_of,
 )
+from ..matching import fold_text
 from .news import mentions, name_needles, search_names
 from .websearch import WebSearchCollector
 
@@ -125,7 +126,16 @@ def passage_around(text: str, needles: list[str]) -> str:
     hit = next((i for i, p in enumerate(paragraphs) if mentions(p, needles)), None)
     if hit is None:
         return ""
-    return clip(" ".join(paragraphs[max(0, hit - 1): hit + 2]), MAX_EXCERPT)
+    return "\n".join(paragraphs[max(0, hit - 1): hit + 2])
+
+
+# "rechtbank Amsterdam", "Gerechtshof 's-Hertogenbosch", "Zittingsplaats Breda": the
+# court's seat, which the resolver must not read as the company's place
+_COURT_SEAT = re.compile(r"\b(?i:rechtbank|gerechtshof|hof|zittingsplaats|parket)\s+(?:'s-)?[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)*")
+
+
+def without_court_seat(text: str) -> str:
+    return _COURT_SEAT.sub("[instantie]", text)
 
 
 def eclis_in(*texts: str) -> list[str]:
@@ -138,24 +148,45 @@ def eclis_in(*texts: str) -> list[str]:
     return found
 
 
-# The company as the one tried: "(straf)zaak tegen <naam>", "<naam> ... hierna: (de)
-# verdachte", "verdachte: <naam>". Anything else (benadeelde partij, aangever, getuige,
-# the place of the offence) is no role we score.
-_SUSPECT_AFTER = re.compile(r"\b(?:strafzaak|zaak)\s+tegen\b|\bverdachte\s*:", re.IGNORECASE)
-_SUSPECT_BEFORE = re.compile(r"\bhierna\s*:?\s*(?:te\s+noemen\s*:?\s*)?(?:de\s+)?verdachte\b", re.IGNORECASE)
-_VICTIM = re.compile(r"\bbenadeelde\s+partij\b|\baangever\b|\baangeefster\b|\bslachtoffer\b", re.IGNORECASE)
+# The company as the one tried, read on folded text (no punctuation, lower case): the
+# name right after "(straf)zaak tegen" or "verdachte", or followed by "hierna (te
+# noemen) (de) verdachte" in the same paragraph. A victim cue in the paragraph that
+# names the company wins: "... Voorbeeld B.V. (hierna: de benadeelde partij)".
+_AGAINST = re.compile(r"\b(?:strafzaak|zaak) tegen (?:de rechtspersoon |de vennootschap )?$")
+_SUSPECT_LABEL = re.compile(r"\bverdachte $")
+_CALLED_SUSPECT = re.compile(r"^\W*(?:\S+ ){0,12}?hierna (?:te noemen )?(?:de )?verdachte\b")
+_VICTIM = re.compile(r"\bbenadeelde partij\b|\baangever\b|\baangeefster\b|\bslachtoffer\b|\bbenadeelde\b")
+_NEAR = 40  # folded characters between "zaak tegen" and the name
 
 
-def role_in(passage: str, needles: list[str]) -> str:
-    """"verdachte" when the passage tries the company, "benadeelde" when it names it as
-    injured party, victim or complainant, else "onbekend"."""
-    if not passage:
+def role_in(text: str, needles: list[str]) -> str:
+    """"verdachte" when a ruling tries the company itself, "benadeelde" when the
+    paragraph that names it calls it injured party, victim or complainant, else
+    "onbekend"."""
+    paragraphs = [fold_text(p) for p in text.split("\n") if p.strip()]
+    for k, para in enumerate(paragraphs):
+        hay = f" {para} "
+        spots = [(i, n) for n in needles for i in _find_all(hay, f" {n} ")]
+        if not spots:
+            continue
+        if _VICTIM.search(para):
+            return "benadeelde"
+        before = f"{paragraphs[k - 1]} " if k else ""
+        for i, needle in spots:
+            lead = (before + hay[:i + 1]).rstrip() + " "
+            tail = hay[i + len(needle) + 2:]
+            if _AGAINST.search(lead[-_NEAR - 30:]) or _SUSPECT_LABEL.search(lead[-20:]) or _CALLED_SUSPECT.search(tail):
+                return "verdachte"
         return "onbekend"
-    if _SUSPECT_AFTER.search(passage) or _SUSPECT_BEFORE.search(passage):
-        return "verdachte"
-    if _VICTIM.search(passage):
-        return "benadeelde"
     return "onbekend"
+
+
+def _find_all(hay: str, needle: str) -> list[int]:
+    out, start = [], hay.find(needle)
+    while start != -1:
+        out.append(start)
+        start = hay.find(needle, start + 1)
+    return out
 
 
 class RechtspraakCollector(Collector):
@@ -233,8 +264,9 @@ class RechtspraakCollector(Collector):
         return fetched, ruling
 
     def _evidence(self, ruling: Ruling, fetched: Fetched, query: str, needles: list[str]) -> Evidence:
-        passage = passage_around(ruling.text, needles) or passage_around(ruling.summary, needles)
-        named = bool(passage)
+        paragraphs = passage_around(ruling.text, needles) or passage_around(ruling.summary, needles)
+        named = bool(paragraphs)
+        passage = clip(paragraphs.replace("\n", " "), MAX_EXCERPT)
         heading = f"{ruling.ecli}, {ruling.court or 'instantie onbekend'}, {ruling.date or 'datum onbekend'}"
         return Evidence(
             id=Evidence.make_id(self.id, ruling.ecli, fetched.sha256),
@@ -260,7 +292,7 @@ class RechtspraakCollector(Collector):
                 # cases can hold data about (pseudonymised) persons we have no use for
                 "summary": clip(ruling.summary, MAX_FIELD_TEXT) if named else "",
                 "named": named,
-                "role": role_in(passage, needles),
-                "text": clip(passage, MAX_FIELD_TEXT),  # what the resolver reads: never the court's seat
+                "role": role_in(paragraphs, needles),
+                "text": clip(without_court_seat(passage), MAX_FIELD_TEXT),  # what the resolver reads: never the court's seat
             },
         )

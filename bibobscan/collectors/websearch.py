@@ -41,8 +41,8 @@ _ERROR_STATUSES = (400, 401, 403, 422)  # 429 is the HTTP layer's: retried, then
 
 # Hosts whose pages have their own source, read from the publisher's open data: a search
 # hit there is left to that source, so one ruling or notice is not counted twice.
-OWN_SOURCE_HOSTS = frozenset({"uitspraken.rechtspraak.nl", "data.rechtspraak.nl", "zoek.officielebekendmakingen.nl",
-                              "repository.overheid.nl"})
+OWN_SOURCE_HOSTS = frozenset({"uitspraken.rechtspraak.nl", "data.rechtspraak.nl", "deeplink.rechtspraak.nl",
+                              "zoek.officielebekendmakingen.nl", "www.officielebekendmakingen.nl", "repository.overheid.nl"})
 MAX_URL = 2000
 FULL_PAGE = 20  # a SearXNG page this long may have more behind it
 
@@ -120,7 +120,7 @@ class WebSearchCollector(Collector):
                 if (urlsplit(result.url).hostname or "") in OWN_SOURCE_HOSTS:
                     left_to_others += 1
                     continue
-                evidence.append(self._evidence(result, answer.fetched, f'{self.engine(ctx.config)} q="{name}"', needles))
+                evidence.append(self._evidence(result, answer.fetched, f'{self.engine_label(ctx.config)} q="{name}"', needles))
         if left_to_others:
             notes.append(f"{left_to_others} resultaat/resultaten van uitspraken.rechtspraak.nl of officielebekendmakingen.nl "
                          "overgelaten aan de eigen bron daarvan (rechtspraak, koop)")
@@ -188,7 +188,8 @@ class WebSearchCollector(Collector):
                 if result is not None:
                     answer.results.append(result)
         if len(body["results"]) >= FULL_PAGE:
-            answer.notes.append(f"alleen de eerste pagina ({len(body['results'])} resultaten) gelezen")
+            answer.notes.append(f"alleen de eerste pagina gelezen (de eerste {min(len(body['results']), MAX_RESULTS)} van "
+                                f"{len(body['results'])} resultaten); er kunnen meer zijn")
             answer.incomplete = True
         return answer
 

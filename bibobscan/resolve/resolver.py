@@ -127,7 +127,8 @@ def _register(ev: Evidence, ctx: Context) -> Match:
     trade_names = [str(t) for t in ev.fields.get("trade_names") or [] if t]
     compared = _compare_names(subject, [name, *trade_names], company=True)
     score = compared.score
-    features = _name_features(compared, f"Naam '{name}' lijkt voor {score:.0%} op de gezochte naam.")
+    shown = compared.name_b or name  # the register name that matched best: the name or a trade name
+    features = _name_features(compared, f"Naam '{shown}' lijkt voor {score:.0%} op de gezochte naam.")
     if ev.kind == "register.company" and compared.verdict is Verdict.MATCH:
         features.append(MatchFeature("unique_register_hit", 0.2, "Enige passende inschrijving in het Handelsregister; geef --kvk op voor zekerheid."))
         return Match(Verdict.MATCH, round(0.85 * score, 2), features)

@@ -19,6 +19,7 @@ from bibobscan.collectors.rechtspraak import (
     RechtspraakCollector,
     eclis_in,
     role_in,
+    without_court_seat,
 )
 from bibobscan.errors import (
     ErrorInBody,
@@ -61,11 +62,22 @@ def test_eclis_are_read_from_links_titles_and_encoded_links() -> None:
 
 
 def test_role_of_the_company_in_the_passage() -> None:
-    needles = ["voorbeeld b v"]
-    assert role_in("in de strafzaak tegen Voorbeeld B.V., gevestigd te Tilburg", needles) == "verdachte"
+    needles = ["voorbeeld b v", "voorbeeld"]
+    assert role_in("in de strafzaak tegen\nVoorbeeld B.V., gevestigd te Tilburg,\nhierna: de verdachte.", needles) == "verdachte"
     assert role_in("Voorbeeld B.V., hierna: de verdachte.", needles) == "verdachte"
+    assert role_in("Verdachte: Voorbeeld B.V., gevestigd te Tilburg", needles) == "verdachte"
     assert role_in("Voorbeeld B.V. heeft zich als benadeelde partij gevoegd", needles) == "benadeelde"
     assert role_in("de overval op de winkel van Voorbeeld B.V.", needles) == "onbekend"
+    # the suspect is somebody else: "tegen" and "verdachte" are not about the company
+    assert role_in("in de strafzaak tegen\n[verdachte], hierna: verdachte.\nVerdachte heeft Voorbeeld B.V. "
+                   "(hierna: de benadeelde partij) opgelicht.", needles) == "benadeelde"
+    assert role_in("Strafzaak tegen een man die geld verduisterde van Voorbeeld B.V.; vordering toegewezen.", needles) == "onbekend"
+
+
+def test_the_court_seat_is_not_read_as_a_place() -> None:
+    assert without_court_seat("Vonnis van de rechtbank Amsterdam in de strafzaak tegen Voorbeeld B.V.") == \
+        "Vonnis van de [instantie] in de strafzaak tegen Voorbeeld B.V."
+    assert "Hertogenbosch" not in without_court_seat("Gerechtshof 's-Hertogenbosch, zittingsplaats Breda")
 
 
 def test_a_ruling_that_names_the_company(make_ctx: MakeCtx) -> None:
