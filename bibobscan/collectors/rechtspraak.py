@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
+from ..matching import fold_text
 from ..model import (
     MAX_EXCERPT,
     MAX_FIELD_TEXT,
@@ -46,7 +47,6 @@ from ._xml import (
     parse_xml,
     text_of,
 )
-from ..matching import fold_text
 from .news import mentions, name_needles, search_names
 from .websearch import WebSearchCollector
 
