@@ -219,10 +219,10 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
             scored = _pair_score(x, y, vowelless)
             if scored is not None:
                 candidates.append((scored[0], 1, -abs(i * len(tb) - j * len(ta)), (i,), (j,), scored[1]))
-    for sim, i, run in _merges(ta, tb, vowelless):
-        candidates.append((sim, 0, 0, (i,), run, "merge"))
-    for sim, j, run in _merges(tb, ta, vowelless):
-        candidates.append((sim, 0, 0, run, (j,), "merge"))
+    for sim, i, run, how in _merges(ta, tb, vowelless):
+        candidates.append((sim, 0, 0, (i,), run, how))
+    for sim, j, run, how in _merges(tb, ta, vowelless):
+        candidates.append((sim, 0, 0, run, (j,), how))
     candidates.sort(reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -242,7 +242,18 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     return out
 
 
-def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...]]]:
+CONTRACTED = 0.75  # "Vermeer" / "van der Meer": one family name once, often two families now
+_VAN_DE = (("van", "der"), ("van", "den"), ("van", "de"))
+
+
+def _contracted(word: str, run: list[str]) -> bool:
+    """"Vermeer", "Verbeek", "Verhoeven": "van der/den/de" contracted to "ver" before
+    the surname. Counted as a weak pair (at most a possible match): the old contraction
+    is a family name of its own today."""
+    return len(run) == 3 and tuple(run[:2]) in _VAN_DE and word.startswith("ver") and word[3:] == run[2] and len(run[2]) >= 3
+
+
+def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...], str]]:
     """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
     runs: list[tuple[tuple[int, ...], str]] = []
     for size in (2, 3):
@@ -253,24 +264,28 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
             if start and tb[start - 1].kind is Kind.PARTICLE:
                 continue  # a run takes a whole particle chain: "der Meulen" alone is no "Vermeulen"
             runs.append((run, "".join(tb[j].text for j in run)))
-    out: list[tuple[float, int, tuple[int, ...]]] = []
+    out: list[tuple[float, int, tuple[int, ...], str]] = []
     if not runs:
         return out
     for i, x in enumerate(ta):
         if x.kind not in _WORDISH:
             continue
-        best: tuple[float, tuple[int, ...]] | None = None
+        best: tuple[float, tuple[int, ...], str] | None = None
         for run, joined in runs:
             if not vowelless and abs(len(joined) - len(x.text)) > 2 + len(x.text) // 5:
                 continue  # too long or short to reach MERGE_MIN as written
             particles = tb[run[0]].kind is Kind.PARTICLE
+            if particles and _contracted(x.text, [tb[j].text for j in run]):
+                if best is None or CONTRACTED > best[0]:
+                    best = (CONTRACTED, run, "contracted")
+                continue
             if particles and not x.text.startswith(tb[run[0]].text):
                 continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
             sim = word_similarity(x.text, joined, vowelless)
             if sim >= (JOIN_MIN if particles else MERGE_MIN) and (best is None or sim > best[0]):
-                best = (sim, run)
+                best = (sim, run, "merge")
         if best is not None:
-            out.append((best[0], i, best[1]))
+            out.append((best[0], i, best[1], best[2]))
     return out
 
 
@@ -387,7 +402,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     hi, lo = max(cov_a, cov_b), min(cov_a, cov_b)
     alpha = ALPHA[kind]
     base = (1 - alpha) * hi + alpha * lo
-    full = [p for p in al.pairs if p.how in ("word", "merge", "join")]
+    full = [p for p in al.pairs if p.how in ("word", "merge", "join", "contracted")]
     initials = [p for p in al.pairs if p.how == "initial"]
     fuzzy = [p for p in full if p.sim < 0.999]
     n = len(full)
@@ -402,6 +417,10 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
                                      "want korte schrijfwijzen laten die vaak weg."))
     if any(p.how == "join" for p in al.pairs) or any(p.how == "merge" for p in al.pairs):
         features.append(MatchFeature("joined_words", 0.0, "Naamdelen aan elkaar of los geschreven ('Van der Bilt' / 'Vanderbilt')."))
+    for p in al.pairs:
+        if p.how == "contracted":
+            features.append(MatchFeature("contracted_particle", 0.0, f"'{_show(a.tokens, p.a)}' / '{_show(b.tokens, p.b)}': 'van der' "
+                                         "samengetrokken tot 'ver'; vroeger één familienaam, nu meestal twee families."))
 
     counted = (Kind.NAME, Kind.INITIAL, Kind.GENERIC) if kind == COMPANY else (Kind.NAME, Kind.INITIAL)
     left_a = [i for i in al.left_a if a.tokens[i].kind in counted]
