@@ -22,7 +22,6 @@ natural persons; a person-level ownership check still needs the UBO register.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ..errors import MalformedResponse
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
+from ._json import json_body
 
 DEFAULT_URL = "https://api.gleif.org/api/v1"
 KVK_REGISTER = "RA000463"  # GLEIF's id of the Netherlands Chamber of Commerce register
@@ -103,7 +103,7 @@ class GleifCollector(Collector):
                 "de eigendomsstructuur is niet nagegaan.")])
         base = self.base(ctx.config)
         fetched = await self._get(ctx, f"{base}/lei-records", params=self.search_params(subject.kvk))
-        body = self._json(fetched)
+        body = json_body(fetched, source=self.id)
         notes: list[str] = []
         partial = False
         total = _total(body)
@@ -161,7 +161,7 @@ class GleifCollector(Collector):
                 if fetched.status_code == 404:
                     return chain.ended("GLEIF vindt de gemelde moeder niet (404)", complete=False)
                 chain.answers.append(_answer(fetched))
-                parent = self._record(self._json(fetched))
+                parent = self._record(json_body(fetched, source=self.id))
                 if _lei(parent) in seen:
                     return chain.ended("kringverwijzing in de moederketen", complete=False)
                 seen.add(_lei(parent))
@@ -173,21 +173,13 @@ class GleifCollector(Collector):
                 if fetched.status_code == 404:
                     return chain.ended("GLEIF vindt de gemelde reden zonder moeder niet (404)", complete=False)
                 chain.answers.append(_answer(fetched))
-                reason = self._reason(self._json(fetched))
+                reason = self._reason(json_body(fetched, source=self.id))
                 text = REASONS_NL.get(reason, f"reden {clip(reason, 60)}")
                 return chain.ended(f"{'geen moeder' if not chain.parents else 'hoogste moeder'}: {text}",
                                    complete=reason in COMPLETE_REASONS)
             return chain.ended("GLEIF meldt geen moeder en geen reden", complete=False)
 
     # --- response -----------------------------------------------------------------
-
-    def _json(self, fetched: Fetched) -> Any:
-        try:
-            return json.loads(fetched.content)
-        except (ValueError, UnicodeDecodeError) as exc:
-            hint = " ".join(fetched.content[:120].decode("utf-8", "replace").split())
-            raise MalformedResponse(f"HTTP {fetched.status_code} body is not JSON: {hint or '(empty)'}",
-                                    source=self.id) from exc
 
     def _records(self, body: Any) -> list[dict[str, Any]]:
         data = body.get("data") if isinstance(body, dict) else None

@@ -20,6 +20,7 @@ from ..errors import ErrorInBody, MalformedResponse, UpstreamError
 from ..http import Fetched
 from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
+from ._json import json_body
 
 HOSTED_HOST = "api.opensanctions.org"
 ENTITY_PAGE = "https://www.opensanctions.org/entities/{id}/"
@@ -115,21 +116,11 @@ class OpenSanctionsCollector(Collector):
                 source=self.id,
                 status_code=fetched.status_code,
             )
-        results = self._results(self._json(fetched))
+        results = self._results(json_body(fetched, source=self.id))
         evidence = [self._evidence(r, fetched, query) for r in results]
         return Collected(evidence, query=query)
 
     # --- response ---------------------------------------------------------------
-
-    def _json(self, fetched: Fetched) -> Any:
-        try:
-            return json.loads(fetched.content)
-        except (ValueError, UnicodeDecodeError) as exc:
-            hint = " ".join(fetched.content[:120].decode("utf-8", "replace").split())
-            raise MalformedResponse(
-                f"HTTP {fetched.status_code} body is not JSON ({exc.__class__.__name__}): {hint or '(empty)'}",
-                source=self.id,
-            ) from exc
 
     def _results(self, body: Any) -> list[dict[str, Any]]:
         responses = body.get("responses") if isinstance(body, dict) else None

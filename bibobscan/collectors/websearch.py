@@ -23,6 +23,7 @@ from ..errors import MalformedResponse, UpstreamError
 from ..http import Fetched
 from ..model import MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
+from ._json import json_body
 from ._partial import gather_partial
 from .news import (
     html_to_text,
@@ -138,12 +139,12 @@ class WebSearchCollector(Collector):
                                          params={"q": q, "format": "json", "language": "nl-NL", "safesearch": "0"},
                                          headers={"Accept": "application/json"})
             self._raise_for_status(fetched, "SearXNG", source)
-            return self._searxng(fetched, self._json(fetched, source), source)
+            return self._searxng(fetched, json_body(fetched, source=source), source)
         fetched = await ctx.http.get(BRAVE_URL, source=source, accept_status=(200, *_ERROR_STATUSES),
                                      params={"q": q, "country": "NL", "search_lang": "nl", "count": str(MAX_RESULTS)},
                                      headers={"Accept": "application/json", "X-Subscription-Token": str(ctx.config["brave_api_key"])})
         self._raise_for_status(fetched, "Brave", source)
-        return self._brave(fetched, self._json(fetched, source), source)
+        return self._brave(fetched, json_body(fetched, source=source), source)
 
     # --- responses ------------------------------------------------------------------
 
@@ -162,13 +163,6 @@ class WebSearchCollector(Collector):
             detail = "JSON staat uit op deze server (zet json bij search.formats in settings.yml)" + (f"; {detail}" if detail else "")
         raise UpstreamError(f"HTTP {fetched.status_code} van {engine}: {clip(detail, 300) or '(lege body)'}",
                             source=source, status_code=fetched.status_code)
-
-    def _json(self, fetched: Fetched, source: str) -> Any:
-        try:
-            return json.loads(fetched.content)
-        except (ValueError, UnicodeDecodeError) as exc:
-            hint = " ".join(fetched.content[:120].decode("utf-8", "replace").split())
-            raise MalformedResponse(f"HTTP {fetched.status_code} body is not JSON: {hint or '(empty)'}", source=source) from exc
 
     def _searxng(self, fetched: Fetched, body: Any, source: str) -> SearchAnswer:
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
