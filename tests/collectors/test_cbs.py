@@ -3,7 +3,6 @@ constructed from ../shared/apis/cbs.md). No network."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.cbs import CbsCollector
 from bibobscan.errors import (
@@ -46,13 +46,7 @@ def ok(name: str) -> httpx.Response:
 
 
 def run(ctx: CollectContext, subject: Subject = AMERSFOORT) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await CbsCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(CbsCollector(), subject, ctx)
 
 
 # --- success ---------------------------------------------------------------------------

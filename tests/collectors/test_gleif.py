@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from collections.abc import Callable
@@ -14,6 +13,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.gleif import DEFAULT_URL, MAX_LAYERS, SIGNAL, GleifCollector
 from bibobscan.errors import MalformedResponse
@@ -36,13 +36,7 @@ MakeCtx = Callable[..., CollectContext]
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await GleifCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(GleifCollector(), subject, ctx)
 
 
 def record(lei: str, name: str, jurisdiction: str, *, kvk: str = "", parent: str = "record") -> dict[str, Any]:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.koop import DEFAULT_URL, KoopCollector, build_cql
 from bibobscan.demo.replay import ReplayTransport
@@ -45,13 +46,7 @@ def sru(name: str, status: int = 200) -> httpx.Response:
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await KoopCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(KoopCollector(), subject, ctx)
 
 
 def test_success_parses_records_and_sends_the_cql(make_ctx: MakeCtx) -> None:

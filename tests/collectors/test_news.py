@@ -12,6 +12,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.news import (
     GOOGLE_NEWS_URL,
@@ -58,13 +59,7 @@ def xml(name: str, status: int = 200) -> httpx.Response:
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await NewsCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(NewsCollector(), subject, ctx)
 
 
 def by_title(result: Collected) -> dict[str, Any]:

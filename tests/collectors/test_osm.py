@@ -3,7 +3,6 @@ remarks are verbatim from ../shared/apis/samples). No network."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.osm import DEFAULT_URL, OsmCollector, Selection, build_query, selection_for
 from bibobscan.errors import (
@@ -50,13 +50,7 @@ def sector(preset: str | None = "kappers", tags: list[dict[str, str]] | None = N
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await OsmCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(OsmCollector(), subject, ctx)
 
 
 def sent_query(request: httpx.Request) -> str:

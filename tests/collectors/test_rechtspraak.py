@@ -3,7 +3,6 @@ the Rechtspraak open data (respx, no network)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.rechtspraak import (
     CONTENT_URL,
@@ -40,13 +40,7 @@ MakeCtx = Callable[..., CollectContext]
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await RechtspraakCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(RechtspraakCollector(), subject, ctx)
 
 
 def searx(*urls: str, title: str = "") -> httpx.Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.websearch import BRAVE_URL, WebSearchCollector
 from bibobscan.errors import (
@@ -31,13 +31,7 @@ MakeCtx = Callable[..., CollectContext]
 
 
 def run(subject: Subject, ctx: CollectContext) -> Collected:
-    async def go() -> Collected:
-        try:
-            return await WebSearchCollector().collect(subject, ctx)
-        finally:
-            await ctx.http.aclose()
-
-    return asyncio.run(go())
+    return collect_once(WebSearchCollector(), subject, ctx)
 
 
 def fixture(name: str) -> Any:
