@@ -14,6 +14,16 @@ Lookup order for the file: ``--config FILE``, ``$BIBOBSCAN_CONFIG``, ``./bibobsc
     api_key = "..."       # or env KVK_API_KEY
     environment = "test"  # "production" (default) or "test"
 
+    [store]               # the case store (docs/dossier.md)
+    data = "/srv/bibobscan"          # data folder; also --data DIR and $BIBOBSCAN_DATA
+    database = "postgresql+psycopg://bibob@db/bibob"  # default: SQLite in the data folder
+    keep_raw_bodies = false          # keep raw responses in the archive at finalise
+    max_body_bytes = 2000000         # cap per kept raw response
+
+    [archive]             # sealing (bibobscan archive ...)
+    tsa_url = "https://tsa.example/tsr"   # optional RFC 3161 time-stamping authority
+    tsa_certificate = "/etc/bibobscan/tsa.pem"  # its certificate, to verify the tokens
+
 Environment variables named by each collector's ``env`` mapping win over the file,
 so keys need not be written to disk.
 
@@ -39,12 +49,19 @@ if TYPE_CHECKING:
     from .collectors import Collector
 
 
+# [store] and [archive] keys and the type each must have (checked in settings_from_mapping).
+STORE_KEYS: dict[str, type | tuple[type, ...]] = {"data": str, "database": str, "keep_raw_bodies": bool, "max_body_bytes": int}
+ARCHIVE_KEYS: dict[str, type | tuple[type, ...]] = {"tsa_url": str, "tsa_certificate": str}
+
+
 @dataclass
 class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     source_timeout: float = 60.0
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None
+    store: dict[str, Any] = field(default_factory=dict)  # [store]: see STORE_KEYS
+    archive: dict[str, Any] = field(default_factory=dict)  # [archive]: see ARCHIVE_KEYS
 
     def source_config(self, source_id: str, env_map: Mapping[str, str], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The settings of one source: its TOML table, then its environment variables."""
@@ -141,10 +158,10 @@ def _number(where: str, key: str, value: Any, *, zero_ok: bool) -> float:
 
 def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Settings:
     where = str(path) if path else "settings"
-    unknown = sorted(set(data) - {"http", "sources"})
+    unknown = sorted(set(data) - {"http", "sources", "store", "archive"})
     if unknown:
-        hint = _did_you_mean(unknown[0], ("http", "sources"))
-        raise ConfigError(f"{where}: unknown top-level key(s): {', '.join(unknown)}{hint} (known: [http], [sources.<id>])")
+        hint = _did_you_mean(unknown[0], ("http", "sources", "store", "archive"))
+        raise ConfigError(f"{where}: unknown top-level key(s): {', '.join(unknown)}{hint} (known: [http], [sources.<id>], [store], [archive])")
     http_table = data.get("http", {})
     if not isinstance(http_table, dict):
         raise ConfigError(f"{where}: [http] must be a table")
@@ -162,7 +179,26 @@ def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> 
     sources = data.get("sources", {})
     if not isinstance(sources, dict) or not all(isinstance(v, dict) for v in sources.values()):
         raise ConfigError(f"{where}: [sources.<id>] entries must be tables")
-    return Settings(http=http, source_timeout=float(source_timeout), sources={k: dict(v) for k, v in sources.items()}, path=path)
+    store = _table(where, data, "store", STORE_KEYS)
+    archive = _table(where, data, "archive", ARCHIVE_KEYS)
+    return Settings(http=http, source_timeout=float(source_timeout), sources={k: dict(v) for k, v in sources.items()}, path=path,
+                    store=store, archive=archive)
+
+
+def _table(where: str, data: Mapping[str, Any], name: str, known: Mapping[str, type | tuple[type, ...]]) -> dict[str, Any]:
+    """A flat settings table whose keys and value types are known: a typo or a wrong type
+    is a ConfigError naming the key."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key {key!r} in [{name}]{_did_you_mean(key, known)} (known keys: {', '.join(known)})")
+        want = known[key]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            kind = want.__name__ if isinstance(want, type) else " or ".join(t.__name__ for t in want)
+            raise ConfigError(f"{where}: [{name}] {key} must be a {kind}, got {value!r}")
+    return dict(table)
 
 
 def validate_sources(settings: Settings, collectors: Iterable[Collector]) -> None:
