@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import StrEnum
@@ -78,6 +79,53 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+CANONICAL_FORM = "bibobscan-json-1"
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical form every bibobscan hash is taken over (docs/dossier.md,
+    "Hashes"): JSON with sorted keys, no insignificant white space, non-ASCII written as
+    UTF-8 (not escaped), encoded as UTF-8. Dataclasses, dates and enums are written as
+    in the report JSON first."""
+    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Reliability(StrEnum):
+    """How much a source's word weighs (BIBOB.md §3.7, element 4): shown with every
+    piece of evidence. The grade is the source's kind, not a judgement of one item."""
+
+    REGISTER = "register"  # an official public register (Handelsregister, LEI register)
+    PUBLICATION = "publication"  # an official government publication (Gemeenteblad, Staatscourant)
+    COURT = "court"  # a published court ruling
+    SANCTIONS_LIST = "sanctions_list"  # an official sanctions list (UN Security Council)
+    COMPILATION = "compilation"  # a compiled database of lists and sources (OpenSanctions)
+    STATISTICS = "statistics"  # official statistics (CBS)
+    NEWS = "news"  # a news outlet (headline and lead)
+    SEARCH_SNIPPET = "search_snippet"  # a search engine's title and snippet of a web page
+    VOLUNTEERED = "volunteered"  # volunteered open data (OpenStreetMap)
+    OFFICER = "officer"  # supplied by the officer (questionnaire, earlier conclusion)
+    UNKNOWN = "unknown"
+
+    @property
+    def dutch(self) -> str:
+        return RELIABILITY_LABELS[self]
+
+
+RELIABILITY_LABELS: dict[Reliability, str] = {
+    Reliability.REGISTER: "officieel register",
+    Reliability.PUBLICATION: "officiële publicatie",
+    Reliability.COURT: "rechterlijke uitspraak",
+    Reliability.SANCTIONS_LIST: "officiële sanctielijst",
+    Reliability.COMPILATION: "samengestelde databank (lijsten en bronnen van derden)",
+    Reliability.STATISTICS: "officiële statistiek",
+    Reliability.NEWS: "nieuwsmedium (kop en inleiding)",
+    Reliability.SEARCH_SNIPPET: "fragment van een zoekmachine",
+    Reliability.VOLUNTEERED: "open data van vrijwilligers",
+    Reliability.OFFICER: "aangeleverd door de behandelaar",
+    Reliability.UNKNOWN: "onbekend",
+}
+
+
 @dataclass(slots=True)
 class Municipality:
     code: str  # CBS code "GM0855"
@@ -105,6 +153,10 @@ class Subject:
     municipality: Municipality | None = None
     places: list[str] = field(default_factory=list)  # woonplaatsen known to belong to the subject
     sector: SectorSpec | None = None  # only for kind == sector
+    # How the officer established the subject's identity (BIBOB.md §3.7, element 2), e.g.
+    # "KvK-uittreksel bij de aanvraag", "identiteitsbewijs gezien aan de balie", and when.
+    identified_by: str = ""
+    identified_on: date | None = None
 
     @property
     def names(self) -> list[str]:
@@ -113,14 +165,22 @@ class Subject:
 
 @dataclass(slots=True)
 class Case:
+    """Why this scan exists (BIBOB.md §3.7, elements 1 and 7)."""
+
     case_id: str
-    purpose: str
+    purpose: str  # doel: what the research is for
     legal_ground: str = "Wet Bibob art. 3"
-    officer: str = ""
+    officer: str = ""  # behandelaar
     created_on: date = field(default_factory=lambda: utcnow().date())
     confidentiality: str = "Vertrouwelijk - Wet Bibob art. 28"
     retention_until: date | None = None
     zaaktype: str = "Bibob-onderzoek"
+    reason: str = ""  # aanleiding: why this subject (the application, a signal, ...)
+    authority: str = ""  # bestuursorgaan, e.g. "burgemeester van Tilburg"
+    decision_type: str = ""  # type of beschikking / subsidie / opdracht, e.g. "exploitatievergunning horeca"
+    policy_rule: str = ""  # the policy rule (beleidsregel) and article that triggered the scan, CVDR link
+    reviewer: str = ""  # who checks the officer's conclusion (four eyes)
+    distribution: list[str] = field(default_factory=list)  # named distribution list (art. 28)
 
 
 @dataclass(slots=True)
@@ -143,6 +203,8 @@ class SourceRun:
     # Types the source holds nothing on for this subject though it answered in full
     # (no LEI): "onvoldoende gegevens" for their indicators, not an incomplete scan.
     absent: list[str] = field(default_factory=list)
+    endpoint: str = ""  # base URL asked (or the bundled file's name), never a key
+    reliability: str = ""  # a Reliability value: the kind of source
 
     @property
     def incomplete(self) -> bool:
@@ -186,11 +248,26 @@ class Evidence:
     fields: dict[str, Any] = field(default_factory=dict)
     match: Match | None = None
     supplied_by: str = "source"  # "source" or "officer" (manual facts)
+    # sha256 over the canonical form of exactly what the report keeps of this item
+    # (CONTENT_FIELDS); set by the scan, checked whenever a report is read back.
+    content_sha256: str = ""
 
     @staticmethod
     def make_id(source: str, *parts: str) -> str:
         digest = hashlib.sha1("\x1f".join((source, *parts)).encode("utf-8")).hexdigest()
         return f"{source}-{digest[:12]}"
+
+    def content(self) -> dict[str, Any]:
+        """What the report keeps of this item and ``content_sha256`` covers: everything
+        observed, not the resolver's verdict (recomputed on every rescore)."""
+        return {name: to_jsonable(getattr(self, name)) for name in CONTENT_FIELDS}
+
+    def compute_content_sha256(self) -> str:
+        return sha256_hex(canonical_json(self.content()))
+
+
+# The evidence fields content_sha256 is taken over (docs/dossier.md, "Hashes").
+CONTENT_FIELDS = ("id", "source", "kind", "url", "query", "retrieved_at", "sha256", "title", "excerpt", "published_at", "fields", "supplied_by")
 
 
 @dataclass(slots=True)
@@ -216,6 +293,8 @@ class IndicatorHit:
     evidence_ids: list[str] = field(default_factory=list)
     reason: str = ""  # why insufficient / why no hit
     suppressed: list[str] = field(default_factory=list)  # profile suppressions applied (reasons)
+    status: str = ""  # the indicator's status: experimental / test / stable
+    suppressed_ids: list[str] = field(default_factory=list)  # evidence the profile left out for this indicator
 
 
 @dataclass(slots=True)
@@ -236,6 +315,119 @@ class Assessment:
     )
 
 
+# --- what people did with the scan (BIBOB.md §3.7, elements 5, 6 and 8) ---------------
+
+
+class DispositionAction(StrEnum):
+    CONFIRMED = "confirmed"  # the officer confirms: this item is about the subject
+    NAMESAKE = "namesake"  # cleared: another person or company with the same name
+    NOT_RELEVANT = "not_relevant"  # cleared: about the subject, but not relevant to the question
+
+    @property
+    def dutch(self) -> str:
+        return {"confirmed": "bevestigd", "namesake": "naamgenoot", "not_relevant": "niet relevant"}[self.value]
+
+    @property
+    def clears(self) -> bool:
+        return self is not DispositionAction.CONFIRMED
+
+
+@dataclass(slots=True)
+class Disposition:
+    """A person's judgement of one evidence item in this case (an accept list entry)."""
+
+    evidence_id: str
+    action: DispositionAction
+    reason: str
+    by: str
+    at: datetime
+    content_sha256: str = ""  # of the item as it was judged; a changed item is flagged
+
+
+class Degree(StrEnum):
+    """The officer's conclusion in the terms of Wet Bibob art. 3."""
+
+    NONE = "geen"  # geen gevaar
+    LESSER = "mindere_mate"  # mindere mate van gevaar (art. 3 lid 7): voorschriften
+    SERIOUS = "ernstig"  # ernstig gevaar (art. 3 lid 1)
+
+    @property
+    def dutch(self) -> str:
+        return {"geen": "geen gevaar", "mindere_mate": "mindere mate van gevaar (art. 3 lid 7)", "ernstig": "ernstig gevaar (art. 3 lid 1)"}[self.value]
+
+
+@dataclass(slots=True)
+class Conclusion:
+    degree: Degree
+    reasoning: str  # the proportionality reasoning (evenredigheid, art. 3 lid 5)
+    by: str
+    at: datetime
+    conditions: str = ""  # voorschriften, for a lesser degree
+    lbb_advice: bool = False  # the officer proposes to ask the LBB for advice
+
+
+@dataclass(slots=True)
+class SignOff:
+    """The reviewer's sign-off on the conclusion (four eyes: never the officer)."""
+
+    by: str
+    at: datetime
+    note: str = ""
+    conclusion_at: datetime | None = None  # the conclusion it approves; a newer one lapses it
+
+
+@dataclass(slots=True)
+class Attachment:
+    name: str
+    sha256: str
+    size: int
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(slots=True)
+class Zienswijze:
+    """What was shared with the applicant and their response (Wet Bibob art. 32/33)."""
+
+    shared_on: date
+    shared: str  # what was shared (the intended decision, findings, ...)
+    by: str
+    at: datetime
+    response_on: date | None = None
+    response: str = ""  # the applicant's response, or a summary of it
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Review:
+    dispositions: list[Disposition] = field(default_factory=list)
+    conclusion: Conclusion | None = None
+    signoff: SignOff | None = None
+    zienswijze: list[Zienswijze] = field(default_factory=list)
+
+    def disposition_for(self, evidence_id: str) -> Disposition | None:
+        """The latest disposition of an item (later ones replace earlier ones)."""
+        found = None
+        for d in self.dispositions:
+            if d.evidence_id == evidence_id:
+                found = d
+        return found
+
+    def effective(self) -> dict[str, Disposition]:
+        return {d.evidence_id: d for d in self.dispositions}
+
+
+@dataclass(slots=True)
+class FileInfo:
+    """Where this report stands in its case file (docs/dossier.md)."""
+
+    version: int = 1  # the report version within the case
+    scan: int = 1  # the scan whose evidence it shows
+    status: str = "gescand"  # concept, gescand, beoordeeld, zienswijze, vastgesteld, gearchiveerd, vernietigd
+    finalised_at: datetime | None = None
+    finalised_by: str = ""
+    raw_bodies: str = ""  # "in_store" (open case), "dropped" or "kept" (archived with the file)
+
+
 @dataclass(slots=True)
 class Report:
     subject: Subject
@@ -250,6 +442,8 @@ class Report:
     indicator_set: dict[str, Any] = field(default_factory=dict)  # {"hash", "path", "profile", "profile_hash"}
     demo: bool = False
     reference_date: date | None = None  # "today" for age computations; kept for rescore
+    review: Review = field(default_factory=Review)
+    file: FileInfo | None = None  # None: a report outside a case file
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)  # type: ignore[no-any-return]
@@ -293,6 +487,8 @@ def subject_from_dict(d: dict[str, Any]) -> Subject:
         municipality=Municipality(**m) if m else None,
         places=list(d.get("places") or []),
         sector=SectorSpec(**d["sector"]) if d.get("sector") else None,
+        identified_by=d.get("identified_by", ""),
+        identified_on=_date(d.get("identified_on")),
     )
 
 
@@ -306,6 +502,12 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         confidentiality=d.get("confidentiality", ""),
         retention_until=_date(d.get("retention_until")),
         zaaktype=d.get("zaaktype", ""),
+        reason=d.get("reason", ""),
+        authority=d.get("authority", ""),
+        decision_type=d.get("decision_type", ""),
+        policy_rule=d.get("policy_rule", ""),
+        reviewer=d.get("reviewer", ""),
+        distribution=[str(x) for x in d.get("distribution") or []],
     )
 
 
@@ -324,6 +526,8 @@ def source_run_from_dict(d: dict[str, Any]) -> SourceRun:
         uncovered=list(d.get("uncovered") or []),
         absent=list(d.get("absent") or []),
         partial=list(d.get("partial") or []),
+        endpoint=d.get("endpoint", ""),
+        reliability=d.get("reliability", ""),
     )
 
 
@@ -353,4 +557,52 @@ def evidence_from_dict(d: dict[str, Any]) -> Evidence:
         fields=dict(d.get("fields") or {}),
         match=match,
         supplied_by=d.get("supplied_by", "source"),
+        content_sha256=d.get("content_sha256", ""),
+    )
+
+
+def _required_datetime(d: dict[str, Any], key: str, what: str) -> datetime:
+    value = _datetime(d.get(key))
+    if value is None:
+        raise ValueError(f"{what} has no {key}")
+    return value
+
+
+def review_from_dict(d: dict[str, Any] | None) -> Review:
+    if not d:
+        return Review()
+    dispositions = [
+        Disposition(
+            evidence_id=x["evidence_id"], action=DispositionAction(x["action"]), reason=x.get("reason", ""),
+            by=x.get("by", ""), at=_required_datetime(x, "at", "a disposition"), content_sha256=x.get("content_sha256", ""),
+        )
+        for x in d.get("dispositions") or []
+    ]
+    c = d.get("conclusion")
+    conclusion = Conclusion(
+        degree=Degree(c["degree"]), reasoning=c.get("reasoning", ""), by=c.get("by", ""), at=_required_datetime(c, "at", "the conclusion"),
+        conditions=c.get("conditions", ""), lbb_advice=bool(c.get("lbb_advice", False)),
+    ) if c else None
+    so = d.get("signoff")
+    signoff = SignOff(by=so.get("by", ""), at=_required_datetime(so, "at", "the sign-off"), note=so.get("note", ""),
+                      conclusion_at=_datetime(so.get("conclusion_at"))) if so else None
+    zienswijze = []
+    for z in d.get("zienswijze") or []:
+        shared_on = _date(z.get("shared_on"))
+        if shared_on is None:
+            raise ValueError("a zienswijze record has no shared_on")
+        zienswijze.append(Zienswijze(
+            shared_on=shared_on, shared=z.get("shared", ""), by=z.get("by", ""), at=_required_datetime(z, "at", "a zienswijze record"),
+            response_on=_date(z.get("response_on")), response=z.get("response", ""),
+            attachments=[Attachment(**a) for a in z.get("attachments") or []],
+        ))
+    return Review(dispositions=dispositions, conclusion=conclusion, signoff=signoff, zienswijze=zienswijze)
+
+
+def file_info_from_dict(d: dict[str, Any] | None) -> FileInfo | None:
+    if not d:
+        return None
+    return FileInfo(
+        version=int(d.get("version", 1)), scan=int(d.get("scan", 1)), status=d.get("status", ""),
+        finalised_at=_datetime(d.get("finalised_at")), finalised_by=d.get("finalised_by", ""), raw_bodies=d.get("raw_bodies", ""),
     )

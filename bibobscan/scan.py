@@ -21,6 +21,7 @@ from . import __version__
 from .collectors import CollectContext, Collected, Collector
 from .config import Settings
 from .errors import SourceError, status_for
+from .facts import covered_types
 from .http import HttpClient
 from .model import (
     Case,
@@ -28,6 +29,7 @@ from .model import (
     IndicatorHit,
     Outcome,
     Report,
+    Review,
     Signal,
     SourceRun,
     SourceStatus,
@@ -37,8 +39,18 @@ from .model import (
 )
 from .resolve import learned_kvk, resolve_all
 from .resources import default_profile, indicators_dir
-from .rules import Indicator, Profile, assess, check_rule_set, evaluate, indicator_files, load_indicators, load_profile, set_hash
-from .facts import covered_types
+from .review import apply_dispositions
+from .rules import (
+    Indicator,
+    Profile,
+    assess,
+    check_rule_set,
+    evaluate,
+    indicator_files,
+    load_indicators,
+    load_profile,
+    set_hash,
+)
 from .signals import OFFICER_TYPES, derive_signals
 
 ProgressFn = Callable[[SourceRun], None]
@@ -72,9 +84,20 @@ class ScanOptions(RunOptions):
     progress: ProgressFn | None = None
 
 
+def new_run(collector: Collector, config: Mapping[str, object], *, error: str | None = None) -> SourceRun:
+    """A SourceRun for ``collector`` (status skipped until it has run), with what the
+    report says of the source itself: title, terms, endpoint and reliability grade."""
+    try:
+        endpoint = collector.describe_endpoint(config)
+    except Exception as exc:  # describing must never crash a scan
+        endpoint = f"(onbekend: {type(exc).__name__})"
+    return SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence,
+                     started_at=utcnow(), error=error, endpoint=endpoint, reliability=str(collector.reliability))
+
+
 async def _run_one(collector: Collector, subject: Subject, options: ScanOptions, http: HttpClient, reference: date) -> tuple[SourceRun, list[Evidence]]:
     config = options.settings.source_config(collector.id, collector.env, options.environ)
-    run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence, started_at=utcnow())
+    run = new_run(collector, config)
     if subject.kind not in collector.applies_to:
         run.error = SKIP_REASONS.get((collector.id, subject.kind), f"Bron is niet van toepassing op een {subject.kind.dutch}.")
         return run, []
@@ -142,8 +165,8 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
 def _skipped_without_kvk(collector: Collector, register: list[SourceRun], options: ScanOptions) -> tuple[SourceRun, list[Evidence]]:
     """A source that works only with a KvK number, for a company the register did not
     identify: not asked, and what it would have delivered is not covered."""
-    run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence,
-                    started_at=utcnow(), uncovered=sorted(collector.provides))
+    run = new_run(collector, options.settings.source_config(collector.id, collector.env, options.environ))
+    run.uncovered = sorted(collector.provides)
     if not register:
         why = "het Handelsregister is niet geraadpleegd"
     elif all(r.status.missing for r in register):
@@ -225,13 +248,25 @@ def load_rule_set(indicators_path: Path | None, profile_path: Path | None, subje
         profile=profile,
         description={
             "hash": set_hash(indicator_files(ind_path)),
-            "path": str(ind_path),
+            "path": public_name(ind_path, indicators_dir(), "meegeleverde indicatorenset"),
             "count": str(len(indicators)),
             "profile": profile.name,
-            "profile_file": str(prof_path),
+            "profile_file": public_name(prof_path, default_profile(), "meegeleverd profiel"),
             "profile_hash": profile.sha256,
         },
     )
+
+
+def public_name(path: Path, shipped: Path, label: str) -> str:
+    """How a file or folder is named in a report: the shipped one by ``label``, another
+    by its own name only. A machine path never reaches a report (the hash identifies
+    the content)."""
+    try:
+        if path.resolve() == shipped.resolve():
+            return f"{label} (bibobscan {__version__})"
+    except OSError:
+        pass
+    return path.name or str(path)
 
 
 def evaluate_with_suppressions(
@@ -254,13 +289,20 @@ def evaluate_with_suppressions(
     if dropped:
         reasons = sorted({suppressed[e] for s in dropped for e in s.evidence_ids if e in suppressed})
         hit.suppressed = [f"Onderdrukt door profiel {profile.name}: {r}" for r in reasons]
+        hit.suppressed_ids = sorted({e for s in dropped for e in s.evidence_ids if e in suppressed})
     return hit
 
 
-def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Evidence], collectors: list[Collector], rules: RuleSet, *, reference: date, demo: bool) -> Report:
-    """Offline: resolve, derive signals, evaluate, assess. Used by scans and rescore.
-    Deterministic: the same evidence, rules and reference date give the same hits."""
+def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Evidence], collectors: list[Collector], rules: RuleSet, *,
+          reference: date, demo: bool, review: Review | None = None) -> Report:
+    """Offline: resolve, apply the people's dispositions, derive signals, evaluate,
+    assess. Used by scans, rescore and the case file. Deterministic: the same evidence,
+    dispositions, rules and reference date give the same hits."""
+    review = review or Review()
+    for ev in evidence:
+        ev.content_sha256 = ev.compute_content_sha256()
     resolve_all(subject, evidence, reference)
+    apply_dispositions(evidence, review)
     signals = derive_signals(subject, evidence, reference)
     coverage = coverage_of(runs, collectors, covered_types(evidence))
     hits = [
@@ -287,6 +329,7 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
         indicator_set=dict(rules.description),
         demo=demo,
         reference_date=reference,
+        review=review,
     )
 
 
@@ -315,10 +358,7 @@ async def _collect_by_kvk_only(subject: Subject, collectors: list[Collector], op
         f"Niet bevraagd: het Handelsregister gaf geen naam voor KvK-nummer {subject.kvk} "
         "(zie de KvK-regel); geef de naam van de onderneming op om op naam te zoeken."
     )
-    skipped = [
-        SourceRun(source=c.id, status=SourceStatus.SKIPPED, title=c.title, licence=c.licence, started_at=utcnow(), error=reason)
-        for c in others
-    ]
+    skipped = [new_run(c, options.settings.source_config(c.id, c.env, options.environ), error=reason) for c in others]
     return sorted(runs + skipped, key=lambda r: r.source), evidence
 
 
@@ -338,9 +378,11 @@ async def scan(subject: Subject, case: Case, collectors: list[Collector], option
 
 def rescore(report: Report, collectors: list[Collector], rules: RuleSet, *, source_file: str = "", source_hash: str = "") -> Report:
     """Re-evaluate a stored report's evidence with (changed) indicators or profile,
-    offline. The new report records the indicator set it used and where it came from."""
+    offline, keeping its dispositions. The new report records the indicator set it used
+    and where it came from."""
     reference = report.reference_date or report.generated_at.date()
-    new = score(report.subject, report.case, report.sources, report.evidence, collectors, rules, reference=reference, demo=report.demo)
+    new = score(report.subject, report.case, report.sources, report.evidence, collectors, rules, reference=reference, demo=report.demo,
+                review=report.review)
     new.indicator_set["rescored_from"] = f"{source_file} (sha256 {source_hash})" if source_file else "stored evidence"
     new.indicator_set["original_indicator_set"] = str(report.indicator_set.get("hash", ""))
     new.indicator_set["original_generated_at"] = report.generated_at.isoformat()

@@ -12,10 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import NotConfigured
 from ..http import HttpClient
-from ..model import Evidence, Subject, SubjectKind
+from ..model import Evidence, Reliability, Subject, SubjectKind
+
+
+def public_url(url: str) -> str:
+    """``url`` as it may appear in a report: scheme, host and path, without user
+    name, password, query or fragment (a key in a URL never reaches a report)."""
+    parts = urlsplit(str(url).strip())
+    if not parts.scheme or not parts.hostname:
+        return ""
+    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
 @dataclass(slots=True)
@@ -59,6 +70,10 @@ class Collector(abc.ABC):
     # True: delivers register profiles (``register.company``) from which the KvK number of
     # a company given by name is learned for the ``uses_kvk`` sources.
     gives_kvk: ClassVar[bool] = False
+    # What kind of source this is: shown with every piece of evidence it gives.
+    reliability: ClassVar[Reliability] = Reliability.UNKNOWN
+    # The endpoint asked when the settings name none (describe_endpoint).
+    default_endpoint: ClassVar[str] = ""
     # Every key of [sources.<id>] this collector reads; any other key is a settings error.
     # Default (when a subclass does not set it): the inherited options + env keys + required.
     options: ClassVar[tuple[str, ...]] = ()
@@ -82,6 +97,12 @@ class Collector(abc.ABC):
         reason = self.not_configured_reason(config)
         if reason:
             raise NotConfigured(reason, source=self.id)
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        """The base URL this source asks with ``config`` (for the report's source list):
+        the ``url`` setting when there is one, else ``default_endpoint``; never a key."""
+        configured = config.get("url") or config.get("base_url")
+        return public_url(str(configured)) if configured else self.default_endpoint
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         """The query as it will be sent, recorded even when the source then fails."""

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from ..errors import ErrorInBody, MalformedResponse, NotConfigured, UpstreamError
 from ..http import Fetched
-from ..model import MAX_FIELD_TEXT, Evidence, Subject, SubjectKind, clip
+from ..model import MAX_FIELD_TEXT, Evidence, Reliability, Subject, SubjectKind, clip
 from ._base import CollectContext, Collected, Collector
 
 DEFAULT_BASE = "https://opendata.cbs.nl/ODataApi/odata"
@@ -163,6 +163,8 @@ def _dutch_int(value: int) -> str:
 
 class CbsCollector(Collector):
     id: ClassVar[str] = "cbs"
+    reliability: ClassVar[Reliability] = Reliability.STATISTICS
+    default_endpoint: ClassVar[str] = DEFAULT_BASE
     title: ClassVar[str] = "CBS StatLine (bevolking)"
     covers: ClassVar[str] = (
         "Aantal inwoners van de gemeente en van Nederland op 1 januari (CBS Regionale "

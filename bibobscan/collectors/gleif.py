@@ -31,7 +31,15 @@ from urllib.parse import quote
 
 from ..errors import MalformedResponse
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ..model import (
+    MAX_EXCERPT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
 from ._base import CollectContext, Collected, Collector
 from ._json import json_body
 
@@ -64,6 +72,8 @@ REASONS_NL = {
 
 class GleifCollector(Collector):
     id: ClassVar[str] = "gleif"
+    reliability: ClassVar[Reliability] = Reliability.REGISTER
+    default_endpoint: ClassVar[str] = DEFAULT_URL
     title: ClassVar[str] = "GLEIF (LEI en moedermaatschappijen)"
     covers: ClassVar[str] = (
         "Het LEI-register: rechtspersonen met een Legal Entity Identifier (banken, fondsen, grotere "

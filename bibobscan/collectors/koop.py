@@ -15,10 +15,29 @@ from typing import Any
 
 from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
-from ._partial import gather_partial
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
 from ._base import CollectContext, Collected, Collector
-from ._xml import Element, child, child_text, children, descendants, first_descendant, local_name, looks_like_html, parse_xml
+from ._partial import gather_partial
+from ._xml import (
+    Element,
+    child,
+    child_text,
+    children,
+    descendants,
+    first_descendant,
+    local_name,
+    looks_like_html,
+    parse_xml,
+)
 from .news import search_names
 
 DEFAULT_URL = "https://repository.overheid.nl/sru"
@@ -127,6 +146,8 @@ def _iso_date(value: str) -> str | None:
 
 class KoopCollector(Collector):
     id = "koop"
+    reliability = Reliability.PUBLICATION
+    default_endpoint = DEFAULT_URL
     title = "Officiële bekendmakingen (KOOP)"
     covers = (
         "Gemeenteblad, Staatscourant en andere officiële publicaties waarin de naam voorkomt, "

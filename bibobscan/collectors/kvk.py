@@ -20,8 +20,17 @@ from typing import Any, ClassVar
 from ..errors import ErrorInBody, MalformedResponse, SourceError, UpstreamError
 from ..http import Fetched, HttpClient
 from ..matching import drop_legal_forms, fold_key
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
-from ._base import CollectContext, Collected, Collector
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
+from ._base import CollectContext, Collected, Collector, public_url
 
 PRODUCTION_BASE = "https://api.kvk.nl/api"
 TEST_BASE = "https://api.kvk.nl/test/api"
@@ -43,6 +52,7 @@ COMPANY_TYPES = frozenset({"register.registered_on", "register.sbi", "register.l
 
 class KvkCollector(Collector):
     id: ClassVar[str] = "kvk"
+    reliability: ClassVar[Reliability] = Reliability.REGISTER
     gives_kvk: ClassVar[bool] = True
     title: ClassVar[str] = "KvK Handelsregister"
     covers: ClassVar[str] = (
@@ -82,6 +92,10 @@ class KvkCollector(Collector):
         if environment == "test":
             return None  # the public test key works without configuration
         return super().not_configured_reason(config)
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        base = config.get("base_url") or ENVIRONMENTS.get(_environment(config), PRODUCTION_BASE)
+        return public_url(str(base))
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         return f"kvkNummer={subject.kvk}" if subject.kvk else f"naam={subject.name}"

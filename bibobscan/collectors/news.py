@@ -25,9 +25,18 @@ from selectolax.lexbor import LexborHTMLParser
 from .. import matching
 from ..errors import ErrorInBody, MalformedResponse
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
+from ._base import CollectContext, Collected, Collector, public_url
 from ._partial import gather_partial
-from ._base import CollectContext, Collected, Collector
 from ._xml import (
     Element,
     attr,
@@ -343,6 +352,11 @@ def google_enabled(config: Mapping[str, Any]) -> bool:
 
 class NewsCollector(Collector):
     id = "news"
+    reliability = Reliability.NEWS
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        urls = ([GOOGLE_NEWS_URL] if google_enabled(config) else []) + [public_url(u) for u in feed_urls(config)]
+        return "; ".join(u for u in urls if u)
     title = "Nieuws (Google News en RSS-feeds)"
     covers = (
         "Nederlandstalige nieuwsberichten waarin de naam voorkomt: de zoekfeed van Google News "

@@ -18,8 +18,17 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import ErrorInBody, MalformedResponse, UpstreamError
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
-from ._base import CollectContext, Collected, Collector
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
+from ._base import CollectContext, Collected, Collector, public_url
 from ._json import json_body
 
 HOSTED_HOST = "api.opensanctions.org"
@@ -32,6 +41,7 @@ _ERROR_STATUSES = (400, 401, 403, 404, 422)  # answered with a FastAPI {"detail"
 
 class OpenSanctionsCollector(Collector):
     id: ClassVar[str] = "opensanctions"
+    reliability: ClassVar[Reliability] = Reliability.COMPILATION
     title: ClassVar[str] = "OpenSanctions (sancties, PEP's, opsporing)"
     covers: ClassVar[str] = (
         "Wereldwijde sanctielijsten, politiek prominente personen en opsporingslijsten, "
@@ -66,6 +76,9 @@ class OpenSanctionsCollector(Collector):
     @staticmethod
     def _dataset(config: Mapping[str, Any]) -> str:
         return str(config.get("dataset") or "default")
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        return public_url(self.endpoint(config)) if config.get("url") else ""
 
     def endpoint(self, config: Mapping[str, Any]) -> str:
         return f"{str(config['url']).rstrip('/')}/match/{quote(self._dataset(config), safe='')}"

@@ -20,9 +20,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..errors import ErrorInBody, MalformedResponse, NotConfigured, RateLimited, UpstreamError, UsageError
+from ..errors import (
+    ErrorInBody,
+    MalformedResponse,
+    NotConfigured,
+    RateLimited,
+    UpstreamError,
+    UsageError,
+)
 from ..http import Fetched
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
 from ._base import CollectContext, Collected, Collector
 from ._xml import looks_like_html
 
@@ -251,6 +267,8 @@ def _describe(fields: Mapping[str, Any]) -> str:
 
 class OsmCollector(Collector):
     id: ClassVar[str] = "osm"
+    reliability: ClassVar[Reliability] = Reliability.VOLUNTEERED
+    default_endpoint: ClassVar[str] = DEFAULT_URL
     title: ClassVar[str] = "OpenStreetMap (Overpass API)"
     covers: ClassVar[str] = (
         "Vestigingen van een branche in een gemeente volgens OpenStreetMap: naam, soort, adres "

@@ -30,6 +30,7 @@ from ..model import (
     MAX_FIELD_TEXT,
     MAX_TITLE,
     Evidence,
+    Reliability,
     Subject,
     SubjectKind,
     clip,
@@ -191,6 +192,7 @@ def _find_all(hay: str, needle: str) -> list[int]:
 
 class RechtspraakCollector(Collector):
     id: ClassVar[str] = "rechtspraak"
+    reliability: ClassVar[Reliability] = Reliability.COURT
     title: ClassVar[str] = "Rechtspraak (uitspraken die de onderneming noemen)"
     covers: ClassVar[str] = (
         "Gepubliceerde uitspraken van Nederlandse rechters waarin de naam van de onderneming staat: gevonden "
@@ -212,6 +214,10 @@ class RechtspraakCollector(Collector):
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         reason = self._search.not_configured_reason(config)
         return f"uitspraken worden via een zoekmachine gevonden; {reason}" if reason else None
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        search = self._search.describe_endpoint(config)
+        return f"{search}; {CONTENT_URL}" if search else CONTENT_URL
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         queries = ", ".join(f'q="{n}" site:{SITE}' for n in search_names(subject, MAX_NAMES))

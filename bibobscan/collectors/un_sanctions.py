@@ -35,7 +35,16 @@ from rapidfuzz import fuzz, process
 
 from .. import matching
 from ..errors import MalformedResponse, SourceError
-from ..model import MAX_EXCERPT, MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
+from ..model import (
+    MAX_EXCERPT,
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
 from ._base import CollectContext, Collected, Collector
 
 STALE_AFTER_DAYS = 90  # a bundled snapshot older than this is flagged in the report
@@ -323,6 +332,7 @@ def _entity(el: Element) -> UnEntry:
 
 class UnSanctionsCollector(Collector):
     id: ClassVar[str] = "un_sanctions"
+    reliability: ClassVar[Reliability] = Reliability.SANCTIONS_LIST
     title: ClassVar[str] = "VN-sanctielijst (Veiligheidsraad, geconsolideerd)"
     covers: ClassVar[str] = (
         "Personen en organisaties op de geconsolideerde sanctielijst van de VN-Veiligheidsraad "
@@ -336,8 +346,13 @@ class UnSanctionsCollector(Collector):
     required: ClassVar[tuple[str, ...]] = ()  # optional setting: path (a newer list file)
     options: ClassVar[tuple[str, ...]] = ("path",)
 
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        # the file's name only: a machine path never reaches a report
+        name = Path(str(config["path"])).name if config.get("path") else BUNDLED_FILE
+        return f"{name} (lokaal bestand; bron: scsanctions.un.org)"
+
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
-        which = f"lijstbestand {config['path']}" if config.get("path") else f"momentopname {BUNDLED_DATE}"
+        which = f"lijstbestand {Path(str(config['path'])).name}" if config.get("path") else f"momentopname {BUNDLED_DATE}"
         return self._query(subject, which)
 
     @staticmethod
@@ -348,7 +363,7 @@ class UnSanctionsCollector(Collector):
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
         path = str(ctx.config.get("path") or "") or None
         un = await asyncio.to_thread(load_list, path)
-        which = f"lijstbestand {path} van {un.date}" if path else f"momentopname {un.date}"
+        which = f"lijstbestand {Path(path).name} van {un.date}" if path else f"momentopname {un.date}"
         query = self._query(subject, which)
         if subject.kind not in self.applies_to:
             return Collected([], query=query)

@@ -21,8 +21,16 @@ from urllib.parse import urlsplit
 
 from ..errors import MalformedResponse, UpstreamError
 from ..http import Fetched
-from ..model import MAX_FIELD_TEXT, MAX_TITLE, Evidence, Subject, SubjectKind, clip
-from ._base import CollectContext, Collected, Collector
+from ..model import (
+    MAX_FIELD_TEXT,
+    MAX_TITLE,
+    Evidence,
+    Reliability,
+    Subject,
+    SubjectKind,
+    clip,
+)
+from ._base import CollectContext, Collected, Collector, public_url
 from ._json import json_body
 from ._partial import gather_partial
 from .news import (
@@ -68,6 +76,7 @@ class WebResult:
 
 class WebSearchCollector(Collector):
     id: ClassVar[str] = "websearch"
+    reliability: ClassVar[Reliability] = Reliability.SEARCH_SNIPPET
     title: ClassVar[str] = "Zoeken op het web (SearXNG of Brave)"
     covers: ClassVar[str] = (
         "Webpagina's waarin de naam letterlijk voorkomt, via een eigen SearXNG-server of de Brave "
@@ -88,6 +97,11 @@ class WebSearchCollector(Collector):
                 return f"url must be an http(s) address of a SearXNG server, not {str(config['url'])!r}"
             return None
         return "geen zoekmachine ingesteld: url (env BIBOBSCAN_SEARXNG_URL, eigen SearXNG) of brave_api_key (env BRAVE_API_KEY)"
+
+    def describe_endpoint(self, config: Mapping[str, Any]) -> str:
+        if config.get("url"):
+            return public_url(str(config["url"]))
+        return BRAVE_URL if config.get("brave_api_key") else ""
 
     @staticmethod
     def engine(config: Mapping[str, Any]) -> str:

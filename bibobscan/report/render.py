@@ -12,6 +12,7 @@ import jinja2
 
 from ..model import Evidence, Outcome, Report, SourceStatus, SubjectKind, Verdict
 from ..resources import templates_dir
+from .integrity import sealed
 
 STATUS_LABELS = {
     SourceStatus.OK: "geraadpleegd, met treffers",
@@ -85,7 +86,8 @@ def render_html(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=False)
+    """The report as JSON with its integrity digest (see :mod:`.integrity`)."""
+    return json.dumps(sealed(report.to_dict()), ensure_ascii=False, indent=2, sort_keys=False)
 
 
 def slug(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -22,9 +23,12 @@ from ..model import (
     Signal,
     case_from_dict,
     evidence_from_dict,
+    file_info_from_dict,
+    review_from_dict,
     source_run_from_dict,
     subject_from_dict,
 )
+from .integrity import Seal, check
 from .render import render_html, render_json, slug
 
 MAX_SERIAL = 999  # <name>-2 ... <name>-999 before giving up
@@ -126,6 +130,9 @@ _SHAPE: dict[str, tuple[type, bool]] = {
     "tool_version": (_TEXT, True),
     "indicator_set": (_OBJECT, False),
     "reference_date": (_TEXT, False),
+    "review": (_OBJECT, False),
+    "file": (_OBJECT, False),
+    "integrity": (_OBJECT, False),
 }
 _TYPE_NAMES: dict[type, str] = {dict: "an object", list: "a list", str: "a text"}
 # Text fields whose wrong type would only fail later, deep inside rescoring.
@@ -166,20 +173,52 @@ def _check_shape(data: Any) -> None:
         raise ValueError(f"subject.municipality must be an object, not {type(municipality).__name__}")
 
 
-def read_report(path: Path) -> Report:
-    """Load a JSON report written by bibobscan; a broken file is a ReportError naming it."""
+def read_report(path: Path, *, require_seal: bool = False) -> Report:
+    """Load a JSON report written by bibobscan; a broken or changed file is a
+    ReportError naming it and the check that failed (see :mod:`.integrity`)."""
+    return load_report(path, require_seal=require_seal)[0]
+
+
+def load_report(path: Path, *, require_seal: bool = False) -> tuple[Report, bytes, Seal]:
+    """The report in ``path``, the file's exact bytes and what the integrity check found.
+    ``require_seal``: refuse a report without a digest (written before version 0.2)."""
     try:
-        data: Any = json.loads(path.read_bytes().decode("utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    data = parse_report_json(raw, str(path))
+    seal = check(data, str(path))
+    if require_seal and not seal.sealed:
+        raise ReportError(f"{path}: the report carries no integrity digest (written by an older bibobscan); it cannot be shown to be unchanged")
+    return report_from_dict(data, str(path)), raw, seal
+
+
+def parse_report_json(raw: bytes, where: str) -> dict[str, Any]:
+    """The report object in ``raw``; a ReportError naming ``where`` when it is not one."""
+    try:
+        data: Any = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ReportError(f"{path}: not UTF-8 text (byte {exc.start}); not a report written by bibobscan") from exc
+        raise ReportError(f"{where}: not UTF-8 text (byte {exc.start}); not a report written by bibobscan") from exc
     except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+        raise ReportError(f"{where}: not JSON ({exc.msg} at line {exc.lineno})") from exc
     except RecursionError as exc:
-        raise ReportError(f"{path}: not a bibobscan report (JSON nested too deeply)") from exc
+        raise ReportError(f"{where}: not a bibobscan report (JSON nested too deeply)") from exc
     try:
         _check_shape(data)
+    except ValueError as exc:
+        raise ReportError(f"{where}: not a bibobscan report (ValueError: {exc})") from exc
+    return data  # type: ignore[no-any-return]
+
+
+def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that ``cls`` has fields for (a newer report may carry more)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in values.items() if k in names}
+
+
+def report_from_dict(data: dict[str, Any], where: str = "report") -> Report:
+    """A Report from a (checked) report object; a ReportError naming ``where`` otherwise."""
+    try:
         a = data["assessment"]
         return Report(
             subject=subject_from_dict(data["subject"]),
@@ -187,14 +226,16 @@ def read_report(path: Path) -> Report:
             sources=[source_run_from_dict(s) for s in data["sources"]],
             evidence=[evidence_from_dict(e) for e in data["evidence"]],
             signals=[Signal(s["type"], dict(s.get("attrs") or {}), list(s.get("evidence_ids") or [])) for s in data.get("signals") or []],
-            indicators=[IndicatorHit(**{**h, "outcome": Outcome(h["outcome"])}) for h in data["indicators"]],
-            assessment=Assessment(**a),
+            indicators=[IndicatorHit(**{**_known(IndicatorHit, h), "outcome": Outcome(h["outcome"])}) for h in data["indicators"]],
+            assessment=Assessment(**_known(Assessment, a)),
             generated_at=datetime.fromisoformat(data["generated_at"]),
             tool_version=data["tool_version"],
             indicator_set=dict(data.get("indicator_set") or {}),
             demo=bool(data.get("demo", False)),
             reference_date=date.fromisoformat(data["reference_date"]) if data.get("reference_date") else None,
+            review=review_from_dict(data.get("review")),
+            file=file_info_from_dict(data.get("file")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         detail = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ReportError(f"{path}: not a bibobscan report ({type(exc).__name__}: {detail})") from exc
+        raise ReportError(f"{where}: not a bibobscan report ({type(exc).__name__}: {detail})") from exc

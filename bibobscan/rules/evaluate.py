@@ -105,7 +105,7 @@ def fill(template: str, values: dict[str, Any], chosen: list[Signal]) -> str:
 def _hit(indicator: Indicator, outcome: Outcome, sentence: str, **extra: Any) -> IndicatorHit:
     return IndicatorHit(
         indicator_id=indicator.id, version=indicator.version, title=indicator.title, outcome=outcome,
-        themes=list(indicator.themes), legal_anchor=indicator.legal_anchor, sentence=sentence, **extra,
+        themes=list(indicator.themes), legal_anchor=indicator.legal_anchor, sentence=sentence, status=indicator.status, **extra,
     )
 
 

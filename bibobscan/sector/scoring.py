@@ -87,7 +87,7 @@ class IndicatorResult:
             missing = list(ind.requires)
             return IndicatorHit(
                 indicator_id=ind.id, version=ind.version, title=ind.title, outcome=Outcome.INSUFFICIENT,
-                themes=list(ind.themes), legal_anchor=ind.legal_anchor,
+                themes=list(ind.themes), legal_anchor=ind.legal_anchor, status=ind.status,
                 sentence=fill(ind.insufficient, {"subject": subject}, []),
                 reason=f"Voor deze vestiging niet geleverd: {', '.join(missing)}.", suppressed=list(reasons),
             )
@@ -98,7 +98,7 @@ class IndicatorResult:
             reason = "Geen signaal voldeed aan de voorwaarden." if not chosen else f"Gemeten waarde {values['value']} valt in geen enkele band."
             return IndicatorHit(
                 indicator_id=ind.id, version=ind.version, title=ind.title, outcome=Outcome.NO_HIT,
-                themes=list(ind.themes), legal_anchor=ind.legal_anchor, sentence=fill(ind.no_hit, values, chosen),
+                themes=list(ind.themes), legal_anchor=ind.legal_anchor, status=ind.status, sentence=fill(ind.no_hit, values, chosen),
                 reason=reason, suppressed=list(reasons),
             )
         band = ind.bands[int(self.band[row])]
@@ -108,7 +108,7 @@ class IndicatorResult:
             evidence.extend(e for e in s.evidence_ids if e not in evidence)
         return IndicatorHit(
             indicator_id=ind.id, version=ind.version, title=ind.title, outcome=Outcome.HIT,
-            themes=list(ind.themes), legal_anchor=ind.legal_anchor, band=band.name, points=float(self.points[row]),
+            themes=list(ind.themes), legal_anchor=ind.legal_anchor, status=ind.status, band=band.name, points=float(self.points[row]),
             sentence=fill(band.sentence, values, chosen), evidence_ids=evidence, suppressed=list(reasons),
         )
 

@@ -137,7 +137,7 @@ def test_configured_path_is_used_and_dated(make_ctx: MakeCtx) -> None:
     ev = hits["TSi.001"]
     assert ev.retrieved_at == datetime(2026, 5, 4, 6, 30, tzinfo=timezone.utc)
     assert ev.sha256 == hashlib.sha256(SMALL.read_bytes()).hexdigest()
-    assert "2026-05-04" in result.query and str(SMALL) in result.query
+    assert "2026-05-04" in result.query and SMALL.name in result.query and str(SMALL.parent) not in result.query  # no machine path
     # token_set: listed with an extra (third) name, still a candidate
     assert ev.fields["source_score"] >= 0.8
     assert ev.fields["name"] == "PIETER TESTELING JOHANNES"
