@@ -15,7 +15,10 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   ├── ErrorInBody         an error reported inside an HTTP 200 (SRU diagnostic, ...)
     │   └── MalformedResponse   a body that does not parse as the documented format
     ├── IndicatorError          a broken indicator or profile file (names file, line, id, field)
-    └── ReportError             a report file that cannot be read back
+    ├── ReportError             a report file that cannot be read back, or was changed
+    ├── StoreError              the case store cannot be opened or used (missing, locked, unreachable)
+    │   └── CaseNotFound        no case with that number in the store
+    └── DossierError            an action the case file refuses (finalised file, four eyes, ...)
 
 The scan orchestrator turns each ``SourceError`` into the status of that source's
 ``SourceRun`` (see :func:`status_for`), so one failing source never stops a scan.
@@ -120,6 +123,19 @@ class IndicatorError(BibobscanError):
 
 class ReportError(BibobscanError):
     """A stored report that cannot be read back (e.g. for rescore)."""
+
+
+class StoreError(BibobscanError):
+    """The case store cannot be opened or used: the message names the database and why."""
+
+
+class CaseNotFound(StoreError):
+    """No case with this number in the store."""
+
+
+class DossierError(BibobscanError):
+    """An action the case file refuses, e.g. a disposition on a finalised file, or a
+    reviewer who is the officer; the message says why and what to do instead."""
 
 
 def status_for(error: BaseException) -> SourceStatus:
