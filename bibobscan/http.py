@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -97,6 +97,61 @@ class Fetched:
             return self.content.decode("utf-8", errors="replace")
 
 
+# Query parameters that may carry a credential: left out of a recorded URL.
+_SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "access_token", "password", "secret"})
+
+
+def recordable_url(url: str) -> str:
+    """``url`` without user info and without query parameters that may hold a key."""
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and p.split("=", 1)[0].lower() not in _SECRET_PARAMS)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, query, ""))
+
+
+@dataclass(slots=True)
+class RawBody:
+    """One response as received, kept while a case is open so the officer can look at
+    what a piece of evidence was read from (``sha256`` is that of the whole body)."""
+
+    sha256: str
+    url: str
+    status_code: int
+    media_type: str
+    retrieved_at: datetime
+    size: int  # bytes received
+    content: bytes  # at most the recorder's cap
+    truncated: bool = False
+
+
+class BodyRecorder:
+    """Collects every response body of a scan, capped per body and in total. Identical
+    bodies are kept once (keyed by sha256)."""
+
+    def __init__(self, *, max_body_bytes: int = 2_000_000, max_total_bytes: int = 50_000_000) -> None:
+        self.max_body_bytes = max_body_bytes
+        self.max_total_bytes = max_total_bytes
+        self.bodies: dict[str, RawBody] = {}
+        self.total = 0
+        self.skipped = 0  # bodies not kept because the total cap was reached
+
+    def record(self, fetched: Fetched) -> None:
+        if fetched.sha256 in self.bodies:
+            return
+        kept = fetched.content[: self.max_body_bytes]
+        if self.total + len(kept) > self.max_total_bytes:
+            self.skipped += 1
+            return
+        self.total += len(kept)
+        self.bodies[fetched.sha256] = RawBody(
+            sha256=fetched.sha256, url=recordable_url(fetched.url), status_code=fetched.status_code,
+            media_type=fetched.headers.get("content-type", "").split(";")[0].strip() or "application/octet-stream",
+            retrieved_at=fetched.retrieved_at, size=len(fetched.content), content=kept, truncated=len(kept) < len(fetched.content),
+        )
+
+
 class _HostGate:
     def __init__(self, policy: HostPolicy) -> None:
         self.policy = policy
@@ -156,8 +211,10 @@ class HttpClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         user_agent: str = USER_AGENT,
+        recorder: BodyRecorder | None = None,
     ) -> None:
         self.settings = settings or HttpSettings()
+        self.recorder = recorder
         self._sleep = sleep
         self._gates: dict[str, _HostGate] = {}
         self._client = httpx.AsyncClient(
@@ -305,13 +362,16 @@ class HttpClient:
                 raise NetworkError(f"too many redirects from {url}", source=source) from exc
             except httpx.TransportError as exc:
                 raise NetworkError(f"{urlsplit(url).hostname}: {exc or type(exc).__name__}", source=source) from exc
-            return Fetched(
+            fetched = Fetched(
                 url=str(response.url),
                 status_code=response.status_code,
                 headers=response.headers,
                 content=content,
                 retrieved_at=datetime.now(timezone.utc).replace(microsecond=0),
             )
+            if self.recorder is not None:
+                self.recorder.record(fetched)
+            return fetched
 
     async def _read_capped(self, response: httpx.Response, source: str) -> bytes:
         cap = self.settings.max_bytes

@@ -157,6 +157,10 @@ class Subject:
     # "KvK-uittreksel bij de aanvraag", "identiteitsbewijs gezien aan de balie", and when.
     identified_by: str = ""
     identified_on: date | None = None
+    # In a case file with several subjects: this one's role (aanvrager, bestuurder,
+    # financier, ...) and its relation to the others ("bestuurder van subject 1").
+    role: str = ""
+    relation: str = ""
 
     @property
     def names(self) -> list[str]:
@@ -420,8 +424,11 @@ class Review:
 class FileInfo:
     """Where this report stands in its case file (docs/dossier.md)."""
 
-    version: int = 1  # the report version within the case
+    version: int = 1  # the report version within the case (numbered across its subjects)
     scan: int = 1  # the scan whose evidence it shows
+    subject_no: int = 1  # which subject of the case this report is about
+    file_version: int = 1  # 1, then +1 each time a finalised file is reopened
+    others: list[str] = field(default_factory=list)  # the case's other subjects: "2. Jan Jansen (bestuurder)"
     status: str = "gescand"  # concept, gescand, beoordeeld, zienswijze, vastgesteld, gearchiveerd, vernietigd
     finalised_at: datetime | None = None
     finalised_by: str = ""
@@ -489,6 +496,8 @@ def subject_from_dict(d: dict[str, Any]) -> Subject:
         sector=SectorSpec(**d["sector"]) if d.get("sector") else None,
         identified_by=d.get("identified_by", ""),
         identified_on=_date(d.get("identified_on")),
+        role=d.get("role", ""),
+        relation=d.get("relation", ""),
     )
 
 
@@ -604,5 +613,6 @@ def file_info_from_dict(d: dict[str, Any] | None) -> FileInfo | None:
         return None
     return FileInfo(
         version=int(d.get("version", 1)), scan=int(d.get("scan", 1)), status=d.get("status", ""),
+        subject_no=int(d.get("subject_no", 1)), file_version=int(d.get("file_version", 1)), others=[str(x) for x in d.get("others") or []],
         finalised_at=_datetime(d.get("finalised_at")), finalised_by=d.get("finalised_by", ""), raw_bodies=d.get("raw_bodies", ""),
     )

@@ -22,7 +22,7 @@ from .collectors import CollectContext, Collected, Collector
 from .config import Settings
 from .errors import SourceError, status_for
 from .facts import covered_types
-from .http import HttpClient
+from .http import BodyRecorder, HttpClient
 from .model import (
     Case,
     Evidence,
@@ -82,6 +82,8 @@ class RunOptions:
 class ScanOptions(RunOptions):
     officer_evidence: list[Evidence] = field(default_factory=list)
     progress: ProgressFn | None = None
+    recorder: BodyRecorder | None = None  # keeps the raw responses (the case store asks for them)
+    review: Review | None = None  # the case's dispositions so far, applied to this scan
 
 
 def new_run(collector: Collector, config: Mapping[str, object], *, error: str | None = None) -> SourceRun:
@@ -143,7 +145,7 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     done, with the number they gave; without one it is skipped and says why."""
     later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
     first = [c for c in collectors if c not in later]
-    async with HttpClient(settings=options.settings.http, transport=options.transport) as http:
+    async with HttpClient(settings=options.settings.http, transport=options.transport, recorder=options.recorder) as http:
         tasks = _start(first, subject, options, http, reference)
         register_runs: list[SourceRun] = []
         if later:
@@ -373,7 +375,7 @@ async def scan(subject: Subject, case: Case, collectors: list[Collector], option
         runs, evidence = await collect_all(subject, collectors, options, reference)
     if options.officer_evidence:
         evidence.extend(options.officer_evidence)
-    return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo)
+    return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo, review=options.review)
 
 
 def rescore(report: Report, collectors: list[Collector], rules: RuleSet, *, source_file: str = "", source_hash: str = "") -> Report:
