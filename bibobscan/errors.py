@@ -17,7 +17,8 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     ├── IndicatorError          a broken indicator or profile file (names file, line, id, field)
     ├── ReportError             a report file that cannot be read back, or was changed
     ├── StoreError              the case store cannot be opened or used (missing, locked, unreachable)
-    │   └── CaseNotFound        no case with that number in the store
+    │   ├── CaseNotFound        no case with that number in the store
+    │   └── StoreConflict       a concurrent writer got there first (retried by the caller)
     └── DossierError            an action the case file refuses (finalised file, four eyes, ...)
 
 The scan orchestrator turns each ``SourceError`` into the status of that source's
@@ -131,6 +132,11 @@ class StoreError(BibobscanError):
 
 class CaseNotFound(StoreError):
     """No case with this number in the store."""
+
+
+class StoreConflict(StoreError):
+    """A change collided with a concurrent one (e.g. two scans creating the same case at
+    once); the operation can be retried."""
 
 
 class DossierError(BibobscanError):

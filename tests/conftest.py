@@ -36,3 +36,65 @@ def make_ctx(sleeps: Sleeps) -> Callable[..., CollectContext]:
         return CollectContext(http=http, config=config or {}, reference_date=date(2026, 11, 20))
 
     return factory
+
+
+# --- the case store -------------------------------------------------------------------------
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+POSTGRES_ENV = "BIBOBSCAN_TEST_POSTGRES"  # a server URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+REQUIRE_POSTGRES_ENV = "BIBOBSCAN_REQUIRE_POSTGRES"  # set by .ci/run: a missing server is a failure there
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes into the user's real case store: every test gets its own data
+    folder (commands that record scans use it unless they are given --data)."""
+    monkeypatch.setenv("BIBOBSCAN_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("BIBOBSCAN_DATABASE", raising=False)
+    monkeypatch.delenv("BIBOBSCAN_USER", raising=False)
+
+
+def _postgres_server() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_ENV} is not: .ci/run should have started a PostgreSQL server")
+        return None
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the test server; dropped afterwards."""
+    import sqlalchemy as sa
+
+    server = _postgres_server()
+    if server is None:
+        pytest.skip(f"no PostgreSQL server for the tests ({POSTGRES_ENV} not set; .ci/run starts one)")
+    name = f"bibob_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> object:
+    """The case store on both databases: embedded SQLite in a data folder, and a real
+    PostgreSQL server (started by .ci/run)."""
+    from bibobscan.store import locate
+
+    if request.param == "sqlite":
+        return locate(data=tmp_path / "data", environ={})
+    url = request.getfixturevalue("postgres_url")
+    return locate(data=tmp_path / "data", database=url, environ={})

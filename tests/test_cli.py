@@ -162,12 +162,14 @@ def test_scan_commands_show_the_shared_options_in_their_place() -> None:
     import typer
 
     scan = typer.main.get_command(app).commands["scan"]  # type: ignore[attr-defined]
-    shared = ["--municipality", "--out", "--demo", "--config", "--profile", "--indicators", "--facts", "--officer", "--legal-ground", "--retention-years"]
+    shared = ["--municipality", "--out", "--demo", "--config", "--profile", "--indicators", "--facts", "--officer", "--legal-ground", "--retention-years",
+              "--reason", "--authority", "--decision-type", "--policy-rule", "--zaaktype", "--reviewer", "--distribution", "--identified-by",
+              "--identified-on", "--data", "--database", "--by"]
     for command, own, argument in (("person", ["--born"], "name"), ("company", ["--kvk"], "name")):
         params = scan.commands[command].params
         assert [p.opts[0] for p in params if p.opts[0].startswith("--")] == ["--case", "--purpose", *own, *shared]
         assert [p.name for p in params if not p.opts[0].startswith("--")] == [argument]
         defaults = {p.opts[0]: p.default for p in params}
-        assert defaults["--legal-ground"] == "Wet Bibob art. 3" and defaults["--retention-years"] == 5 and defaults["--out"] == Path(".")
+        assert defaults["--legal-ground"] == "Wet Bibob art. 3" and defaults["--retention-years"] == 5 and defaults["--out"] is None
     result = runner.invoke(app, ["scan", "company", "--case", "Z", "--purpose", "p", "--kvk", "123"])
     assert result.exit_code == 2 and "--kvk '123' is not a KvK number" in result.output

@@ -8,6 +8,7 @@ from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
 from . import match as _match  # noqa: F401
 from . import media as _media  # noqa: F401
 from . import sector as _sector  # noqa: F401
+from . import case as _case  # noqa: F401  (case ..., store info)
 from . import archive as _archive  # noqa: F401  (archive put/verify/list/purge)
 from . import pdf as _pdf  # noqa: F401  (pdf)
 from ._app import app, main

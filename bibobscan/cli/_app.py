@@ -6,8 +6,9 @@ Exit codes (documented in the README and in ``bibobscan --help``):
   2  wrong argument or option
   3  report(s) written, but one or more sources failed, timed out, were rate limited
      or are not configured: the report is incomplete (it says which)
-  4  broken settings, indicator or profile file, unreadable report, or a report file or
-     folder that cannot be written
+  2  also: an action the case file refuses (finalised file, four eyes), an unknown case
+  4  broken settings, indicator or profile file, unreadable or changed report, a report
+     file or folder that cannot be written, or a case store that cannot be used
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import BibobscanError, ConfigError, IndicatorError, ReportError, UsageError
+from ..errors import BibobscanError, CaseNotFound, ConfigError, DossierError, IndicatorError, ReportError, StoreError, UsageError
 from ..model import SourceStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_CONFIG = 0, 1, 2, 3, 4
@@ -45,10 +46,10 @@ def _err(message: str) -> None:
 
 
 def _handle(exc: BaseException) -> int:
-    if isinstance(exc, UsageError):
+    if isinstance(exc, (UsageError, DossierError, CaseNotFound)):
         _err(str(exc))
         return EXIT_USAGE
-    if isinstance(exc, (ConfigError, IndicatorError, ReportError)):
+    if isinstance(exc, (ConfigError, IndicatorError, ReportError, StoreError)):
         _err(str(exc))
         return EXIT_CONFIG
     if isinstance(exc, BibobscanError):
@@ -83,8 +84,17 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
 
 
 CaseOpt = Annotated[str, typer.Option("--case", help="Case number (zaaknummer); required.")]
-PurposeOpt = Annotated[str, typer.Option("--purpose", help="Why this scan exists (aanleiding/doel); required.")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the HTML and JSON report.")]
+PurposeOpt = Annotated[str, typer.Option("--purpose", help="Doel: what the research is for; required.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Aanleiding: why this subject (the application, a signal); needed to finalise.")]
+AuthorityOpt = Annotated[str, typer.Option("--authority", help="Bestuursorgaan, e.g. 'burgemeester van Tilburg'.")]
+DecisionTypeOpt = Annotated[str, typer.Option("--decision-type", help="Type of beschikking, subsidie or opdracht, e.g. 'exploitatievergunning horeca'.")]
+PolicyRuleOpt = Annotated[str, typer.Option("--policy-rule", help="The Bibob policy rule and article that triggered the scan (CVDR link).")]
+ZaaktypeOpt = Annotated[str, typer.Option("--zaaktype", help="Zaaktype (sets the retention in the Selectielijst).")]
+ReviewerOpt = Annotated[str, typer.Option("--reviewer", help="Who checks the conclusion (four eyes; not the officer).")]
+DistributionOpt = Annotated[Optional[str], typer.Option("--distribution", help="Named distribution list (art. 28), ';'-separated: 'J. Jansen, Bibob; Burgemeester'.")]
+IdentifiedByOpt = Annotated[str, typer.Option("--identified-by", help="How the subject's identity was established, e.g. 'KvK-uittreksel bij aanvraag'.")]
+IdentifiedOnOpt = Annotated[Optional[str], typer.Option("--identified-on", help="When the identity was established, YYYY-MM-DD.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Also write the report as HTML and JSON into this folder (the case store always keeps it).")]
 DemoOpt = Annotated[bool, typer.Option("--demo", help="Use the embedded fictional demo world (offline).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML).")]
 ProfileOpt = Annotated[Optional[Path], typer.Option("--profile", help="Scoring profile (YAML).")]

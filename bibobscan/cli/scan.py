@@ -17,7 +17,15 @@ from .. import __version__
 from ..collectors import Collector, load_collectors
 from ..config import load_settings
 from ..errors import UsageError
-from ..model import Case, Municipality, Report, SourceRun, SourceStatus, Subject, SubjectKind
+from ..model import (
+    Case,
+    Municipality,
+    Report,
+    SourceRun,
+    SourceStatus,
+    Subject,
+    SubjectKind,
+)
 from ..municipalities import resolve_municipality
 from ..report import STATUS_LABELS, write_report
 from ..report.store import prepare_out_dir
@@ -25,22 +33,32 @@ from ..scan import ScanOptions, scan
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
+    AuthorityOpt,
     CaseOpt,
     ConfigOpt,
+    DecisionTypeOpt,
     DemoOpt,
+    DistributionOpt,
     FactsOpt,
     GroundOpt,
+    IdentifiedByOpt,
+    IdentifiedOnOpt,
     IndicatorsOpt,
     MunicipalityOpt,
     OfficerOpt,
     OutOpt,
+    PolicyRuleOpt,
     ProfileOpt,
     PurposeOpt,
+    ReasonOpt,
     RetentionOpt,
+    ReviewerOpt,
+    ZaaktypeOpt,
     app,
     guarded,
     scan_app,
 )
+from ._store import ByOpt, DatabaseOpt, DataOpt
 
 
 def _progress(run: SourceRun) -> None:
@@ -82,17 +100,54 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
-def make_case(case_id: str, purpose: str, officer: str, legal_ground: str, retention_years: int) -> Case:
+MAX_CASE_TEXT = 2000
+MAX_CASE_ID = 100
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def case_text(value: str, option: str) -> str:
+    cleaned = " ".join(value.split())
+    if len(cleaned) > MAX_CASE_TEXT:
+        raise UsageError(f"{option} is {len(cleaned)} characters; at most {MAX_CASE_TEXT}")
+    return cleaned
+
+
+def distribution_list(value: str | None) -> list[str]:
+    """``--distribution "Naam, functie; Naam, functie"`` as a list (separated by ';')."""
+    return [case_text(part, "--distribution") for part in (value or "").split(";") if part.strip()]
+
+
+def make_case(case_id: str, purpose: str, officer: str, legal_ground: str, retention_years: int, *, reason: str = "",
+              authority: str = "", decision_type: str = "", policy_rule: str = "", zaaktype: str = "Bibob-onderzoek",
+              reviewer: str = "", distribution: str | None = None) -> Case:
     if not 1 <= retention_years <= 30:
         raise UsageError("--retention-years must be between 1 and 30")
+    case_id = require_text(case_id, "--case")
+    if len(case_id) > MAX_CASE_ID or any(not c.isprintable() for c in case_id):
+        raise UsageError(f"--case must be at most {MAX_CASE_ID} printable characters")
     today = date.today()
     return Case(
-        case_id=require_text(case_id, "--case"),
-        purpose=require_text(purpose, "--purpose"),
-        officer=officer,
-        legal_ground=legal_ground,
+        case_id=case_id,
+        purpose=case_text(require_text(purpose, "--purpose"), "--purpose"),
+        officer=case_text(officer, "--officer"),
+        legal_ground=case_text(legal_ground, "--legal-ground"),
         created_on=today,
         retention_until=add_years(today, retention_years),
+        reason=case_text(reason, "--reason"),
+        authority=case_text(authority, "--authority"),
+        decision_type=case_text(decision_type, "--decision-type"),
+        policy_rule=case_text(policy_rule, "--policy-rule"),
+        zaaktype=case_text(zaaktype, "--zaaktype"),
+        reviewer=case_text(reviewer, "--reviewer"),
+        distribution=distribution_list(distribution),
     )
 
 
@@ -100,36 +155,79 @@ def municipality_of(value: str | None) -> Municipality | None:
     return resolve_municipality(value) if value is not None else None
 
 
-def scan_and_write(
+def scan_and_record(
     subjects: list[tuple[Subject, Case]],
     *,
     demo: bool,
-    out: Path,
+    out: Path | None,
     config: Path | None,
     profile: Path | None,
     indicators: Path | None,
     facts: Path | None = None,
+    data: Path | None = None,
+    database: str | None = None,
+    by: str | None = None,
+    reopen: bool = False,
 ) -> int:
+    """Scan each subject for its case, record the scan and its report version in the
+    case store, and write the report files into ``out`` when given."""
     from ..demo import wired
     from ..facts import load_facts
+    from ..http import BodyRecorder
+    from ._store import actor, open_dossier
 
     officer = load_facts(facts) if facts is not None else []
-    prepare_out_dir(out)  # before any request: a bad --out must not cost a scan
-
+    if out is not None:
+        prepare_out_dir(out)  # before any request: a bad --out must not cost a scan
+    who = actor(by)
+    dossier = open_dossier(data, database, config=None if demo else config, demo=demo)  # a broken store must not cost a scan either
     options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress), demo=demo, config=config)
     collectors = load_collectors()
     reports: list[Report] = []
-    for subject, case in subjects:
-        shown = subject.name or f"KvK {subject.kvk}"
-        typer.echo(f"Scanning {subject.kind.value} {shown!r} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
-        report = asyncio.run(scan(subject, case, collectors, replace(options, officer_evidence=list(officer))))
-        html_path, json_path = write_report(report, out)
-        reports.append(report)
-        a = report.assessment
-        typer.echo(f"  => {a.band_label}: {a.total_points:g} points ({a.hits} hits, {a.insufficient} insufficient data)", err=True)
-        typer.echo(str(html_path))
-        typer.echo(str(json_path))
+    max_body = int(options.settings.store.get("max_body_bytes", 2_000_000)) if not demo else 2_000_000
+    with dossier.store:
+        for subject, case in subjects:
+            if reopen:
+                _reopen_if_final(dossier, case.case_id, who)
+            record, subject_no, review = dossier.prepare_scan(case, subject, actor=who, demo=demo, indicators_path=indicators, profile_path=profile)
+            _note_differences(record.case, case)
+            shown = subject.name or f"KvK {subject.kvk}"
+            typer.echo(f"Scanning {subject.kind.value} {shown!r} for case {record.case_id} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
+            recorder = BodyRecorder(max_body_bytes=max_body)
+            run_options = replace(options, officer_evidence=list(officer), recorder=recorder, review=review)
+            scanned = asyncio.run(scan(subject, record.case, collectors, run_options))
+            change = dossier.record_scan(record.case_id, subject_no, scanned, recorder.bodies.values(), actor=who)
+            version = change.versions[0]
+            report = change.report
+            reports.append(report)
+            a = report.assessment
+            typer.echo(f"  => {a.band_label}: {a.total_points:g} points ({a.hits} hits, {a.insufficient} insufficient data)", err=True)
+            typer.echo(f"  recorded: case {record.case_id}, subject {subject_no}, scan {version.scan_no}, report version {version.version_no} "
+                       f"(status {change.record.status}) in {dossier.store.location.shown}", err=True)
+            if out is not None:
+                html_path, json_path = write_report(report, out)
+                typer.echo(str(html_path))
+                typer.echo(str(json_path))
     return exit_code(reports)
+
+
+def _reopen_if_final(dossier: Any, case_id: str, who: str) -> None:
+    """The demo command runs again on a demo case that was finalised in an earlier
+    walk-through: a new file version, on record, instead of a refusal."""
+    record = dossier.store.find(case_id)
+    if record is not None and record.status in ("vastgesteld", "gearchiveerd"):
+        dossier.reopen(case_id, actor=who, reason="demo opnieuw uitgevoerd (bibobscan demo)")
+        typer.echo(f"  case {case_id} was {record.status}: reopened as file version {record.file_version + 1}", err=True)
+
+
+def _note_differences(stored: Case, given: Case) -> None:
+    """A re-scan of an existing case uses the stored case data; say so when the command
+    line gave other values, instead of ignoring them silently."""
+    differing = [name for name in ("purpose", "reason", "authority", "decision_type", "legal_ground", "officer", "reviewer")
+                 if getattr(given, name) and getattr(given, name) != getattr(stored, name)]
+    if differing:
+        typer.echo(f"  note: case {stored.case_id} exists; its stored case data is used, not the {', '.join(differing)} given here "
+                   f"(change it with `bibobscan case edit {stored.case_id}`)", err=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +239,7 @@ class ScanArgs:
     case: CaseOpt
     purpose: PurposeOpt
     municipality: MunicipalityOpt = None
-    out: OutOpt = Path(".")
+    out: OutOpt = None
     demo: DemoOpt = False
     config: ConfigOpt = None
     profile: ProfileOpt = None
@@ -150,12 +248,35 @@ class ScanArgs:
     officer: OfficerOpt = ""
     legal_ground: GroundOpt = "Wet Bibob art. 3"
     retention_years: RetentionOpt = 5
+    reason: ReasonOpt = ""
+    authority: AuthorityOpt = ""
+    decision_type: DecisionTypeOpt = ""
+    policy_rule: PolicyRuleOpt = ""
+    zaaktype: ZaaktypeOpt = "Bibob-onderzoek"
+    reviewer: ReviewerOpt = ""
+    distribution: DistributionOpt = None
+    identified_by: IdentifiedByOpt = ""
+    identified_on: IdentifiedOnOpt = None
+    data: DataOpt = None
+    database: DatabaseOpt = None
+    by: ByOpt = None
+
+    def make_case(self) -> Case:
+        return make_case(self.case, self.purpose, self.officer, self.legal_ground, self.retention_years, reason=self.reason,
+                         authority=self.authority, decision_type=self.decision_type, policy_rule=self.policy_rule, zaaktype=self.zaaktype,
+                         reviewer=self.reviewer, distribution=self.distribution)
+
+    def identify(self, subject: Subject) -> Subject:
+        """``subject`` with how its identity was established (--identified-by/-on)."""
+        return replace(subject, identified_by=case_text(self.identified_by, "--identified-by"),
+                       identified_on=parse_date(self.identified_on, "--identified-on"))
 
     def scan(self, subject: Subject) -> int:
-        """Scan ``subject`` for this case and write its report."""
-        the_case = make_case(self.case, self.purpose, self.officer, self.legal_ground, self.retention_years)
-        return scan_and_write(
-            [(subject, the_case)], demo=self.demo, out=self.out, config=self.config, profile=self.profile, indicators=self.indicators, facts=self.facts
+        """Scan ``subject`` for this case, record it in the case store and write its
+        report files when --out is given."""
+        return scan_and_record(
+            [(self.identify(subject), self.make_case())], demo=self.demo, out=self.out, config=self.config, profile=self.profile,
+            indicators=self.indicators, facts=self.facts, data=self.data, database=self.database, by=self.by,
         )
 
 
@@ -218,12 +339,14 @@ def demo_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo reports.")] = Path("demo-out"),
     profile: ProfileOpt = None,
     indicators: IndicatorsOpt = None,
+    data: DataOpt = None,
+    by: ByOpt = None,
 ) -> int:
     """Run the fictional demo case offline (a person and a company) and write the reports."""
     from ..demo import COMPANY, PERSON, demo_case
 
     subjects = [(PERSON, demo_case("DEMO-2026-001")), (COMPANY, demo_case("DEMO-2026-002"))]
-    return scan_and_write(subjects, demo=True, out=out, config=None, profile=profile, indicators=indicators)
+    return scan_and_record(subjects, demo=True, out=out, config=None, profile=profile, indicators=indicators, data=data, by=by, reopen=True)
 
 
 @app.command("sources")

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import CaseNotFound, DossierError
+from ..errors import CaseNotFound, DossierError, StoreConflict
 from ..http import RawBody
 from ..model import (
     Attachment,
@@ -120,7 +120,18 @@ class Dossier:
     def prepare_scan(self, case: Case, subject: Subject, *, actor: str, demo: bool = False, indicators_path: Path | None = None,
                      profile_path: Path | None = None) -> tuple[CaseRecord, int, Review]:
         """Before a scan: the case (created when new), the subject's number in it (added
-        when new) and the review to apply. A finalised file is refused: reopen it first."""
+        when new) and the review to apply. A finalised file is refused: reopen it first.
+        Two scans that create the same case at once: the second finds the first's."""
+        for attempt in range(3):
+            try:
+                return self._prepare_scan(case, subject, actor=actor, demo=demo, indicators_path=indicators_path, profile_path=profile_path)
+            except StoreConflict:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _prepare_scan(self, case: Case, subject: Subject, *, actor: str, demo: bool, indicators_path: Path | None,
+                      profile_path: Path | None) -> tuple[CaseRecord, int, Review]:
         with self.store.writing() as tx:
             record = tx.find(case.case_id)
             if record is None:
@@ -142,6 +153,10 @@ class Dossier:
         bodies = list(bodies)
         with self.store.writing() as tx:
             record = self._open(tx, case_id, "record a scan")
+            stored = self._subject(tx, record, subject_no).subject
+            if not stored.name.strip() and report.subject.name.strip():
+                # a company given by KvK number only: the register named it during the scan
+                tx.update_subject(record, subject_no, replace(stored, name=report.subject.name))
             scan_no = tx.add_scan(record, subject_no, report, bodies, actor=actor)
             tx.audit(case_id, "scan", actor, f"subject {subject_no}, scan {scan_no}: {report.assessment.total_points:g} points, "
                      f"{'complete' if report.assessment.complete else 'incomplete'}, {len(bodies)} raw responses kept")

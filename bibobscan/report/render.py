@@ -10,9 +10,20 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..model import Evidence, Outcome, Report, SourceStatus, SubjectKind, Verdict
+from ..model import (
+    RELIABILITY_LABELS,
+    Degree,
+    DispositionAction,
+    Evidence,
+    Outcome,
+    Reliability,
+    Report,
+    SourceStatus,
+    SubjectKind,
+    Verdict,
+)
 from ..resources import templates_dir
-from .integrity import sealed
+from .integrity import digest_of, sealed
 
 STATUS_LABELS = {
     SourceStatus.OK: "geraadpleegd, met treffers",
@@ -24,6 +35,19 @@ STATUS_LABELS = {
     SourceStatus.SKIPPED: "niet van toepassing",
 }
 VERDICT_LABELS = {Verdict.MATCH: "toegeschreven", Verdict.POSSIBLE: "mogelijke naamgenoot", Verdict.NO_MATCH: "niet toegeschreven"}
+INDICATOR_STATUS_LABELS = {"experimental": "experimenteel", "test": "test", "stable": "stabiel", "deprecated": "vervallen"}
+FILE_STATUS_LABELS = {
+    "concept": "concept", "gescand": "gescand", "beoordeeld": "beoordeeld (afgetekend)", "zienswijze": "zienswijze vastgelegd",
+    "vastgesteld": "vastgesteld", "gearchiveerd": "gearchiveerd", "vernietigd": "vernietigd",
+}
+RAW_BODY_LABELS = {
+    "in_store": "bewaard in het dossier zolang de zaak open is (in te zien door de behandelaar)",
+    "dropped": "verwijderd bij het vaststellen van het dossier (minimalisatie); de hashes blijven",
+    "kept": "bewaard in het gearchiveerde dossier (instelling keep_raw_bodies)",
+    "": "niet bewaard (rapport buiten een dossier)",
+}
+# Features the review stage puts on an item (bibobscan.review)
+CLEARED_FEATURES = ("person_namesake", "person_not_relevant")
 
 
 def safe_url(value: Any) -> str:
@@ -47,16 +71,33 @@ def environment() -> jinja2.Environment:
     env.filters["kind_label"] = lambda k: SubjectKind(k).dutch
     env.filters["dt"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else "—"
     env.filters["pct"] = lambda x: f"{float(x):.0%}"
+    env.filters["reliability_label"] = reliability_label
+    env.filters["indicator_status"] = lambda s: INDICATOR_STATUS_LABELS.get(str(s), str(s) or "onbekend")
+    env.filters["file_status"] = lambda s: FILE_STATUS_LABELS.get(str(s), str(s))
+    env.filters["raw_bodies"] = lambda s: RAW_BODY_LABELS.get(str(s), str(s))
+    env.filters["degree_label"] = lambda d: Degree(d).dutch
+    env.filters["action_label"] = lambda a: DispositionAction(a).dutch
     return env
+
+
+def reliability_label(value: str) -> str:
+    try:
+        return RELIABILITY_LABELS[Reliability(value)]
+    except ValueError:
+        return RELIABILITY_LABELS[Reliability.UNKNOWN]
 
 
 def split_evidence(report: Report) -> dict[str, list[Evidence]]:
     """Evidence grouped for the report: attributed, possible namesakes, namesakes ruled
-    out (named but contradicted), and items that do not mention the subject at all."""
-    groups: dict[str, list[Evidence]] = {"match": [], "possible": [], "ruled_out": [], "unrelated": []}
+    out (named but contradicted), items that do not mention the subject at all, and
+    items a person cleared (namesake, not relevant) — those are shown only under
+    "beoordeelde treffers", never as attributed."""
+    groups: dict[str, list[Evidence]] = {"match": [], "possible": [], "ruled_out": [], "unrelated": [], "cleared": []}
     for ev in report.evidence:
         verdict = ev.match.verdict if ev.match else Verdict.POSSIBLE
-        if verdict is Verdict.MATCH:
+        if ev.match and any(f.name in CLEARED_FEATURES for f in ev.match.features):
+            groups["cleared"].append(ev)
+        elif verdict is Verdict.MATCH:
             groups["match"].append(ev)
         elif verdict is Verdict.POSSIBLE:
             groups["possible"].append(ev)
@@ -69,11 +110,23 @@ def split_evidence(report: Report) -> dict[str, list[Evidence]]:
     return groups
 
 
+def suppressions(report: Report) -> dict[str, list[str]]:
+    """Evidence id -> what the scoring profile suppressed it for ("indicator: reason")."""
+    out: dict[str, list[str]] = {}
+    for hit in report.indicators:
+        for eid in hit.suppressed_ids:
+            out.setdefault(eid, []).extend(f"{hit.title}: {r}" for r in hit.suppressed)
+    return out
+
+
 def render_html(report: Report) -> str:
     template = environment().get_template("report.html.j2")
     groups = split_evidence(report)
     by_id = {e.id: e for e in report.evidence}
     used = {eid for h in report.indicators for eid in h.evidence_ids}
+    suppressed = suppressions(report)
+    reliability = {s.source: s.reliability for s in report.sources}
+    effective = report.review.effective()
     return template.render(
         r=report,
         groups=groups,
@@ -81,7 +134,15 @@ def render_html(report: Report) -> str:
         hits=[h for h in report.indicators if h.outcome is Outcome.HIT],
         no_hits=[h for h in report.indicators if h.outcome is Outcome.NO_HIT],
         insufficient=[h for h in report.indicators if h.outcome is Outcome.INSUFFICIENT],
-        other_matches=[e for e in groups["match"] if e.id not in used],
+        other_matches=[e for e in groups["match"] if e.id not in used and e.id not in suppressed],
+        suppressed=suppressed,
+        suppressed_items=[by_id[i] for i in suppressed if i in by_id and i not in used],
+        reliability=reliability,
+        dispositions=effective,
+        confirmed=[by_id[d.evidence_id] for d in effective.values() if d.action is DispositionAction.CONFIRMED and d.evidence_id in by_id],
+        lapsed=[e for e in report.evidence if e.match and any(f.name == "person_review_lapsed" for f in e.match.features)],
+        json_digest=digest_of(report.to_dict()),
+        used_ids=used,
     )
 
 

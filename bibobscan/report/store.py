@@ -28,6 +28,7 @@ from ..model import (
     source_run_from_dict,
     subject_from_dict,
 )
+from .files import write_text_atomic
 from .integrity import Seal, check
 from .render import render_html, render_json, slug
 
@@ -103,9 +104,9 @@ def write_report(report: Report, out_dir: Path, basename: str | None = None) -> 
         _ensure_dir(out_dir)
         html_path, json_path = _claim(out_dir, basename or report_basename(report))
         current = html_path
-        html_path.write_text(html_text, encoding="utf-8")
+        write_text_atomic(html_path, html_text)  # replaces the empty claim, never half-written
         current = json_path
-        json_path.write_text(json_text, encoding="utf-8")
+        write_text_atomic(json_path, json_text)
     except OSError as exc:
         where = exc.filename or current
         raise ReportError(f"cannot write the report to {where}: {exc.strerror or exc}") from exc

@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
-from ..errors import CaseNotFound, StoreError
+from ..errors import CaseNotFound, StoreConflict, StoreError
 from ..http import RawBody
 from ..model import (
     Case,
@@ -418,13 +418,14 @@ def _first_subject(conn: Connection, case_pk: int) -> Subject:
 class CaseStore:
     """An opened case store (see the module docstring)."""
 
-    def __init__(self, engine: Engine, location: StoreLocation) -> None:
+    def __init__(self, engine: Engine, location: StoreLocation, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.engine = engine
         self.location = location
         self.postgres = engine.dialect.name == "postgresql"
+        self.busy_timeout = busy_timeout
 
     @classmethod
-    def open(cls, location: StoreLocation, *, create: bool = True) -> CaseStore:
+    def open(cls, location: StoreLocation, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S) -> CaseStore:
         """Open (and migrate) the store; ``create=False`` refuses to create an embedded
         store that does not exist yet (for commands that only read)."""
         if location.embedded:
@@ -436,8 +437,8 @@ class CaseStore:
                     location.data_dir.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise StoreError(f"cannot create the data folder {location.data_dir} for the case store: {exc.strerror or exc}") from exc
-        engine = _engine(location)
-        store = cls(engine, location)
+        engine = _engine(location, busy_timeout)
+        store = cls(engine, location, busy_timeout)
         store._run(lambda: upgrade(engine, postgres=store.postgres))
         return store
 
@@ -479,11 +480,11 @@ class CaseStore:
         orig = getattr(exc, "orig", None)
         detail = str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
         if isinstance(orig, sqlite3.OperationalError) and "locked" in detail:
-            return StoreError(f"the case store {self.location.shown} is locked by another process (waited {BUSY_TIMEOUT_S} s); try again")
+            return StoreError(f"the case store {self.location.shown} is locked by another process (waited {self.busy_timeout:g} s); try again")
         if isinstance(exc, sa_exc.OperationalError):
             return StoreError(f"cannot use the case store {self.location.shown}: {detail}")
         if isinstance(exc, sa_exc.IntegrityError):
-            return StoreError(f"the case store {self.location.shown} refused a change: {detail}")
+            return StoreConflict(f"the case store {self.location.shown} refused a change: {detail}")
         return StoreError(f"case store {self.location.shown}: {type(exc).__name__}: {detail}")
 
     # --- reads ------------------------------------------------------------------------------
@@ -622,15 +623,15 @@ class CaseStore:
         return [(r[0], int(r[1])) for r in rows]
 
 
-def _engine(location: StoreLocation) -> Engine:
+def _engine(location: StoreLocation, busy_timeout: float) -> Engine:
     if location.url.startswith("sqlite"):
-        engine = create_engine(location.url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+        engine = create_engine(location.url, poolclass=NullPool, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, begins transactions
             cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
