@@ -53,7 +53,7 @@ from ..model import (
     to_jsonable,
     utcnow,
 )
-from ..report.integrity import sealed
+from ..report.integrity import check, sealed
 from . import _schema as t
 from ._location import StoreLocation
 from ._migrate import upgrade
@@ -227,8 +227,10 @@ def _event(row: Row[Any]) -> ReviewEvent:
 
 
 def report_text(report: Report) -> tuple[str, str]:
-    """The report as stored (sealed JSON, as the report file) and its digest."""
+    """The report as stored (sealed JSON, as the report file) and its digest. A report
+    whose evidence no longer matches its content hashes is refused (ReportError)."""
     data = sealed(report.to_dict())
+    check(data, f"report of case {report.case.case_id}")
     return json.dumps(data, ensure_ascii=False, indent=2), data["integrity"]["digest"]
 
 
