@@ -9,10 +9,18 @@ import typer
 
 from ..collectors import load_collectors
 from ..errors import IndicatorError, UsageError
-from ..report import read_report, write_report
+from ..report import write_report
 from ..report.catalogue import render_html, render_markdown
+from ..report.store import load_report
 from ..resources import default_profile, indicators_dir
-from ..rules import check_profile_against, indicator_files, load_indicators_collecting, load_profile, run_all, set_hash
+from ..rules import (
+    check_profile_against,
+    indicator_files,
+    load_indicators_collecting,
+    load_profile,
+    run_all,
+    set_hash,
+)
 from ..scan import load_rule_set, rescore
 from ._app import EXIT_CONFIG, EXIT_OK, IndicatorsOpt, ProfileOpt, app, guarded
 
@@ -102,9 +110,13 @@ def rescore_command(
 
     if not report.is_file():
         raise UsageError(f"{report}: no such report file")
-    old = read_report(report)
+    old, raw, seal = load_report(report)  # a report changed by hand is refused here, naming the check
+    if not seal.sealed:
+        typer.echo(f"note: {report.name} carries no integrity digest (written by an older bibobscan); it cannot be shown to be unchanged", err=True)
     rules = load_rule_set(indicators, profile)
-    new = rescore(old, load_collectors(), rules, source_file=report.name, source_hash=sha256_hex(report.read_bytes()))
+    new = rescore(old, load_collectors(), rules, source_file=report.name, source_hash=sha256_hex(raw))
+    if not seal.sealed:
+        new.indicator_set["rescored_from"] += "; niet te verifiëren: geschreven zonder controlegetal"
     name = f"{report.stem}-herberekend"
     html_path, json_path = write_report(new, out, basename=name)
     a, b = old.assessment, new.assessment
