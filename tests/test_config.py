@@ -14,6 +14,8 @@ from bibobscan.config import HTTP_KEYS, load_settings, settings_from_mapping, va
 from bibobscan.demo import demo_settings
 from bibobscan.errors import ConfigError
 
+ROOT = Path(__file__).resolve().parent.parent
+
 runner = CliRunner()
 COLLECTORS_DIR = Path(__file__).resolve().parent.parent / "bibobscan" / "collectors"
 
@@ -155,3 +157,25 @@ def test_scan_with_a_settings_typo_is_exit_4(tmp_path: Path) -> None:
     assert result.exit_code == 4, result.output
     assert "api_kye" in result.output
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_store_and_archive_tables_are_checked_and_documented() -> None:
+    from bibobscan.config import ARCHIVE_KEYS, STORE_KEYS
+
+    settings = settings_from_mapping({"store": {"data": "/srv/b", "keep_raw_bodies": True, "max_body_bytes": 10}, "archive": {"tsa_url": "https://t"}})
+    assert settings.store["keep_raw_bodies"] is True and settings.archive["tsa_url"] == "https://t"
+    with pytest.raises(ConfigError, match="unknown key 'databse' in \\[store\\]; did you mean 'database'"):
+        settings_from_mapping({"store": {"databse": "x"}})
+    with pytest.raises(ConfigError, match=r"\[store\] keep_raw_bodies must be a bool"):
+        settings_from_mapping({"store": {"keep_raw_bodies": "ja"}})
+    with pytest.raises(ConfigError, match=r"\[store\] max_body_bytes must be a int"):
+        settings_from_mapping({"store": {"max_body_bytes": True}})
+    with pytest.raises(ConfigError, match=r"\[archive\] must be a table"):
+        settings_from_mapping({"archive": "x"})
+    docs = "\n".join((ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/dossier.md", "docs/archive.md") if (ROOT / name).exists())
+    from bibobscan import config
+
+    for key in [*STORE_KEYS, *ARCHIVE_KEYS]:
+        assert key in (config.__doc__ or ""), f"{key} is not in the settings layout of bibobscan/config.py"
+    for key in STORE_KEYS:
+        assert f"[store] {key}" in docs, f"[store] {key} is not documented in README.md or docs/dossier.md"

@@ -45,15 +45,33 @@ from typing import Any, TypeVar
 from ..collectors import CollectContext, Collected, Collector
 from ..collectors.cbs import CbsCollector
 from ..collectors.koop import MAX_NAMES, KoopCollector, build_cql
-from ..collectors.news import search_names
 from ..collectors.kvk import KvkCollector
-from ..collectors.kvk_sector import lookup_address, lookup_profile, not_configured_reason, searchable_address
+from ..collectors.kvk_sector import (
+    lookup_address,
+    lookup_profile,
+    not_configured_reason,
+    searchable_address,
+)
+from ..collectors.news import search_names
 from ..collectors.osm import OsmCollector
 from ..config import Settings
 from ..errors import SourceError, status_for
 from ..http import HttpClient
-from ..model import MAX_EXCERPT, MAX_TITLE, Evidence, SourceRun, SourceStatus, Subject, SubjectKind, clip, evidence_from_dict, to_jsonable, utcnow
+from ..model import (
+    MAX_EXCERPT,
+    MAX_TITLE,
+    Evidence,
+    SourceRun,
+    SourceStatus,
+    Subject,
+    SubjectKind,
+    clip,
+    evidence_from_dict,
+    to_jsonable,
+    utcnow,
+)
 from ..resolve.names import fold, similarity
+from ..scan import new_run
 from ..signals import classify_publication
 from .attribution import CREDITED, Vocabulary, attribute
 from .baseline import SOURCE as BASELINE_SOURCE
@@ -250,7 +268,7 @@ class Discovery:
     # --- step 1: OSM, CBS and the national baseline ------------------------------------
 
     async def _collector(self, collector: Collector, subject: Subject, config: Mapping[str, Any]) -> tuple[SourceRun, Collected | None]:
-        run = SourceRun(source=collector.id, status=SourceStatus.SKIPPED, title=collector.title, licence=collector.licence, started_at=utcnow())
+        run = new_run(collector, config)
         try:
             run.query = collector.describe_query(subject, config)
         except Exception as exc:  # describing must never crash a scan
@@ -292,6 +310,7 @@ class Discovery:
             source=BASELINE_SOURCE, status=SourceStatus.SKIPPED, title="OpenStreetMap (landelijke telling, Overpass API)",
             licence="© OpenStreetMap-bijdragers, ODbL 1.0", started_at=utcnow(),
             query=baseline_query(filters) if filters else "",
+            endpoint=OsmCollector().describe_endpoint(config), reliability=str(OsmCollector.reliability),
         )
         if not filters:
             run.status, run.error = SourceStatus.NOT_CONFIGURED, "geen OpenStreetMap-tags voor deze branche"
@@ -617,7 +636,8 @@ class Discovery:
             ("kvk_profiel", f"{kvk.title} – Basisprofiel", "basisprofielen", len(self._profile_tasks)),
         ):
             stat = self._stat(source)
-            run = SourceRun(source=source, status=SourceStatus.OK, title=title, licence=kvk.licence, started_at=started, duration_ms=elapsed)
+            run = SourceRun(source=source, status=SourceStatus.OK, title=title, licence=kvk.licence, started_at=started, duration_ms=elapsed,
+                            endpoint=kvk.describe_endpoint(self._config(KvkCollector)), reliability=str(kvk.reliability))
             if source == "kvk":
                 run.query = f"KvK Zoeken op postcode + huisnummer, inclusief beëindigde inschrijvingen, voor {total} adressen uit OpenStreetMap"
                 run.hits = sum(e.registrations_total or 0 for e in {id(g[0]): g[0] for g in groups.values()}.values())
@@ -634,6 +654,7 @@ class Discovery:
         stat = self._stat("koop")
         run = SourceRun(
             source="koop", status=SourceStatus.OK, title=f"{koop.title} – per vestigingsnaam", licence=koop.licence, started_at=started, duration_ms=elapsed,
+            endpoint=koop.describe_endpoint(self._config(KoopCollector)), reliability=str(koop.reliability),
             query=f"KOOP SRU: cql.textAndIndexes=\"<naam>\" and dt.creator==\"{self.definition.municipality.name}\", per naam van een vestiging ({len(self._koop_tasks)} namen)",
         )
         run.hits = sum(len(e.publications) for e in [*scoped, *extra])
