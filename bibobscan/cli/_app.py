@@ -14,14 +14,25 @@ Exit codes (documented in the README and in ``bibobscan --help``):
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
+from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, get_type_hints
 
 import typer
 
-from ..errors import BibobscanError, CaseNotFound, ConfigError, DossierError, IndicatorError, ReportError, StoreError, UsageError
+from ..errors import (
+    BibobscanError,
+    CaseNotFound,
+    ConfigError,
+    DossierError,
+    IndicatorError,
+    ReportError,
+    StoreError,
+    UsageError,
+)
 from ..model import SourceStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_CONFIG = 0, 1, 2, 3, 4
@@ -104,6 +115,35 @@ OfficerOpt = Annotated[str, typer.Option("--officer", help="Name or role of the 
 GroundOpt = Annotated[str, typer.Option("--legal-ground", help="Legal ground / policy rule.")]
 FactsOpt = Annotated[Optional[Path], typer.Option("--facts", help="Officer-supplied facts (YAML/JSON): questionnaire, earlier Bibob conclusion, ...")]
 RetentionOpt = Annotated[int, typer.Option("--retention-years", help="Retention period in years (default 5).")]
+
+
+def with_args(cls: type) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """A decorator: give typer a command's own parameters plus the fields of the
+    dataclass ``cls`` (options shared by several commands, declared once), and call the
+    command with those fields gathered into ``args``. The required fields come first,
+    then the command's own parameters, then the other fields."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        hints = get_type_hints(cls, include_extras=True)
+        shared = [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=inspect.Parameter.empty if f.default is MISSING else f.default,
+                              annotation=hints[f.name])
+            for f in fields(cls)
+        ]
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "args"]
+        required = [p for p in shared if p.default is inspect.Parameter.empty]
+        params = [*required, *own, *(p for p in shared if p not in required)]
+
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> int:
+            args = cls(**{p.name: kwargs.pop(p.name) for p in shared})
+            return command(args=args, **kwargs)
+
+        wrapper.__signature__ = inspect.Signature(params, return_annotation=int)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params} | {"return": int}
+        return wrapper
+
+    return decorate
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -37,6 +38,23 @@ def _login() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name in the environment or the password database
         return ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreArgs:
+    """The options every case command shares (see ``_app.with_args``)."""
+
+    demo: Annotated[bool, typer.Option("--demo", help="The demo store (fictional cases of the demo world).")] = False
+    data: DataOpt = None
+    database: DatabaseOpt = None
+    by: ByOpt = None
+
+    def dossier(self, *, create: bool = False) -> Dossier:
+        return open_dossier(self.data, self.database, demo=self.demo, create=create)
+
+    @property
+    def actor(self) -> str:
+        return actor(self.by)
 
 
 def open_store(data: Path | None, database: str | None, *, config: Path | None = None, demo: bool = False, create: bool = True) -> CaseStore:

@@ -31,7 +31,6 @@ from ._app import (
     AuthorityOpt,
     ConfigOpt,
     DecisionTypeOpt,
-    DemoOpt,
     DistributionOpt,
     GroundOpt,
     IdentifiedByOpt,
@@ -46,8 +45,9 @@ from ._app import (
     ZaaktypeOpt,
     app,
     guarded,
+    with_args,
 )
-from ._store import ByOpt, DatabaseOpt, DataOpt, actor, open_dossier
+from ._store import StoreArgs
 from .scan import (
     case_text,
     distribution_list,
@@ -59,6 +59,7 @@ from .scan import (
     scan_and_record,
 )
 
+with_store_args = with_args(StoreArgs)
 case_app = typer.Typer(no_args_is_help=True, help="The Bibob file: cases in the case store, review, finalise, export, seal.")
 app.add_typer(case_app, name="case")
 store_app = typer.Typer(no_args_is_help=True, help="The case store itself.")
@@ -70,10 +71,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tex
 ReasonTextOpt = Annotated[str, typer.Option("--reason", help="Why (required: the file records it).")]
 
 
-def _dossier(data: Path | None, database: str | None, demo: bool, *, create: bool = False) -> Dossier:
-    return open_dossier(data, database, demo=demo, create=create)
-
-
 def _echo_json(value: Any) -> None:
     typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
@@ -83,6 +80,7 @@ def _echo_json(value: Any) -> None:
 
 @case_app.command("new")
 @guarded
+@with_store_args
 def case_new(
     case: CaseArg,
     kind: Annotated[str, typer.Option("--kind", help="person or company.")],
@@ -106,19 +104,16 @@ def case_new(
     retention_years: RetentionOpt = 5,
     identified_by: IdentifiedByOpt = "",
     identified_on: IdentifiedOnOpt = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Open a new case file with its first subject (scan it with `bibobscan case scan`)."""
     subject = make_subject(kind, name, born=born, kvk=kvk, municipality=municipality, alias=alias, place=place, role=role,
                            identified_by=identified_by, identified_on=identified_on)
     the_case = make_case(case, purpose, officer, legal_ground, retention_years, reason=reason, authority=authority,
                          decision_type=decision_type, policy_rule=policy_rule, zaaktype=zaaktype, reviewer=reviewer, distribution=distribution)
-    dossier = _dossier(data, database, demo, create=True)
+    dossier = args.dossier(create=True)
     with dossier.store:
-        record = dossier.new_case(the_case, subject, actor=actor(by), demo=demo)
+        record = dossier.new_case(the_case, subject, actor=args.actor, demo=args.demo)
         typer.echo(f"case {record.case_id} opened (status {record.status}) in {dossier.store.location.shown}")
     return EXIT_OK
 
@@ -153,6 +148,7 @@ def make_subject(kind: str, name: str, *, born: str | None = None, kvk: str | No
 
 @case_app.command("add-subject")
 @guarded
+@with_store_args
 def case_add_subject(
     case: CaseArg,
     kind: Annotated[str, typer.Option("--kind", help="person or company.")],
@@ -164,23 +160,21 @@ def case_add_subject(
     relation: Annotated[str, typer.Option("--relation", help="Relation to the other subjects, e.g. 'bestuurder van subject 1'.")] = "",
     identified_by: IdentifiedByOpt = "",
     identified_on: IdentifiedOnOpt = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Add a subject to a case (a director, a financier); each subject is scanned and reported on by itself."""
     subject = make_subject(kind, name, born=born, kvk=kvk, municipality=municipality, role=role, relation=relation,
                            identified_by=identified_by, identified_on=identified_on)
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        number = dossier.add_subject(case, subject, actor=actor(by))
+        number = dossier.add_subject(case, subject, actor=args.actor)
         typer.echo(f"case {case}: subject {number} added ({subject.kind.value} {subject.name or subject.kvk})")
     return EXIT_OK
 
 
 @case_app.command("edit")
 @guarded
+@with_store_args
 def case_edit(
     case: CaseArg,
     purpose: Annotated[Optional[str], typer.Option("--purpose", help="Doel.")] = None,
@@ -200,13 +194,10 @@ def case_edit(
     identified_on: IdentifiedOnOpt = None,
     role: Annotated[Optional[str], typer.Option("--role", help="The subject's role.")] = None,
     relation: Annotated[Optional[str], typer.Option("--relation", help="The subject's relation to the others.")] = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Change case data (any option given) or a subject's identification and role; makes a new report version."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         record = dossier.store.case(case)
         changes: dict[str, Any] = {}
@@ -232,7 +223,7 @@ def case_edit(
             subject_changes["relation"] = case_text(relation, "--relation")
         if not changes and not subject_changes:
             raise UsageError("nothing to change: give one or more options (see --help)")
-        who = actor(by)
+        who = args.actor
         if changes:
             dossier.edit_case(case, actor=who, case=replace(record.case, **changes))
         if subject_changes:
@@ -259,18 +250,16 @@ def _one_subject(dossier: Dossier, case: str, subject: int | None) -> int:
 
 @case_app.command("scan")
 @guarded
+@with_store_args
 def case_scan(
     case: CaseArg,
     subject: SubjectOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Also write the reports as HTML and JSON into this folder.")] = None,
-    demo: DemoOpt = False,
     config: ConfigOpt = None,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Scan the case's subjects (or one) again: a new scan and report version, nothing overwritten."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         record = dossier.store.case(case)
         subjects = dossier.store.subjects(case)
@@ -279,8 +268,8 @@ def case_scan(
         raise UsageError(f"case {case} has no subject {subject}")
     profile = Path(record.profile_path) if record.profile_path else None
     indicators = Path(record.indicators_path) if record.indicators_path else None
-    return scan_and_record([(s.subject, record.case) for s in chosen], demo=demo, out=out, config=config, profile=profile,
-                           indicators=indicators, data=data, database=database, by=by)
+    return scan_and_record([(s.subject, record.case) for s in chosen], demo=args.demo, out=out, config=config, profile=profile,
+                           indicators=indicators, data=args.data, database=args.database, by=args.by)
 
 
 # --- review --------------------------------------------------------------------------------
@@ -288,32 +277,28 @@ def case_scan(
 
 @case_app.command("confirm")
 @guarded
+@with_store_args
 def case_confirm(
     case: CaseArg,
     evidence: Annotated[str, typer.Argument(help="The evidence id (shown under each item in the report and by `case show`).")],
     reason: ReasonTextOpt,
     subject: SubjectOpt = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Confirm that an item is about the subject: it counts as attributed, with your name and reason."""
-    return _dispose(case, evidence, DispositionAction.CONFIRMED, reason, subject, demo, data, database, by)
+    return _dispose(case, evidence, DispositionAction.CONFIRMED, reason, subject, args)
 
 
 @case_app.command("clear")
 @guarded
+@with_store_args
 def case_clear(
     case: CaseArg,
     evidence: Annotated[str, typer.Argument(help="The evidence id.")],
     reason: ReasonTextOpt,
     as_: Annotated[str, typer.Option("--as", help="namesake (another person or company) or not_relevant.")] = "namesake",
     subject: SubjectOpt = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Clear an item as a namesake or as not relevant: it moves to "beoordeelde treffers" and its points go."""
     try:
@@ -322,14 +307,13 @@ def case_clear(
         raise UsageError(f"--as {as_!r}: use namesake or not_relevant") from None
     if action is DispositionAction.CONFIRMED:
         raise UsageError("--as confirmed: use `bibobscan case confirm` to confirm an item")
-    return _dispose(case, evidence, action, reason, subject, demo, data, database, by)
+    return _dispose(case, evidence, action, reason, subject, args)
 
 
-def _dispose(case: str, evidence: str, action: DispositionAction, reason: str, subject: int | None, demo: bool,
-             data: Path | None, database: str | None, by: str | None) -> int:
-    dossier = _dossier(data, database, demo)
+def _dispose(case: str, evidence: str, action: DispositionAction, reason: str, subject: int | None, args: StoreArgs) -> int:
+    dossier = args.dossier()
     with dossier.store:
-        change = dossier.dispose(case, evidence.strip(), action, reason, actor=actor(by), subject_no=subject)
+        change = dossier.dispose(case, evidence.strip(), action, reason, actor=args.actor, subject_no=subject)
         report = change.report
         typer.echo(f"case {case}: {evidence} {action.dutch}; report version {change.versions[0].version_no}: "
                    f"{report.assessment.band_label}, {report.assessment.total_points:g} points (status {change.record.status})")
@@ -338,49 +322,46 @@ def _dispose(case: str, evidence: str, action: DispositionAction, reason: str, s
 
 @case_app.command("conclude")
 @guarded
+@with_store_args
 def case_conclude(
     case: CaseArg,
     degree: Annotated[str, typer.Option("--degree", help="geen, mindere_mate or ernstig (Wet Bibob art. 3).")],
     reasoning: Annotated[str, typer.Option("--reasoning", help="The proportionality reasoning (evenredigheid, art. 3 lid 5).")],
     conditions: Annotated[str, typer.Option("--conditions", help="Voorschriften, for mindere mate van gevaar.")] = "",
     lbb_advice: Annotated[bool, typer.Option("--lbb-advice", help="Propose to ask the LBB for advice.")] = False,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Record the officer's conclusion; a second person signs it off (`case signoff`)."""
     try:
         chosen = Degree(degree.strip().lower().replace(" ", "_"))
     except ValueError:
         raise UsageError(f"--degree {degree!r}: use geen, mindere_mate or ernstig") from None
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        change = dossier.conclude(case, chosen, reasoning, actor=actor(by), conditions=conditions, lbb_advice=lbb_advice)
+        change = dossier.conclude(case, chosen, reasoning, actor=args.actor, conditions=conditions, lbb_advice=lbb_advice)
         typer.echo(f"case {case}: conclusion {chosen.dutch} recorded (status {change.record.status}); a reviewer signs it off with `bibobscan case signoff {case}`")
     return EXIT_OK
 
 
 @case_app.command("signoff")
 @guarded
+@with_store_args
 def case_signoff(
     case: CaseArg,
     note: Annotated[str, typer.Option("--note", help="A note with the sign-off.")] = "",
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """The reviewer's sign-off (four eyes: not the officer, not the author of the conclusion)."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        change = dossier.sign_off(case, actor=actor(by), note=note)
-        typer.echo(f"case {case}: signed off by {actor(by)} (status {change.record.status})")
+        change = dossier.sign_off(case, actor=args.actor, note=note)
+        typer.echo(f"case {case}: signed off by {args.actor} (status {change.record.status})")
     return EXIT_OK
 
 
 @case_app.command("zienswijze")
 @guarded
+@with_store_args
 def case_zienswijze(
     case: CaseArg,
     shared_on: Annotated[str, typer.Option("--shared-on", help="When the findings or intended decision were shared, YYYY-MM-DD.")],
@@ -389,10 +370,7 @@ def case_zienswijze(
     response: Annotated[str, typer.Option("--response", help="The response, or a summary of it.")] = "",
     response_file: Annotated[Optional[Path], typer.Option("--response-file", help="The response as a UTF-8 text file (instead of --response).")] = None,
     attach: Annotated[Optional[list[Path]], typer.Option("--attach", help="A file the applicant sent (repeatable).")] = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Record what was shared with the applicant and their response (Wet Bibob art. 32/33)."""
     shared_date = parse_date(shared_on, "--shared-on")
@@ -412,9 +390,9 @@ def case_zienswijze(
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
             raise UsageError(f"--attach {path}: {exc.strerror or exc}") from exc
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        change = dossier.record_zienswijze(case, shared_on=shared_date, shared=shared, actor=actor(by),
+        change = dossier.record_zienswijze(case, shared_on=shared_date, shared=shared, actor=args.actor,
                                            response_on=parse_date(response_on, "--response-on"), response=text, attachments=files)
         typer.echo(f"case {case}: zienswijze recorded with {len(files)} attachment(s) (status {change.record.status})")
     return EXIT_OK
@@ -425,19 +403,17 @@ def case_zienswijze(
 
 @case_app.command("finalise")
 @guarded
+@with_store_args
 def case_finalise(
     case: CaseArg,
     keep_raw_bodies: Annotated[Optional[bool], typer.Option("--keep-raw-bodies/--drop-raw-bodies",
                                                             help="Keep the raw source responses for the archive (default: the [store] keep_raw_bodies setting, else drop them).")] = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Finalise the file: immutable from now on (a change is a new version via `case reopen`)."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        change = dossier.finalise(case, actor=actor(by), keep_raw_bodies=keep_raw_bodies)
+        change = dossier.finalise(case, actor=args.actor, keep_raw_bodies=keep_raw_bodies)
         versions = ", ".join(str(v.version_no) for v in change.versions)
         typer.echo(f"case {case}: finalised (status {change.record.status}); final report version(s) {versions}; "
                    f"raw responses {change.report.file.raw_bodies if change.report.file else '?'}")
@@ -446,38 +422,34 @@ def case_finalise(
 
 @case_app.command("reopen")
 @guarded
+@with_store_args
 def case_reopen(
     case: CaseArg,
     reason: ReasonTextOpt,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Start a new file version of a finalised file; the finalised version stays as it was."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        record = dossier.reopen(case, actor=actor(by), reason=reason)
+        record = dossier.reopen(case, actor=args.actor, reason=reason)
         typer.echo(f"case {case}: reopened as file version {record.file_version} (status {record.status})")
     return EXIT_OK
 
 
 @case_app.command("purge")
 @guarded
+@with_store_args
 def case_purge(
     case: Annotated[Optional[str], typer.Argument(help="Case number; or --expired for every case whose retention ended.")] = None,
     expired: Annotated[bool, typer.Option("--expired", help="Destroy every case whose retention date has passed.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the tombstone).")] = "bewaartermijn verstreken (Archiefwet, Selectielijst)",
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Destroy case data after its retention date; a tombstone and the audit log stay (Archiefwet)."""
     if (case is None) == (not expired):
         raise UsageError("give a case number or --expired (not both)")
-    dossier = _dossier(data, database, demo)
-    who = actor(by)
+    dossier = args.dossier()
+    who = args.actor
     with dossier.store:
         today = date.today()
         targets = [case] if case else [r.case_id for r in dossier.store.cases(expired_on=today) if r.status != Status.DESTROYED]
@@ -494,20 +466,19 @@ def case_purge(
 
 @case_app.command("list")
 @guarded
+@with_store_args
 def case_list(
     status: Annotated[Optional[str], typer.Option("--status", help="Only cases in this state (concept, gescand, beoordeeld, ...).")] = None,
     officer: Annotated[Optional[str], typer.Option("--officer", help="Only this officer's cases.")] = None,
     expired: Annotated[bool, typer.Option("--expired", help="Only cases whose retention date has passed.")] = False,
     search: Annotated[Optional[str], typer.Option("--search", help="Case number or subject name contains this.")] = None,
     as_json: JsonOpt = False,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """List the cases in the store, newest first."""
     if status is not None and status not in {s.value for s in Status}:
         raise UsageError(f"--status {status!r}: one of {', '.join(s.value for s in Status)}")
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         records = dossier.store.cases(status=status, officer=officer, expired_on=date.today() if expired else None, search=search)
     if as_json:
@@ -528,16 +499,14 @@ def _case_summary(r: CaseRecord) -> dict[str, Any]:
 
 @case_app.command("show")
 @guarded
+@with_store_args
 def case_show(
     case: CaseArg,
     as_json: JsonOpt = False,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """The state of a case: data, subjects, scans, report versions, review, what is missing, and every evidence item with its id."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         record = dossier.store.case(case)
         subjects = dossier.store.subjects(case)
@@ -546,7 +515,7 @@ def case_show(
         review, lapsed = review_of(dossier.store.review_events(case), record.file_version)
         latest = {s.subject_no: next((v for v in reversed(versions) if v.subject_no == s.subject_no), None) for s in subjects}
         reports = {n: report_of(v) for n, v in latest.items() if v is not None}
-        dossier.view(case, actor=actor(by), what="case show")
+        dossier.view(case, actor=args.actor, what="case show")
     missing = sorted({m for rep in reports.values() for m in missing_elements(rep)}) if Status(record.status).open else []
     if as_json:
         _echo_json({
@@ -593,16 +562,14 @@ def case_show(
 
 @case_app.command("export")
 @guarded
+@with_store_args
 def case_export(
     case: CaseArg,
     format_: Annotated[str, typer.Option("--format", help="html, json, pdf or lbb (the LBB hand-off folder).")],
     out: Annotated[Path, typer.Option("--out", help="File to write (for lbb: a folder).")],
     subject: SubjectOpt = None,
     version: Annotated[Optional[int], typer.Option("--version", min=1, help="A report version (default: the newest).")] = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Export a report version (HTML, JSON, PDF/A) or the LBB hand-off; every export is in the audit log."""
     from ..dossier.export import export_case
@@ -610,9 +577,9 @@ def case_export(
     fmt = format_.strip().lower()
     if fmt not in ("html", "json", "pdf", "lbb"):
         raise UsageError(f"--format {format_!r}: use html, json, pdf or lbb")
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
-        paths = export_case(dossier, case, fmt, out, subject_no=subject, version_no=version, actor=actor(by))
+        paths = export_case(dossier, case, fmt, out, subject_no=subject, version_no=version, actor=args.actor)
     for p in paths:
         typer.echo(str(p))
     return EXIT_OK
@@ -620,15 +587,14 @@ def case_export(
 
 @case_app.command("audit")
 @guarded
+@with_store_args
 def case_audit(
     case: CaseArg,
     as_json: JsonOpt = False,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Who did what and when in a case."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         dossier.store.case(case)
         entries = dossier.store.audit_log(case)
@@ -642,19 +608,17 @@ def case_audit(
 
 @case_app.command("bodies")
 @guarded
+@with_store_args
 def case_bodies(
     case: CaseArg,
     scan: Annotated[Optional[int], typer.Option("--scan", min=1, help="Only this scan.")] = None,
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """The raw source responses kept while the case is open (sha256, size, URL)."""
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         bodies = dossier.store.bodies(case, scan)
-        dossier.view(case, actor=actor(by), what="raw responses (list)")
+        dossier.view(case, actor=args.actor, what="raw responses (list)")
     for b in bodies:
         typer.echo(f"scan {b.scan_no}  {b.sha256}  {b.size:>9,} B{' (capped)' if b.truncated else ''}  {b.media_type}  {b.url}")
     if not bodies:
@@ -664,39 +628,36 @@ def case_bodies(
 
 @case_app.command("body")
 @guarded
+@with_store_args
 def case_body(
     case: CaseArg,
     sha256: Annotated[str, typer.Argument(help="The response's sha256 (as shown with the evidence).")],
     out: Annotated[Path, typer.Option("--out", help="File to write the response to.")],
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
-    by: ByOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Write one raw source response to a file, to look at what evidence was read from."""
     from ..report.files import write_bytes_atomic
 
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         body = dossier.store.body(case, sha256.strip().lower())
         assert body.content is not None
         write_bytes_atomic(out, body.content)
-        dossier.exported(case, actor=actor(by), what=f"raw response {body.sha256} to a file")
+        dossier.exported(case, actor=args.actor, what=f"raw response {body.sha256} to a file")
     typer.echo(str(out))
     return EXIT_OK
 
 
 @store_app.command("info")
 @guarded
+@with_store_args
 def store_info(
-    demo: DemoOpt = False,
-    data: DataOpt = None,
-    database: DatabaseOpt = None,
+    args: StoreArgs = StoreArgs(),
 ) -> int:
     """Where the case store is, its schema revision and how many cases it holds."""
     from ..store import head_revision
 
-    dossier = _dossier(data, database, demo)
+    dossier = args.dossier()
     with dossier.store:
         records = dossier.store.cases()
         typer.echo(f"database: {dossier.store.location.shown}\nschema revision: {dossier.store.revision()} (newest {head_revision()})\ncases: {len(records)}")

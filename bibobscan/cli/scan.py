@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
-from collections.abc import Callable
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional, get_type_hints
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -57,6 +54,7 @@ from ._app import (
     app,
     guarded,
     scan_app,
+    with_args,
 )
 from ._store import ByOpt, DatabaseOpt, DataOpt
 
@@ -280,26 +278,7 @@ class ScanArgs:
         )
 
 
-def with_scan_args(command: Callable[..., int]) -> Callable[..., int]:
-    """Give typer ``command``'s own parameters plus :class:`ScanArgs`' fields, and call
-    ``command`` with those fields gathered into ``args``."""
-    hints = get_type_hints(ScanArgs, include_extras=True)
-    shared = [
-        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=inspect.Parameter.empty if f.default is MISSING else f.default, annotation=hints[f.name])
-        for f in fields(ScanArgs)
-    ]
-    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "args"]
-    required = [p for p in shared if p.default is inspect.Parameter.empty]
-    params = [*required, *own, *(p for p in shared if p not in required)]
-
-    @functools.wraps(command)
-    def wrapper(**kwargs: Any) -> int:
-        args = ScanArgs(**{p.name: kwargs.pop(p.name) for p in shared})
-        return command(args=args, **kwargs)
-
-    wrapper.__signature__ = inspect.Signature(params, return_annotation=int)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in params} | {"return": int}
-    return wrapper
+with_scan_args = with_args(ScanArgs)
 
 
 @scan_app.command("person")
