@@ -3,14 +3,14 @@
 Each command group lives in its own module and registers itself on ``app``.
 """
 
+from . import archive as _archive  # noqa: F401  (archive put/verify/list/purge)
+from . import case as _case  # noqa: F401  (case ..., store info)
 from . import indicators as _indicators  # noqa: F401  (indicators validate/test/docs, rescore)
-from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
 from . import match as _match  # noqa: F401
 from . import media as _media  # noqa: F401
-from . import sector as _sector  # noqa: F401
-from . import case as _case  # noqa: F401  (case ..., store info)
-from . import archive as _archive  # noqa: F401  (archive put/verify/list/purge)
 from . import pdf as _pdf  # noqa: F401  (pdf)
+from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
+from . import sector as _sector  # noqa: F401
 from ._app import app, main
 
 __all__ = ["app", "main"]
