@@ -19,7 +19,8 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     ├── StoreError              the case store cannot be opened or used (missing, locked, unreachable)
     │   ├── CaseNotFound        no case with that number in the store
     │   └── StoreConflict       a concurrent writer got there first (retried by the caller)
-    └── DossierError            an action the case file refuses (finalised file, four eyes, ...)
+    ├── DossierError            an action the case file refuses (finalised file, four eyes, ...)
+    └── ArchiveError            sealing, verifying or purging the archive failed (the message says how)
 
 The scan orchestrator turns each ``SourceError`` into the status of that source's
 ``SourceRun`` (see :func:`status_for`), so one failing source never stops a scan.
@@ -137,6 +138,11 @@ class CaseNotFound(StoreError):
 class StoreConflict(StoreError):
     """A change collided with a concurrent one (e.g. two scans creating the same case at
     once); the operation can be retried."""
+
+
+class ArchiveError(BibobscanError):
+    """The archive cannot seal, verify or purge: the message names the folder, the bag
+    and what is wrong. A failed sealing leaves the archive as it was."""
 
 
 class DossierError(BibobscanError):

@@ -63,10 +63,18 @@ def test_the_demo_case_through_its_whole_life(tmp_path: Path) -> None:
     for action in ("create", "scan", "view", "dispose_namesake", "conclude", "signoff", "zienswijze", "finalise", "export"):
         assert f"  {action}  " in audit, action
     assert "no raw responses kept" in run("case", "bodies", "DEMO-2026-001", *data, "--by", OFFICER)
+    archive = tmp_path / "archief"
+    [bag] = run("case", "seal", "DEMO-2026-001", "--archive", str(archive), *data, "--by", "Demo-archivaris").split()
+    assert Path(bag).is_dir() and (Path(bag) / "data" / "report.pdf").is_file() and (Path(bag) / "data" / "zienswijze").is_dir()
+    assert json.loads(run("case", "list", *data, "--json", "--status", "gearchiveerd"))[0]["case_id"] == "DEMO-2026-001"
+    assert "intact" in run("archive", "verify", "--archive", str(archive))
+    audit_json = json.loads((Path(bag) / "data" / "audit.json").read_text(encoding="utf-8"))
+    assert {"create", "finalise", "export"} <= {e["action"] for e in audit_json["entries"]}
+    assert "already sealed" in run("case", "seal", "DEMO-2026-001", "--archive", str(archive), *data, code=2)
     # the demo runs again on a finalised demo case: a new file version, on record
     again = run("demo", "--out", str(tmp_path / "again"), "--data", str(tmp_path / "data"), "--by", OFFICER)
     assert again.count(str(tmp_path / "again")) == 4
-    assert "case DEMO-2026-001 was vastgesteld: reopened as file version 2" in again
+    assert "case DEMO-2026-001 was gearchiveerd: reopened as file version 2" in again
     assert "reopen" in run("case", "audit", "DEMO-2026-001", *data)
 
 

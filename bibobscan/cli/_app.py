@@ -24,6 +24,7 @@ from typing import Annotated, Any, Optional, get_type_hints
 import typer
 
 from ..errors import (
+    ArchiveError,
     BibobscanError,
     CaseNotFound,
     ConfigError,
@@ -60,7 +61,7 @@ def _handle(exc: BaseException) -> int:
     if isinstance(exc, (UsageError, DossierError, CaseNotFound)):
         _err(str(exc))
         return EXIT_USAGE
-    if isinstance(exc, (ConfigError, IndicatorError, ReportError, StoreError)):
+    if isinstance(exc, (ConfigError, IndicatorError, ReportError, StoreError, ArchiveError)):
         _err(str(exc))
         return EXIT_CONFIG
     if isinstance(exc, BibobscanError):

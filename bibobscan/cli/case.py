@@ -585,6 +585,28 @@ def case_export(
     return EXIT_OK
 
 
+@case_app.command("seal")
+@guarded
+@with_store_args
+def case_seal(
+    case: CaseArg,
+    archive: Annotated[Path, typer.Option("--archive", help="The archive folder (created when new).")],
+    config: ConfigOpt = None,
+    args: StoreArgs = StoreArgs(),
+) -> int:
+    """Seal a finalised file into the archive: one bag per subject's final report version, with the audit extract,
+    the zienswijze attachments and, when kept, the raw responses. Prints the bags' paths."""
+    from ..dossier.seal import seal_case
+    from .archive import open_archive
+
+    dossier = args.dossier()
+    with dossier.store:
+        bags = seal_case(dossier, case, open_archive(archive, config), actor=args.actor)
+    for bag in bags:
+        typer.echo(str(bag.path))
+    return EXIT_OK
+
+
 @case_app.command("audit")
 @guarded
 @with_store_args
