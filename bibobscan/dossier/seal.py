@@ -34,5 +34,5 @@ def seal_case(dossier: Dossier, case_id: str, archive: Archive, *, actor: str) -
         payload, info = payload_from_report(version.report_json.encode("utf-8"), report, sealed_by=actor, audit=audit,
                                             raw_bodies=kept, attachments=attachments)
         bags.append(archive.put(payload, info, by=actor))
-    dossier.mark_archived(case_id, actor=actor, bag=", ".join(b.name for b in bags))
+    dossier.mark_archived(case_id, actor=actor, bag=", ".join(f"{b.name} (chain entry {b.entry['seq']}, hash {b.entry['hash']})" for b in bags))
     return bags
