@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +33,28 @@ from bibobscan.errors import UsageError
 from bibobscan.http import without_waits
 from bibobscan.model import Outcome
 from bibobscan.report.sector import COLUMNS, fmt, render_sector_csv, table_rows
-from bibobscan.rules import evaluate, load_indicators
 from bibobscan.resources import default_profile, indicators_dir
-from bibobscan.rules import load_profile
-from bibobscan.sector import ProgressEvent, SectorOptions, SectorReport, build_definition, run_sector
-from bibobscan.sector.scoring import HIT, INSUFFICIENT, NO_HIT, evaluate_tables, sector_indicators
+from bibobscan.rules import evaluate, load_indicators, load_profile
+from bibobscan.sector import (
+    ProgressEvent,
+    SectorOptions,
+    SectorReport,
+    build_definition,
+    run_sector,
+)
+from bibobscan.sector.scoring import (
+    HIT,
+    INSUFFICIENT,
+    NO_HIT,
+    evaluate_tables,
+    sector_indicators,
+)
 from bibobscan.sector.signals import SignalTables, neighbour_counts
 
 runner = CliRunner()
 KNIPSTRAAT = {"Knipstraat"}
 TURNOVER = {"Schaarweg 12, Tilburg", "Tondeuselaan 3, Tilburg", "Krulspeldstraat 21, Tilburg"}
-BASENAME = "branchescan-kappers-tilburg"
+BASENAME = "demo-2026-003-branchescan-kappers-tilburg"  # the demo case DEMO-2026-003
 
 
 class Counting(httpx.AsyncBaseTransport):
@@ -121,7 +132,7 @@ def demo_report(demo_out: Path) -> dict[str, Any]:
 
 
 def test_demo_writes_html_csv_xlsx_json_offline(demo_out: Path, demo_report: dict[str, Any]) -> None:
-    for ext in ("html", "csv", "xlsx", "json"):
+    for ext in ("html", "csv", "xlsx", "json", "pdf"):
         assert (demo_out / f"{BASENAME}.{ext}").exists()
     assert demo_report["demo"] is True
     assert {s["source"]: s["status"] for s in demo_report["sources"]} == {
@@ -229,7 +240,7 @@ def test_unknown_preset_and_municipality_name_the_nearest(tmp_path: Path) -> Non
 def test_kvk_failing_for_some_addresses_is_reported_and_the_scan_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     transport = Counting(fail=kvk_address_fails("5042ZS", "5022ZT"))
     monkeypatch.setattr("bibobscan.cli.sector.demo_transport", lambda: transport)
-    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--no-pdf", "--out", str(tmp_path)])
     assert result.exit_code == 3, result.output
     report = json.loads((tmp_path / f"{BASENAME}.json").read_text(encoding="utf-8"))
     kvk = next(s for s in report["sources"] if s["source"] == "kvk")
@@ -497,7 +508,7 @@ def test_live_cache_entries_expire(tmp_path: Path) -> None:
     first = Counting()
     run_demo(tmp_path, first, demo=False)
     total = len(first.requests)
-    eight_days_ago = (datetime.now(timezone.utc) - timedelta(days=8)).replace(microsecond=0).isoformat()
+    eight_days_ago = (datetime.now(UTC) - timedelta(days=8)).replace(microsecond=0).isoformat()
     _rewrite_entries(tmp_path, "live", lambda r: r.update(saved_at=eight_days_ago))
     kept = Counting()
     run_demo(tmp_path, kept, demo=False, max_age_days=30)
@@ -541,7 +552,7 @@ def _osm(i: int, name: str, *, postcode: str = "", number: str = "", lat: float 
     fields = {"osm_id": f"node/{i}", "name": name, "postcode": postcode, "house_number": number, "street": "Straat" if postcode else "",
               "city": "Tilburg", "lat": lat, "lon": lon, "tags": {"shop": "hairdresser"}, "matched_on": "tags"}
     return Evidence(id=f"osm-{i}", source="osm", kind="osm.establishment", url="https://example.invalid", query="q",
-                    retrieved_at=datetime(2026, 11, 20, tzinfo=timezone.utc), sha256="0", title=name, fields=fields)
+                    retrieved_at=datetime(2026, 11, 20, tzinfo=UTC), sha256="0", title=name, fields=fields)
 
 
 def test_joining_osm_objects_compares_names_only_at_one_address_or_spot(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -721,7 +732,7 @@ def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_postcodes_that_match_nothing_warn_and_do_not_blame_the_register(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--postcodes", "9999", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--no-pdf", "--postcodes", "9999", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "warning: Geen vestigingen in de gekozen postcode(s) 9999" in result.output
     html = (tmp_path / f"{BASENAME}.html").read_text(encoding="utf-8")
@@ -773,3 +784,137 @@ def test_safe_cell_neutralises_formulas() -> None:
     import bibobscan.report.sector as sector_report
 
     assert sector_report.safe_cell is safe_cell
+
+
+# --- issue 9: case data, versions, reading back -------------------------------------------------
+
+
+def test_the_demo_sector_report_carries_the_demo_case(demo_out: Path, demo_report: dict[str, Any]) -> None:
+    case = demo_report["case"]
+    assert case["case_id"] == "DEMO-2026-003" and case["zaaktype"] == "Branchescan (planning van toezicht)"
+    assert case["confidentiality"] == "Vertrouwelijk - Wet Bibob art. 28" and case["retention_until"] == "2031-11-20"
+    assert demo_report["integrity"]["algorithm"] == "sha256"  # sealed like a person report
+    tree = LexborHTMLParser((demo_out / f"{BASENAME}.html").read_text(encoding="utf-8"))
+    zaak = tree.css_first("#zaak").text()
+    for value in (case["case_id"], case["purpose"], case["officer"], case["retention_until"], case["confidentiality"]):
+        assert value and value in zaak, value
+    for where in (".conf", "footer"):
+        assert "zaak DEMO-2026-003" in tree.css_first(where).text() and "bewaren tot 2031-11-20" in tree.css_first(where).text()
+    text = (demo_out / f"{BASENAME}-toelichting.txt").read_text(encoding="utf-8")
+    assert "Vertrouwelijk - Wet Bibob art. 28 – zaak DEMO-2026-003 – bewaren tot 2031-11-20." in text and case["purpose"] in text
+    book = load_workbook(demo_out / f"{BASENAME}.xlsx")
+    assert any("zaak DEMO-2026-003" in str(c.value) for row in book["Toelichting"].iter_rows() for c in row)
+
+
+def test_the_case_options_are_recorded(tmp_path: Path) -> None:
+    from bibobscan.cli.scan import add_years
+
+    result = runner.invoke(app, [
+        "sector", "kappers", "--municipality", "Tilburg", "--demo", "--no-pdf", "--out", str(tmp_path), "--case", "TZ-2026/17",
+        "--purpose", "Integrale controle kappers", "--officer", "Toezichthouder A", "--legal-ground", "APV art. 2:1", "--retention-years", "2",
+    ])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "tz-2026-17-branchescan-kappers-tilburg.json"
+    case = json.loads(path.read_text(encoding="utf-8"))["case"]
+    assert (case["case_id"], case["purpose"], case["officer"], case["legal_ground"]) == ("TZ-2026/17", "Integrale controle kappers", "Toezichthouder A", "APV art. 2:1")
+    assert case["retention_until"] == add_years(datetime.now(UTC).date(), 2).isoformat()
+    assert str(path) in result.output and not list(tmp_path.glob("*.pdf"))  # --no-pdf
+
+
+def test_a_live_sector_scan_needs_a_case_and_a_purpose(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--out", str(out)])
+    assert result.exit_code == 2 and "--case is required for a live sector scan" in result.output, result.output
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--out", str(out), "--case", "TZ-1"])
+    assert result.exit_code == 2 and "--purpose is required" in result.output, result.output
+    result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(out), "--retention-years", "0"])
+    assert result.exit_code == 2 and "--retention-years" in result.output
+    assert not out.exists()  # refused before anything was asked or written
+
+
+def test_a_rerun_never_replaces_the_earlier_report(tmp_path: Path) -> None:
+    command = ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--no-pdf", "--out", str(tmp_path)]
+    assert runner.invoke(app, command).exit_code == 0
+    first = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert sorted(first) == sorted(f"{BASENAME}{s}" for s in (".html", ".csv", "-toelichting.txt", ".xlsx", ".json"))
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name in first} == first  # untouched
+    second = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name not in first)
+    assert second == sorted(f"{BASENAME}-2{s}" for s in (".html", ".csv", "-toelichting.txt", ".xlsx", ".json"))
+    # a set is claimed whole: one file of a -3 set (its PDF, made later) keeps the next run off -3
+    (tmp_path / f"{BASENAME}-3.pdf").write_bytes(b"%PDF")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0 and f"{BASENAME}-4.json" in result.output, result.output
+    assert not (tmp_path / f"{BASENAME}-3.json").exists()
+
+
+def test_a_failed_write_removes_the_claimed_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bibobscan.errors import ReportError
+    from bibobscan.report.sector import write_sector_report
+
+    report = run_demo(None)
+
+    def disk_full(report: SectorReport, path: Path) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("bibobscan.report.sector.write_sector_xlsx", disk_full)
+    with pytest.raises(ReportError, match=r"branchescan-kappers-tilburg\.xlsx: No space left"):
+        write_sector_report(report, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sector_json_reads_back_to_the_same_report(demo_out: Path) -> None:
+    from bibobscan.report.sector import (
+        read_sector_report,
+        render_sector_html,
+        render_sector_json,
+    )
+
+    path = demo_out / f"{BASENAME}.json"
+    report = read_sector_report(path)
+    assert render_sector_json(report) == path.read_text(encoding="utf-8")
+    assert render_sector_html(report) == (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_or_changed_sector_report_is_refused_naming_file_and_field(demo_out: Path, tmp_path: Path) -> None:
+    from bibobscan.errors import ReportError
+    from bibobscan.report.sector import read_sector_report
+
+    original = json.loads((demo_out / f"{BASENAME}.json").read_text(encoding="utf-8"))
+    path = tmp_path / "rangorde.json"
+
+    def refused(change: Callable[[dict[str, Any]], None], says: str) -> None:
+        data = json.loads(json.dumps(original))
+        change(data)
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(ReportError) as caught:
+            read_sector_report(path)
+        assert str(path) in str(caught.value) and says in str(caught.value), str(caught.value)
+
+    refused(lambda d: d.pop("label"), "field 'label' is missing")
+    refused(lambda d: d["establishments"][2].__setitem__("points", "veel"), "establishments[2].points must be a whole number or a number, not str")
+    refused(lambda d: d["establishments"][0]["hits"][0].pop("sentence"), "establishments[0].hits[0].sentence must be a text")
+    refused(lambda d: d["subject"].__setitem__("kind", "company"), "not a sector report")
+    refused(lambda d: d["establishments"][0].__setitem__("points", 0), "the report digest does not match")  # an edit by hand
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ReportError, match="not JSON"):
+        read_sector_report(path)
+
+
+def test_a_sector_report_without_case_or_digest_is_still_read(demo_out: Path, tmp_path: Path) -> None:
+    """Written before sector reports carried a case and a digest: read, and said so."""
+    from bibobscan.report.sector import (
+        read_sector_report,
+        render_sector_explanation,
+        render_sector_html,
+    )
+
+    data = json.loads((demo_out / f"{BASENAME}.json").read_text(encoding="utf-8"))
+    del data["case"], data["integrity"]
+    path = tmp_path / "oud.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = read_sector_report(path)
+    assert report.case is None and len(report.establishments) == 35
+    assert "zonder zaakgegevens" in LexborHTMLParser(render_sector_html(report)).css_first("#zaak").text()
+    assert "Zaak: niet vastgelegd" in render_sector_explanation(report)

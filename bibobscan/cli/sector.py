@@ -3,21 +3,60 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import httpx
 import typer
 
 from ..errors import UsageError
+from ..model import Case
 from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
 from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
 from ..sector.spec import SectorDefinition
-from ._app import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE, ConfigOpt, DemoOpt, IndicatorsOpt, ProfileOpt, app, guarded
+from ._app import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    INCOMPLETE,
+    ConfigOpt,
+    DemoOpt,
+    IndicatorsOpt,
+    ProfileOpt,
+    RetentionOpt,
+    app,
+    guarded,
+)
+from .scan import make_case
 
 DEMO_PRESET = "kappers"
 DEMO_MUNICIPALITY = "GM0855"
+DEMO_CASE = "DEMO-2026-003"
+DEMO_PURPOSE = "Planning van toezicht op kappers en barbershops in Tilburg – fictieve demonstratiecasus"
+SECTOR_ZAAKTYPE = "Branchescan (planning van toezicht)"
+
+
+def sector_case(case_id: str | None, purpose: str | None, officer: str, legal_ground: str, retention_years: int, *, demo: bool) -> Case:
+    """The case a sector scan belongs to. A live scan needs ``--case`` and ``--purpose``
+    (inspection planning has a zaak too: the ranking goes into its file); a demo scan
+    without them gets the fictional demo case DEMO-2026-003."""
+    if demo and case_id is None:
+        from ..demo import demo_case
+
+        if not 1 <= retention_years <= 30:
+            raise UsageError("--retention-years must be between 1 and 30")
+        base = demo_case(DEMO_CASE)
+        return dataclasses.replace(
+            base, purpose=purpose or DEMO_PURPOSE, officer=officer or base.officer, legal_ground=legal_ground or base.legal_ground, zaaktype=SECTOR_ZAAKTYPE,
+        )
+    if case_id is None:
+        raise UsageError("--case is required for a live sector scan: the ranking goes into the file of a zaak (give its number; --demo runs without one)")
+    if purpose is None and demo:
+        purpose = DEMO_PURPOSE
+    if purpose is None:
+        raise UsageError("--purpose is required for a live sector scan: a file must record why the ranking was made")
+    return dataclasses.replace(make_case(case_id, purpose, officer, legal_ground, retention_years), zaaktype=SECTOR_ZAAKTYPE)
 
 
 def demo_transport() -> httpx.AsyncBaseTransport:
@@ -74,14 +113,20 @@ def _check_demo(definition: SectorDefinition) -> None:
 @app.command("sector")
 @guarded
 def sector_command(
-    preset: Annotated[Optional[str], typer.Argument(help="Sector preset, e.g. kappers, nagelstudios, autohandel (see data/sector_presets.yaml).")] = None,
+    preset: Annotated[str | None, typer.Argument(help="Sector preset, e.g. kappers, nagelstudios, autohandel (see data/sector_presets.yaml).")] = None,
     municipality: Annotated[str, typer.Option("--municipality", help="Municipality name or CBS code (GM0855); required.")] = "",
-    sbi: Annotated[Optional[str], typer.Option("--sbi", help="SBI codes (comma-separated prefixes) that replace the preset's, e.g. 96021,9602.")] = None,
+    sbi: Annotated[str | None, typer.Option("--sbi", help="SBI codes (comma-separated prefixes) that replace the preset's, e.g. 96021,9602.")] = None,
     sbi_version: Annotated[str, typer.Option("--sbi-version", help="SBI version of --sbi: 2008 or 2025 (the register uses 2025 since 7 Sept 2025).")] = "2025",
-    postcodes: Annotated[Optional[str], typer.Option("--postcodes", help="Narrow to postcodes: PC4 or full, comma-separated (5038,5011AB).")] = None,
-    osm_tag: Annotated[Optional[list[str]], typer.Option("--osm-tag", help="OpenStreetMap tag filter KEY=VALUE (repeatable; replaces the preset's tags).")] = None,
+    postcodes: Annotated[str | None, typer.Option("--postcodes", help="Narrow to postcodes: PC4 or full, comma-separated (5038,5011AB).")] = None,
+    osm_tag: Annotated[list[str] | None, typer.Option("--osm-tag", help="OpenStreetMap tag filter KEY=VALUE (repeatable; replaces the preset's tags).")] = None,
     demo: DemoOpt = False,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML, CSV, XLSX and JSON (and the request cache).")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML, CSV, XLSX, JSON and PDF (and the request cache); an earlier report there is never replaced.")] = Path("."),
+    case: Annotated[str | None, typer.Option("--case", help="Case number (zaaknummer); required for a live scan (a --demo scan defaults to DEMO-2026-003).")] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help="Why this ranking is made (aanleiding/doel); required for a live scan.")] = None,
+    officer: Annotated[str, typer.Option("--officer", help="Name or role of the officer (toezichthouder).")] = "",
+    legal_ground: Annotated[str, typer.Option("--legal-ground", help="Legal ground / policy rule of the inspection planning.")] = "",
+    retention_years: RetentionOpt = 5,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF/A-3b (A4, every column; default on).")] = True,
     resume: Annotated[bool, typer.Option("--resume/--no-resume", help="Reuse answers cached by an earlier (interrupted) run in --out; --no-resume fetches everything again.")] = True,
     cache_max_age: Annotated[float, typer.Option("--cache-max-age", min=0, help="Reuse cached live answers at most this many days old (default 7; 0 = never). Demo answers do not age.")] = DEFAULT_MAX_AGE_DAYS,
     profile: ProfileOpt = None,
@@ -90,8 +135,9 @@ def sector_command(
 ) -> int:
     """Branchescan: find every establishment of a sector in a municipality (OpenStreetMap +
     Handelsregister per address), apply the indicators per establishment and for the area,
-    and write a ranked report (HTML, CSV, XLSX, JSON). Register and company-level public
-    data only: no person-level research."""
+    and write a ranked report (HTML, CSV, XLSX, JSON, PDF/A) for a case. Register and
+    company-level public data only: no person-level research. A re-run never replaces
+    an earlier report: the new set is numbered (-2, -3, ...)."""
     from ..demo import wired
     from ..report.sector import write_sector_report
 
@@ -101,6 +147,7 @@ def sector_command(
     definition = build_definition(preset, municipality, sbi=sbi, sbi_version=sbi_version, postcodes=postcodes, osm_tags=osm_tag)
     if demo:
         _check_demo(definition)
+    the_case = sector_case(case, purpose, officer, legal_ground, retention_years, demo=demo)
     progress = _Progress()
     options = wired(
         SectorOptions(indicators_path=indicators, profile_path=profile, out_dir=out, resume=resume, progress=progress, cache_max_age_days=cache_max_age),
@@ -121,7 +168,8 @@ def sector_command(
         raise
     finally:
         progress.close()
-    paths = write_sector_report(report, out)
+    report.case = the_case
+    paths = write_sector_report(report, out, pdf=pdf)
     for run in report.sources:
         label = run.status.value + (" (partial)" if (run.error or "").startswith("gedeeltelijk") else "")
         typer.echo(f"  [{run.source}] {label}: {run.hits}{' – ' + run.error if run.error else ''}", err=True)
@@ -129,6 +177,7 @@ def sector_command(
         typer.echo(f"  warning: {warning}", err=True)
     top = [e for e in report.establishments if e.points > 0][:5]
     typer.echo(f"  => {len(report.establishments)} establishments; top: " + ("; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top) or "—"), err=True)
-    for key in ("html", "csv", "toelichting", "xlsx", "json"):
-        typer.echo(str(paths[key]))
+    for key in ("html", "csv", "toelichting", "xlsx", "json", "pdf"):
+        if key in paths:
+            typer.echo(str(paths[key]))
     return EXIT_INCOMPLETE if any(s.status in INCOMPLETE for s in report.sources) else EXIT_OK

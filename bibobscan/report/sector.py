@@ -12,17 +12,31 @@ that a spreadsheet would read as a formula get a leading apostrophe in all three
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..model import Outcome, SourceStatus
+from ..errors import ReportError
+from ..model import (
+    Assessment,
+    IndicatorHit,
+    Outcome,
+    Signal,
+    SourceStatus,
+    case_from_dict,
+    evidence_from_dict,
+    source_run_from_dict,
+    subject_from_dict,
+)
 from ..sector.model import RankedEstablishment, SectorReport
 from .cells import safe_cell
+from .integrity import check, sealed
 from .render import environment
 
 COLUMNS = (
@@ -31,6 +45,10 @@ COLUMNS = (
     "Bronnen", "Koppeling met KvK", "Mogelijke bekendmakingen (niet meegeteld)", "Opmerkingen",
 )
 WHY = COLUMNS.index("Waarom (punten en uitleg)")
+# Column widths on paper (per cent of the landscape page's width, in COLUMNS order): every
+# column prints, "Waarom" widest; the header words fit their column at the print size.
+COLUMN_WIDTHS = (3.0, 3.6, 4.6, 6.6, 6.6, 4.8, 4.8, 6.0, 5.4, 5.6, 23.4, 5.6, 4.4, 5.6, 5.4, 4.6)
+MAX_SERIAL = 999  # <name>-2 ... <name>-999 before giving up
 Cell = str | int | float
 
 
@@ -195,6 +213,7 @@ def render_sector_html(report: SectorReport) -> str:
         partial={s.source for s in report.sources if s.status is SourceStatus.FAILED and (s.error or "").startswith(STATUS_PARTIAL)},
         partial_label=STATUS_PARTIAL,
         demo_banner=DEMO_BANNER,
+        widths=COLUMN_WIDTHS,
     )
 
 
@@ -246,6 +265,7 @@ def explanation_lines(report: SectorReport) -> list[str]:
     if report.demo:
         lines.append(DEMO_BANNER)
     lines.append(f"Branchescan {report.subject.name}, peildatum {report.reference_date}" + (" – FICTIEVE DEMODATA" if report.demo else ""))
+    lines.extend(case_lines(report))
     lines.extend(f"Waarschuwing: {w}" for w in report.warnings)
     lines += [report.signal_not_decision, report.no_person_research, report.discovery_limits]
     if report.priorities:
@@ -264,31 +284,282 @@ def explanation_lines(report: SectorReport) -> list[str]:
     return lines
 
 
+def case_lines(report: SectorReport) -> list[str]:
+    """The case data as it travels with the table (toelichting, XLSX sheet "Toelichting")."""
+    c = report.case
+    if c is None:
+        return ["Zaak: niet vastgelegd (dit rapport is zonder zaaknummer gemaakt)."]
+    return [
+        f"{c.confidentiality or 'Vertrouwelijk'} – zaak {c.case_id} – bewaren tot {c.retention_until or 'onbekend'}.",
+        f"Doel: {c.purpose}. Behandelaar: {c.officer or '—'}. Grondslag: {c.legal_ground or '—'}. Zaaktype: {c.zaaktype or '—'}. Aangemaakt: {c.created_on}.",
+    ]
+
+
 def render_sector_explanation(report: SectorReport) -> str:
     """Plain text, one paragraph per statement (``*-toelichting.txt`` next to the CSV)."""
     return "\n\n".join(explanation_lines(report)) + "\n"
 
 
+
 def render_sector_json(report: SectorReport) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    """The whole model as JSON, with the same integrity digest as a person or company
+    report (:mod:`.integrity`), so a hand-edited ranking is refused when read back."""
+    return json.dumps(sealed(report.to_dict()), ensure_ascii=False, indent=2)
 
 
 def sector_basename(report: SectorReport) -> str:
+    """``<case>-branchescan-<preset>-<municipality>`` (without a case: no prefix)."""
     municipality = report.subject.municipality.name if report.subject.municipality else "gebied"
-    slug = re.sub(r"[^a-z0-9]+", "-", f"branchescan {report.preset or report.label} {municipality}".casefold()).strip("-")
-    return slug[:80] or "branchescan"
+    case = f"{report.case.case_id} " if report.case else ""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{case}branchescan {report.preset or report.label} {municipality}".casefold()).strip("-")
+    return slug[:80].strip("-") or "branchescan"
 
 
-def write_sector_report(report: SectorReport, out_dir: Path, basename: str | None = None) -> dict[str, Path]:
-    """Write HTML, CSV (with ``<name>-toelichting.txt``), XLSX and JSON; the paths by
-    format ("html", "csv", "toelichting", "xlsx", "json")."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    name = basename or sector_basename(report)
-    paths = {fmt_: out_dir / f"{name}.{fmt_}" for fmt_ in ("html", "csv", "xlsx", "json")}
-    paths["toelichting"] = out_dir / f"{name}-toelichting.txt"
-    paths["html"].write_text(render_sector_html(report), encoding="utf-8")
-    paths["csv"].write_text(render_sector_csv(report), encoding="utf-8-sig", newline="")
-    paths["toelichting"].write_text(render_sector_explanation(report), encoding="utf-8")
-    write_sector_xlsx(report, paths["xlsx"])
-    paths["json"].write_text(render_sector_json(report), encoding="utf-8")
+# The files of one sector report, by format: the name after the stem. Every one of them is
+# claimed free before a set is written, also the PDF when it is not written this time (so
+# that ``bibobscan pdf <stem>.json`` has its name and never meets another run's PDF).
+SET_SUFFIXES = {"html": ".html", "csv": ".csv", "toelichting": "-toelichting.txt", "xlsx": ".xlsx", "json": ".json", "pdf": ".pdf"}
+
+
+def claim_sector_set(out_dir: Path, name: str, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Create empty, new files for ``formats`` under the first stem ``name``, ``name-2``,
+    ``name-3`` ... of which no file of the set exists. Never overwrites a file, also not
+    when another run claims the same stem at the same moment (``open(..., "x")``)."""
+    for serial in range(1, MAX_SERIAL + 1):
+        stem = name if serial == 1 else f"{name}-{serial}"
+        paths = {fmt_: out_dir / f"{stem}{suffix}" for fmt_, suffix in SET_SUFFIXES.items()}
+        if any(p.exists() for p in paths.values()):
+            continue
+        created: list[Path] = []
+        try:
+            for fmt_ in formats:
+                paths[fmt_].open("x").close()
+                created.append(paths[fmt_])
+        except FileExistsError:
+            for p in created:
+                p.unlink(missing_ok=True)
+            continue
+        return {fmt_: paths[fmt_] for fmt_ in formats}
+    raise ReportError(f"{out_dir}: {name}.html and {MAX_SERIAL - 1} numbered copies already exist; choose another --out folder")
+
+
+def write_sector_report(report: SectorReport, out_dir: Path, basename: str | None = None, *, pdf: bool = False) -> dict[str, Path]:
+    """Write HTML, CSV (with ``<name>-toelichting.txt``), XLSX and JSON, and with ``pdf``
+    the PDF/A-3b; the paths by format ("html", "csv", "toelichting", "xlsx", "json",
+    "pdf"). An earlier report in ``out_dir`` is never replaced: the set gets the next free
+    stem (:func:`claim_sector_set`). A file that cannot be written is a ReportError naming
+    it; the files of the set that were claimed are removed again."""
+    json_text = render_sector_json(report)
+    html_text = render_sector_html(report)
+    pdf_bytes = None
+    if pdf:
+        from .pdf import render_sector_pdf
+
+        pdf_bytes = render_sector_pdf(report, json_text)
+    formats = ("html", "csv", "toelichting", "xlsx", "json", *(("pdf",) if pdf else ()))
+    current = out_dir
+    paths: dict[str, Path] = {}
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise NotADirectoryError(20, "exists and is not a folder", str(out_dir))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = claim_sector_set(out_dir, basename or sector_basename(report), formats)
+        current = paths["html"]
+        paths["html"].write_text(html_text, encoding="utf-8")
+        current = paths["csv"]
+        paths["csv"].write_text(render_sector_csv(report), encoding="utf-8-sig", newline="")
+        current = paths["toelichting"]
+        paths["toelichting"].write_text(render_sector_explanation(report), encoding="utf-8")
+        current = paths["xlsx"]
+        write_sector_xlsx(report, paths["xlsx"])
+        current = paths["json"]
+        paths["json"].write_text(json_text, encoding="utf-8")
+        if pdf_bytes is not None:
+            current = paths["pdf"]
+            paths["pdf"].write_bytes(pdf_bytes)
+    except OSError as exc:
+        for p in paths.values():
+            p.unlink(missing_ok=True)
+        where = exc.filename or current
+        raise ReportError(f"cannot write the sector report to {where}: {exc.strerror or exc}") from exc
     return paths
+
+
+# --- reading back ----------------------------------------------------------------------------
+
+# Top-level fields of a sector report: (JSON type(s), required). Nested values are checked
+# where they are read (establishments field by field, see _ESTABLISHMENT).
+_NUMBER = (int, float)
+_SECTOR_SHAPE: dict[str, tuple[tuple[type, ...], bool]] = {
+    "subject": ((dict,), True),
+    "preset": ((str,), False),
+    "label": ((str,), True),
+    "sources": ((list,), True),
+    "evidence": ((list,), True),
+    "establishments": ((list,), True),
+    "area_signals": ((list,), True),
+    "area_hits": ((list,), True),
+    "area_assessment": ((dict,), True),
+    "indicator_set": ((dict,), True),
+    "generated_at": ((str,), True),
+    "tool_version": ((str,), True),
+    "reference_date": ((str,), True),
+    "demo": ((bool,), False),
+    "radius": ((int,), False),
+    "outside_area": ((int,), False),
+    "counts": ((dict,), False),
+    "notes": ((list,), False),
+    "cache": ((dict,), False),
+    "warnings": ((list,), False),
+    "priorities": ((list,), False),
+    "no_person_research": ((str,), False),
+    "signal_not_decision": ((str,), False),
+    "discovery_limits": ((str,), False),
+    "case": ((dict,), False),
+    "integrity": ((dict,), False),
+}
+_ESTABLISHMENT: dict[str, tuple[type, ...]] = {
+    "rank": (int,), "id": (str,), "name": (str,), "address": (str,), "postcode": (str,), "city": (str,),
+    "sources": (str,), "matched_on": (str,), "kvk": (str,), "kvk_name": (str,), "match_note": (str,),
+    "registered_on": (str,), "sbi_main": (str,), "points": _NUMBER, "band": (str,), "band_label": (str,),
+    "hits": (list,), "insufficient": (list,), "notes": (str,), "in_cluster": (bool,), "evidence_ids": (list,),
+    "possible_publications": (list,),
+}
+_OPTIONAL_NUMBER = ("lat", "lon")
+_HIT_TEXT = ("indicator_id", "title", "outcome", "sentence")
+_JSON_NAMES = {dict: "an object", list: "a list", str: "a text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _type_name(kinds: tuple[type, ...]) -> str:
+    return " or ".join(dict.fromkeys(_JSON_NAMES[k] for k in kinds))
+
+
+def _is(value: Any, kinds: tuple[type, ...]) -> bool:
+    # JSON true/false are bools, and bool is an int in Python: never count one as the other
+    return isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+
+
+def _check_sector_shape(data: Any) -> None:
+    """A ValueError naming the field of a sector report that is missing or of the wrong type."""
+    if not isinstance(data, dict):
+        raise TypeError(f"the file holds {type(data).__name__}, not a report object")
+    for key, (kinds, required) in _SECTOR_SHAPE.items():
+        if key not in data or (data[key] is None and not required):
+            if required:
+                raise ValueError(f"field {key!r} is missing")
+            continue
+        if not _is(data[key], kinds):
+            raise ValueError(f"field {key!r} must be {_type_name(kinds)}, not {type(data[key]).__name__}")
+    if data["subject"].get("kind") != "sector":
+        raise ValueError(f"subject.kind is {data['subject'].get('kind')!r}, not 'sector': not a sector report")
+    for i, e in enumerate(data["establishments"]):
+        where = f"establishments[{i}]"
+        if not isinstance(e, dict):
+            raise TypeError(f"{where} must be an object, not {type(e).__name__}")
+        for name, kinds in _ESTABLISHMENT.items():
+            if name not in e:
+                raise ValueError(f"{where}.{name} is missing")
+            if not _is(e[name], kinds):
+                raise ValueError(f"{where}.{name} must be {_type_name(kinds)}, not {type(e[name]).__name__}")
+        for name in _OPTIONAL_NUMBER:
+            if e.get(name) is not None and not _is(e[name], _NUMBER):
+                raise ValueError(f"{where}.{name} must be a number, not {type(e[name]).__name__}")
+        _check_hits(e["hits"], f"{where}.hits")
+    _check_hits(data["area_hits"], "area_hits")
+    for key in ("sources", "evidence", "area_signals"):
+        for i, item in enumerate(data[key]):
+            if not isinstance(item, dict):
+                raise TypeError(f"{key}[{i}] must be an object, not {type(item).__name__}")
+
+
+def _check_hits(hits: list[Any], where: str) -> None:
+    for j, h in enumerate(hits):
+        if not isinstance(h, dict):
+            raise TypeError(f"{where}[{j}] must be an object, not {type(h).__name__}")
+        for name in _HIT_TEXT:
+            if not isinstance(h.get(name), str):
+                raise TypeError(f"{where}[{j}].{name} must be a text")
+        if not _is(h.get("points", 0.0), _NUMBER):
+            raise ValueError(f"{where}[{j}].points must be a number")
+
+
+def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that ``cls`` has fields for (a newer report may carry more)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in values.items() if k in names}
+
+
+def _hit(h: dict[str, Any]) -> IndicatorHit:
+    return IndicatorHit(**{**_known(IndicatorHit, h), "outcome": Outcome(h["outcome"])})
+
+
+def sector_report_from_dict(data: dict[str, Any], where: str = "sector report") -> SectorReport:
+    """A SectorReport from a checked report object; a ReportError naming ``where`` otherwise."""
+    try:
+        _check_sector_shape(data)
+        establishments = [
+            RankedEstablishment(**{**_known(RankedEstablishment, e), "hits": [_hit(h) for h in e["hits"]]})
+            for e in data["establishments"]
+        ]
+        extra = {k: data[k] for k in ("demo", "radius", "outside_area", "counts", "notes", "cache", "warnings", "priorities",
+                                      "no_person_research", "signal_not_decision", "discovery_limits") if data.get(k) is not None}
+        return SectorReport(
+            subject=subject_from_dict(data["subject"]),
+            preset=data.get("preset"),
+            label=data["label"],
+            sources=[source_run_from_dict(s) for s in data["sources"]],
+            evidence=[evidence_from_dict(e) for e in data["evidence"]],
+            establishments=establishments,
+            area_signals=[Signal(s["type"], dict(s.get("attrs") or {}), list(s.get("evidence_ids") or [])) for s in data["area_signals"]],
+            area_hits=[_hit(h) for h in data["area_hits"]],
+            area_assessment=Assessment(**_known(Assessment, data["area_assessment"])),
+            indicator_set=dict(data["indicator_set"]),
+            generated_at=datetime.fromisoformat(data["generated_at"]),
+            tool_version=data["tool_version"],
+            reference_date=date.fromisoformat(data["reference_date"]),
+            case=case_from_dict(data["case"]) if data.get("case") else None,
+            **extra,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        detail = f"field {exc} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise ReportError(f"{where}: not a bibobscan sector report ({detail})") from exc
+
+
+def is_sector_json(data: Any) -> bool:
+    """Whether a parsed report object is a sector report (its subject is a sector)."""
+    return isinstance(data, dict) and isinstance(data.get("subject"), dict) and data["subject"].get("kind") == "sector"
+
+
+def parse_json_object(raw: bytes, where: str) -> Any:
+    """``raw`` parsed as JSON; a ReportError naming ``where`` when it is not UTF-8 JSON."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{where}: not UTF-8 text (byte {exc.start}); not a report written by bibobscan") from exc
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{where}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise ReportError(f"{where}: not a bibobscan report (JSON nested too deeply)") from exc
+
+
+def load_sector_report(path: Path) -> tuple[SectorReport, bytes]:
+    """The sector report in ``path`` and the file's exact bytes. A file that cannot be
+    read, is not a sector report, or was changed after bibobscan wrote it (its integrity
+    digest, :mod:`.integrity`) is a ReportError naming the file and the field or check.
+    A report written before sector reports carried a digest or a case is still read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    data = parse_json_object(raw, str(path))
+    try:
+        _check_sector_shape(data)
+    except (TypeError, ValueError) as exc:
+        raise ReportError(f"{path}: not a bibobscan sector report ({exc})") from exc
+    check(data, str(path))
+    return sector_report_from_dict(data, str(path)), raw
+
+
+def read_sector_report(path: Path) -> SectorReport:
+    """Load a sector report JSON written by ``bibobscan sector`` (see :func:`load_sector_report`)."""
+    return load_sector_report(path)[0]

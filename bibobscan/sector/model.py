@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..model import Assessment, Evidence, IndicatorHit, Signal, SourceRun, Subject, to_jsonable
+from ..model import (
+    Assessment,
+    Case,
+    Evidence,
+    IndicatorHit,
+    Signal,
+    SourceRun,
+    Subject,
+    to_jsonable,
+)
 
 NO_PERSON_RESEARCH = (
     "Er is geen persoonsgericht open-bronnenonderzoek gedaan. Deze branchescan gebruikt alleen "
@@ -86,6 +95,10 @@ class SectorReport:
     no_person_research: str = NO_PERSON_RESEARCH
     signal_not_decision: str = SIGNAL_NOT_DECISION
     discovery_limits: str = DISCOVERY_LIMITS
+    # The file this ranking belongs to (case number, purpose, officer, marking, retention
+    # date): inspection planning has a zaak too. None only for a report made by a
+    # library call without one, or written before sector reports carried a case.
+    case: Case | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)  # type: ignore[no-any-return]
