@@ -487,3 +487,122 @@ def test_nothing_is_clipped_at_the_right_edge(sector_pdf: Path, person_pdf: Path
             strip = int((right_mm - 2) * dpi / 25.4)  # the outer part of the right margin
             dark = [(x, y) for y in range(h) for x in range(w - strip, w) if pixels[y * w + x] < 245]
             assert not dark, f"{name} page {number}: ink in the right margin at {dark[:3]}"
+
+
+# --- breaks: headings stay with what follows, blocks do not split (WeasyPrint's layout) -----------
+
+
+def pages_of_elements(html: str) -> tuple[Any, dict[Any, set[int]]]:
+    """The parsed document and, per element, the pages (0-based) its boxes are on."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, url_fetcher=_offline_fetcher())
+    where: dict[Any, set[int]] = {}
+    for number, page in enumerate(document.render().pages):
+        for box in page._page_box.descendants():  # WeasyPrint's laid-out boxes (not public API)
+            element = getattr(box, "element", None)
+            if element is not None:
+                where.setdefault(element, set()).add(number)
+    return document.etree_element, where
+
+
+def _classes(element: Any) -> list[str]:
+    return str(element.get("class") or "").split()
+
+
+def check_breaks(root: Any, where: dict[Any, set[int]]) -> list[str]:
+    """What breaks wrongly: a heading that ends a page (its next sibling starts on a later
+    page), a sign-off block, evidence block or table row split over pages."""
+    wrong = []
+    parent = {child: p for p in root.iter() for child in p}
+    for element in root.iter():
+        if element.tag in ("h1", "h2", "h3") and element in where:
+            siblings = list(parent[element])
+            following = siblings[siblings.index(element) + 1:]
+            if following and following[0] in where and min(where[following[0]]) > max(where[element]):
+                wrong.append(f"heading {''.join(element.itertext())[:40]!r} ends page {max(where[element]) + 1}")
+        in_head = element.tag == "tr" and parent[element].tag == "thead"  # repeated on purpose
+        if ({"signoff", "evidence"} & set(_classes(element)) or (element.tag == "tr" and not in_head)) and len(where.get(element, ())) > 1:
+            wrong.append(f"{element.tag}.{'.'.join(_classes(element))} split over pages {sorted(p + 1 for p in where[element])}")
+    return wrong
+
+
+def test_headings_stay_with_their_content_and_blocks_do_not_split(demo_dir: Path, sector_dir: Path) -> None:
+    root, where = pages_of_elements(render_html(read_report(demo_dir / f"{PERSON}.json")))
+    assert max(max(p) for p in where.values()) >= 4
+    assert check_breaks(root, where) == []
+    from bibobscan.report.sector import render_sector_html
+
+    root, where = pages_of_elements(render_sector_html(read_sector_report(sector_dir / f"{SECTOR}.json")))
+    assert check_breaks(root, where) == []
+    thead = next(e for e in root.iter() if e.tag == "thead" and e in where and any(c.text == "Waarom (punten en uitleg)" for c in e.iter("th")))
+    rows = [e for e in root.iter() if e.tag == "tr" and {"pts-0", "pts-1"} & set(_classes(e))]
+    table_pages = set().union(*(where[r] for r in rows))
+    assert len(table_pages) >= 3 and where[thead] == table_pages  # the header row on every page of the table
+
+
+def test_the_print_rules_move_a_heading_with_the_block_after_it(demo_dir: Path) -> None:
+    """Built so that the heading would end page 1: the block after it does not fit below it
+    and may not split; the print rules take the heading along to page 2."""
+    html = render_html(read_report(demo_dir / f"{PERSON}.json"))
+    head = html[: html.index("<body>")]
+    body = (
+        '<body><div style="height:228mm">vulling</div><h2>Kop</h2>'
+        '<div class="signoff" style="height:60mm">Ondertekening</div>'
+        '<div style="height:150mm">vulling</div><h3>Bewijs</h3><div class="evidence" style="height:70mm">Bewijsstuk</div></body></html>'
+    )
+    root, where = pages_of_elements(head + body)
+    assert check_breaks(root, where) == []
+    by_text = {"".join(e.itertext()): e for e in root.iter() if e.tag in ("h2", "h3")}
+    assert where[by_text["Kop"]] == {1} and where[by_text["Bewijs"]] == {2}
+    # the same page where headings may end a page (WeasyPrint's own style sheet avoids it;
+    # a browser's does not, hence the print rule): the heading is left at the bottom of page 1
+    bare = "<style>@page{size:A4;margin:19mm 15mm 17mm}.signoff,.evidence{break-inside:avoid}h2,h3{break-after:auto}</style>"
+    root, where = pages_of_elements(f"<!DOCTYPE html><html><head>{bare}</head>" + body)
+    assert any("'Kop' ends page 1" in w for w in check_breaks(root, where)), check_breaks(root, where)
+
+
+# --- the same print rules in a browser (Chromium), where one is installed -------------------------
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+
+
+def chromium_pdf(html: str, folder: Path, name: str) -> Path:
+    """``html`` printed to PDF by headless Chromium, as an officer's "print" would (no
+    browser headers and footers: the page's own margin boxes carry the marking)."""
+    assert CHROMIUM is not None
+    source, target = folder / f"{name}.html", folder / f"{name}.pdf"
+    source.write_text(html, encoding="utf-8")
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps", f"--user-data-dir={folder / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri()],
+        capture_output=True, check=True, timeout=180,
+    )
+    return target
+
+
+@needs_poppler
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (the WeasyPrint tests above cover the PDF)")
+def test_chromium_prints_a4_with_the_running_header_and_every_column(demo_dir: Path, sector_dir: Path, tmp_path: Path) -> None:
+    from bibobscan.report.sector import render_sector_html
+
+    person = chromium_pdf(render_html(read_report(demo_dir / f"{PERSON}.json")), tmp_path, "person")
+    sector = chromium_pdf(render_sector_html(read_sector_report(sector_dir / f"{SECTOR}.json")), tmp_path, "sector")
+    for pdf_path, json_path, name in ((person, demo_dir / f"{PERSON}.json", "person"), (sector, sector_dir / f"{SECTOR}.json", "sector")):
+        case = json.loads(json_path.read_text(encoding="utf-8"))["case"]
+        with pikepdf.open(pdf_path) as pdf:
+            sizes = {tuple(round(v) for v in _size(p)) for p in pdf.pages}
+        assert sizes <= {(595, 842), (842, 595)} and (595, 842) in sizes, sizes  # A4, not Letter
+        pages = page_texts(pdf_path)
+        for i, text in enumerate(pages, start=1):
+            flat = " ".join(text.split())
+            assert case["confidentiality"] in flat and f"Zaak {case['case_id']}" in flat and f"pagina {i} van {len(pages)}" in flat, (name, i)
+        folder = tmp_path / f"{name}-pages"
+        folder.mkdir()
+        for number, (w, h, pixels) in enumerate(pgm_pages(pdf_path, folder), start=1):
+            strip = int((MARGINS["landscape" if w > h else "portrait"][1] - 2) * 40 / 25.4)
+            assert all(pixels[y * w + x] >= 245 for y in range(h) for x in range(w - strip, w)), f"{name} page {number}: ink in the right margin"
+    table_text = re.sub(r"\s+", " ", " ".join(page_texts(sector)))
+    for header in COLUMNS:  # every column header printed (hyphenation aside)
+        assert all(_norm(word) in _norm(table_text) for word in header.split()), header

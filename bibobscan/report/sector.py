@@ -49,6 +49,17 @@ WHY = COLUMNS.index("Waarom (punten en uitleg)")
 # column prints, "Waarom" widest; the header words fit their column at the print size.
 COLUMN_WIDTHS = (3.0, 3.6, 4.6, 6.6, 6.6, 4.8, 4.8, 6.0, 5.4, 5.6, 23.4, 5.6, 4.4, 5.6, 5.4, 4.6)
 MAX_SERIAL = 999  # <name>-2 ... <name>-999 before giving up
+_SHY = "\u00ad"  # a soft hyphen: where a long header word may break on paper
+# The column headers as the HTML prints them: COLUMNS with soft hyphens in the long words,
+# so a narrow column breaks "Hoofd-activiteit" at a syllable in every browser and in
+# WeasyPrint alike (automatic hyphenation for Dutch is not in every browser).
+PRINT_COLUMNS = tuple(
+    c.replace("Prioriteit", f"Priori{_SHY}teit").replace("Postcode", f"Post{_SHY}code").replace("Handelsregister", f"Handels{_SHY}register")
+    .replace("Ingeschreven", f"Inge{_SHY}schreven").replace("Hoofdactiviteit", f"Hoofd{_SHY}activiteit").replace("Onvoldoende", f"Onvol{_SHY}doende")
+    .replace("gegevens", f"gege{_SHY}vens").replace("Koppeling", f"Kop{_SHY}peling").replace("bekendmakingen", f"bekend{_SHY}makingen")
+    .replace("meegeteld", f"mee{_SHY}geteld").replace("Opmerkingen", f"Opmer{_SHY}kingen").replace("nummer", f"num{_SHY}mer")
+    for c in COLUMNS
+)
 Cell = str | int | float
 
 
@@ -203,7 +214,7 @@ def render_sector_html(report: SectorReport) -> str:
     rows = table_rows(report)
     return template.render(
         r=report,
-        columns=COLUMNS,
+        columns=PRINT_COLUMNS,
         rows=rows,
         why=WHY,
         map=svg_map(report),
