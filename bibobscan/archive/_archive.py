@@ -105,11 +105,17 @@ class BagSummary:
 
 class Archive:
     """An archive folder (see the module docstring). ``timestamper`` (optional) adds an
-    RFC 3161 token to every seal entry; ``timestamp_check`` verifies stored ones."""
+    RFC 3161 token to every seal entry; ``timestamp_check`` verifies stored ones (by
+    default the token's message imprint and signature, without a pinned TSA certificate:
+    :func:`bibobscan.archive.timestamps.checker`)."""
 
     def __init__(self, path: Path, *, timestamper: Timestamper | None = None, timestamp_check: TimestampCheck | None = None) -> None:
         self.path = path
         self.timestamper = timestamper
+        if timestamp_check is None:
+            from .timestamps import checker  # imports this module: only at call time
+
+            timestamp_check = checker()
         self.timestamp_check = timestamp_check
 
     @property
@@ -132,12 +138,14 @@ class Archive:
         elif not self.path.is_dir():
             raise ArchiveError(f"{self.path} is not an archive folder (it does not exist)")
         try:
-            handle = open(self.path / LOCK, "a+b")
+            fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise ArchiveError(f"cannot lock the archive {self.path}: {exc.strerror or exc}") from exc
-        with handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _recover(self) -> list[str]:
         """Finish or undo what a killed sealing or destruction left (under the lock)."""
@@ -201,16 +209,29 @@ class Archive:
                 entry = new_entry(entries, fields)
                 write_chain(self.chain_path, [*entries, entry])  # the commit point
             except OSError as exc:
-                shutil.rmtree(staging, ignore_errors=True)
+                self._abandon(staging, name)
                 raise ArchiveError(f"sealing into {self.path} failed, the archive is as it was: {exc.strerror or exc}") from exc
             except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
+                self._abandon(staging, name)
                 raise
             final = self.path / BAGS / name
             os.replace(staging, final)
             fsync_dir(final.parent)
             fsync_dir(staging.parent)
             return SealedBag(name, final, entry)
+
+    def _abandon(self, staging: Path, name: str) -> None:
+        """Undo a sealing that failed before its commit. An interruption (a signal raised
+        as an exception) can also land just after the chain was replaced: then the entry
+        stands and the bag stays in staging, to be moved into place by the next opening."""
+        try:
+            entries, _ = read_chain(self.chain_path)
+        except OSError:
+            return  # cannot tell: the next opening decides (it checks the chain)
+        if any(e.get("type") == SEAL and e.get("bag") == name for e in entries):
+            return
+        shutil.rmtree(staging, ignore_errors=True)
+        fsync_dir(staging.parent)
 
     # --- checking -------------------------------------------------------------------------
 
@@ -245,17 +266,18 @@ class Archive:
                 if name not in present:
                     result.problems.append(Problem(name, "", "bag is missing (sealed in the chain, not destroyed)"))
                     continue
-                for file, what in bag_problems(folder):
-                    result.problems.append(Problem(name, file, what))
                 actual = _tagmanifest(folder)
-                if actual != seal.get("tagmanifest_sha256"):
+                sealed_manifest = actual == seal.get("tagmanifest_sha256")
+                for file, what in bag_problems(folder, manifest_sealed=sealed_manifest):
+                    result.problems.append(Problem(name, file, what))
+                if actual is not None and not sealed_manifest:
                     result.problems.append(Problem(name, "tagmanifest-sha256.txt", "does not match the hash in the chain: the bag was replaced or its tag files rewritten"))
                 elif (folder / "data").is_dir() and payload_oxum(folder) != seal.get("payload_oxum"):
                     result.problems.append(Problem(name, "data/", f"payload size/count {payload_oxum(folder)} differs from the chain's {seal.get('payload_oxum')}"))
                 if "timestamp" in seal and self.timestamp_check is not None and actual:
                     try:
                         self.timestamp_check(seal["timestamp"], bytes.fromhex(str(seal.get("tagmanifest_sha256"))))
-                    except Exception as exc:  # any failure of the token is a problem, never a crash
+                    except Exception as exc:  # noqa: BLE001 - a damaged token of any kind is a named problem, never a crash
                         result.problems.append(Problem(name, "", f"timestamp token does not verify: {exc}"))
             for name in sorted(present - set(seals)):
                 result.problems.append(Problem(name, "", "bag is not in the chain (added, or renamed)"))

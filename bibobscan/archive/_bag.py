@@ -124,61 +124,124 @@ def payload_oxum(folder: Path) -> str:
     return f"{sum(p.stat().st_size for p in files)}.{len(files)}"
 
 
-def tag_problems(folder: Path) -> list[tuple[str, str]]:
+def _inside(name: str) -> bool:
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def tag_problems(folder: Path, *, manifest_sealed: bool = True) -> list[tuple[str, str]]:
     """(file, what) for every tag file (manifest, bag-info.txt, bagit.txt) whose sha256
-    differs from the tag manifest: bagit stops at the first incomplete payload, so a
-    changed manifest is named here, not only by its effect."""
+    differs from the tag manifest, is missing, or is not in it: bagit stops at the first
+    incomplete payload and ignores extra tag files, so a changed manifest is named here,
+    not only by its effect. ``manifest_sealed``: the tag manifest itself matches the
+    chain, so a difference means the tag file changed (else either may have)."""
     try:
         lines = (folder / TAGMANIFEST).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return [(TAGMANIFEST, "tag file missing")]
     except (OSError, UnicodeDecodeError) as exc:
         return [(TAGMANIFEST, f"cannot be read: {exc}")]
-    out = []
+    changed = ("tag file changed (sha256 differs from the tag manifest sealed in the chain)" if manifest_sealed else
+               f"sha256 differs from its line in {TAGMANIFEST}, which is not the one sealed in the chain: either was changed")
+    out: list[tuple[str, str]] = []
+    listed = {TAGMANIFEST}
     for line in lines:
         digest, _, name = line.strip().partition(" ")
         name = name.strip().lstrip("*")
         if not name:
             continue
+        if not _inside(name):
+            out.append((TAGMANIFEST, f"names a file outside the bag ({name!r})"))
+            continue
+        listed.add(PurePosixPath(name).parts[0])
         try:
             actual = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        except OSError:
+        except FileNotFoundError:
             out.append((name, "tag file missing"))
             continue
-        if actual != digest:
-            out.append((name, "tag file changed (sha256 differs from the tag manifest)"))
+        except OSError as exc:
+            out.append((name, f"tag file cannot be read: {exc.strerror or exc}"))
+            continue
+        if actual != digest.lower():
+            out.append((name, changed))
+    try:
+        present = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        present = []
+    for name in present:
+        if name != "data" and name not in listed:
+            out.append((name, "file not in the tag manifest (added)"))
     return out
 
 
-def bag_problems(folder: Path) -> list[tuple[str, str]]:
+def bag_problems(folder: Path, *, manifest_sealed: bool = True) -> list[tuple[str, str]]:
     """(file, what) for everything wrong with the bag: its tag files, then what bagit's
-    own validator finds; empty when it is whole."""
-    tags = tag_problems(folder)
-    return tags + [p for p in _bagit_problems(folder) if p not in tags]
+    own validator finds (each file named, also where bagit stops at the first failed
+    step); empty when it is whole."""
+    tags = tag_problems(folder, manifest_sealed=manifest_sealed)
+    named = {file for file, _ in tags}
+    out = list(tags)
+    for problem in _bagit_problems(folder):
+        if problem not in out and (not problem[0] or problem[0] not in named):
+            out.append(problem)
+    return out
 
 
 def _bagit_problems(folder: Path) -> list[tuple[str, str]]:
     try:
         bag = bagit.Bag(str(folder))
+    except bagit.BagError as exc:
+        return [("", f"not a valid bag: {exc}")]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return [("", f"cannot read the bag: {exc}")]
+    try:
         bag.validate(fast=False)
     except bagit.BagValidationError as exc:
         details = exc.details or []
-        if not details:
-            return [("", str(exc.message))]
-        out: list[tuple[str, str]] = []
-        for d in details:
-            if isinstance(d, bagit.ChecksumMismatch):
-                out.append((str(d.path), f"checksum mismatch ({d.algorithm}: expected {d.expected[:12]}…, found {d.found[:12]}…)"))
-            elif isinstance(d, bagit.FileMissing):
-                out.append((str(d.path), "file missing"))
-            elif isinstance(d, bagit.UnexpectedFile):
-                out.append((str(d.path), "file not in the manifest (added)"))
-            else:
-                out.append((str(getattr(d, "path", "")), str(d)))
-        return out
+        if details:
+            return [_detail(d) for d in details]
+        # a step before the per-file checks failed (structure, Payload-Oxum): name the
+        # files as well, from bagit's own manifest reading
+        return [("", str(exc.message)), *_payload_problems(bag)]
     except bagit.BagError as exc:
         return [("", f"not a valid bag: {exc}")]
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return [("", f"cannot read the bag: {exc}")]
     return []
+
+
+def _detail(d: object) -> tuple[str, str]:
+    if isinstance(d, bagit.ChecksumMismatch):
+        return (str(d.path), f"checksum mismatch ({d.algorithm}: expected {d.expected[:12]}…, found {d.found[:12]}…)")
+    if isinstance(d, bagit.FileMissing):
+        return (str(d.path), "file missing")
+    if isinstance(d, bagit.UnexpectedFile):
+        return (str(d.path), "file not in the manifest (added)")
+    return (str(getattr(d, "path", "")), str(d))
+
+
+def _payload_problems(bag: bagit.Bag) -> list[tuple[str, str]]:
+    """Missing, added and changed payload files, when bagit stopped before naming them."""
+    try:
+        missing, added = bag.compare_manifests_with_fs()
+        entries = dict(bag.payload_entries())
+    except (bagit.BagError, OSError, UnicodeDecodeError, ValueError):
+        return []
+    if not entries:
+        return []  # no payload manifest: named as such, not as every file "added"
+    out = [(str(p), "file missing") for p in sorted(missing)] + [(str(p), "file not in the manifest (added)") for p in sorted(added)]
+    gone = set(missing)
+    for name, hashes in sorted(entries.items()):
+        expected = str(hashes.get("sha256", "")).lower()
+        if name in gone or not expected:
+            continue
+        try:
+            found = hashlib.sha256((Path(bag.path) / name).read_bytes()).hexdigest()
+        except OSError:
+            continue
+        if found != expected:
+            out.append((str(name), f"checksum mismatch (sha256: expected {expected[:12]}…, found {found[:12]}…)"))
+    return out
 
 
 def read_bag_info(folder: Path) -> dict[str, str]:

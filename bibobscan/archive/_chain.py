@@ -57,10 +57,11 @@ def read_chain(path: Path) -> tuple[list[dict[str, Any]], list[ChainProblem]]:
     for number, line in enumerate(lines, start=1):
         try:
             entry = json.loads(line)
-            if not isinstance(entry, dict):
-                raise ValueError("not an object")
         except ValueError as exc:
             problems.append(ChainProblem(number, f"line {number} of {CHAIN_FILE} is not a chain entry ({exc})"))
+            continue
+        if not isinstance(entry, dict):
+            problems.append(ChainProblem(number, f"line {number} of {CHAIN_FILE} is not a chain entry (not a JSON object)"))
             continue
         if entry.get("hash") != entry_hash(entry):
             problems.append(ChainProblem(number, f"entry {number} of {CHAIN_FILE} was changed: its hash does not match its content"))

@@ -6,6 +6,7 @@ The protocol itself is in :mod:`._timestamp`."""
 from __future__ import annotations
 
 import base64
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,23 @@ def _certificate(path: Any) -> bytes | None:
         raise ArchiveError(f"[archive] tsa_certificate {path}: cannot read it ({exc.strerror or exc})") from exc
 
 
-def timestamper(url: str, certificate: Any = None) -> Timestamper:
-    """A function that asks the TSA at ``url`` for a token over a digest."""
-    from ._timestamp import request_timestamp
+def _protocol() -> Any:
+    try:
+        return importlib.import_module(f"{__package__}._timestamp")
+    except ImportError as exc:
+        raise ArchiveError(f"RFC 3161 timestamps are not available in this installation ({exc})") from exc
 
+
+def timestamper(url: str, certificate: Any = None) -> Timestamper:
+    """A function that asks the TSA at ``url`` for a token over a digest. Raises
+    :class:`ArchiveError` at once when the protocol module or the certificate is missing."""
+    protocol = _protocol()
     pem = _certificate(certificate)
 
     def stamp(digest: bytes) -> dict[str, Any]:
         try:
-            token = request_timestamp(url, digest, certificate_pem=pem)
-        except Exception as exc:
+            token = protocol.request_timestamp(url, digest, certificate_pem=pem)
+        except Exception as exc:  # any failure of the TSA refuses the sealing, named
             raise ArchiveError(f"the time-stamping authority {url} gave no valid token, the archive is as it was: {exc}") from exc
         return {"tsa": token.tsa, "url": url, "gen_time": token.gen_time.isoformat(), "serial": token.serial,
                 "policy": token.policy, "hash_algorithm": token.hash_algorithm, "token": base64.b64encode(token.der).decode("ascii")}
@@ -41,11 +49,15 @@ def timestamper(url: str, certificate: Any = None) -> Timestamper:
 
 def checker(certificate: Any = None) -> TimestampCheck:
     """A function that checks a stored token record against the digest (the signature
-    too when the TSA's certificate is configured)."""
+    too when the TSA's certificate is configured). The protocol module and the
+    certificate are only needed once a chain entry holds a token."""
 
     def check(record: dict[str, Any], digest: bytes) -> None:
-        from ._timestamp import verify_timestamp
-
-        verify_timestamp(base64.b64decode(str(record.get("token", ""))), digest, certificate_pem=_certificate(certificate))
+        protocol = _protocol()
+        try:
+            der = base64.b64decode(str(record.get("token", "")), validate=True)
+        except ValueError as exc:
+            raise ArchiveError(f"the stored token is not base64 ({exc})") from exc
+        protocol.verify_timestamp(der, digest, certificate_pem=_certificate(certificate))
 
     return check

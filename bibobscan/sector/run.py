@@ -7,14 +7,13 @@ offline with the same indicator files and scoring profile as person and company 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from .. import __version__
-from ..config import Settings
 from ..http import HttpClient
 from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
 from ..rules import assess
