@@ -108,3 +108,20 @@ def test_a_profile_suppression_no_longer_reads_as_attributed(tmp_path: Path) -> 
     section = html.split('id="beoordeelde-treffers"', 1)[1].split('id="naamgenoten"', 1)[0]
     assert "Vechtpartij" in section and "Bekende vals-positief van het bureau" in section
     assert "Vechtpartij" not in html.split('id="overig"', 1)[1].split('id="conclusie"', 1)[0]
+
+
+def test_no_machine_paths_in_a_sector_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bibobscan.cli import app
+
+    out = tmp_path / "uit"
+    result = CliRunner().invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--no-pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    root = str(Path(__file__).resolve().parent.parent)
+    written = [p for p in out.iterdir() if p.suffix in (".json", ".html", ".csv", ".txt")]
+    assert {p.suffix for p in written} == {".json", ".html", ".csv", ".txt"}
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        for needle in (root, str(tmp_path), str(Path.home()), "/site-packages/", "/work/"):
+            assert needle not in text, (path.name, needle)

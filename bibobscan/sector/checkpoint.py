@@ -225,7 +225,9 @@ class Checkpoint:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "file": str(self.path) if self.path else "",
+            # the file's name only: a report never shows a machine path (it lives in the
+            # output folder, beside the report)
+            "file": self.path.name if self.path else "",
             "mode": self.mode,
             "max_age_days": self.max_age.total_seconds() / 86400 if self.max_age is not None else None,
             "served_from_cache": self.served,
