@@ -20,7 +20,10 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   ├── CaseNotFound        no case with that number in the store
     │   └── StoreConflict       a concurrent writer got there first (retried by the caller)
     ├── DossierError            an action the case file refuses (finalised file, four eyes, ...)
-    └── ArchiveError            sealing, verifying or purging the archive failed (the message says how)
+    ├── ArchiveError            sealing, verifying or purging the archive failed (the message says how)
+    └── AccountError            an account that cannot be made or used (name taken, weak password)
+        ├── LoginRefused        wrong name or password (one message for both), or a disabled account
+        └── LoginThrottled      too many failed logins: wait (``retry_after`` seconds)
 
 The scan orchestrator turns each ``SourceError`` into the status of that source's
 ``SourceRun`` (see :func:`status_for`), so one failing source never stops a scan.
@@ -155,3 +158,19 @@ def status_for(error: BaseException) -> SourceStatus:
     if isinstance(error, SourceError):
         return error.status
     return SourceStatus.FAILED
+
+
+class AccountError(BibobscanError):
+    """An account of the workspace that cannot be made or used."""
+
+
+class LoginRefused(AccountError):
+    """Wrong name or password, or a disabled account (one message, never which)."""
+
+
+class LoginThrottled(AccountError):
+    """Too many failed logins for this name or client; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -11,6 +11,7 @@ from . import media as _media  # noqa: F401
 from . import pdf as _pdf  # noqa: F401  (pdf)
 from . import scan as _scan  # noqa: F401  (registers scan/demo/sources/version)
 from . import sector as _sector  # noqa: F401
+from . import serve as _serve  # noqa: F401  (serve, users ...)
 from ._app import app, main
 
 __all__ = ["app", "main"]

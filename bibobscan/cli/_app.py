@@ -24,6 +24,7 @@ from typing import Annotated, Any, Optional, get_type_hints
 import typer
 
 from ..errors import (
+    AccountError,
     ArchiveError,
     BibobscanError,
     CaseNotFound,
@@ -58,7 +59,7 @@ def _err(message: str) -> None:
 
 
 def _handle(exc: BaseException) -> int:
-    if isinstance(exc, (UsageError, DossierError, CaseNotFound)):
+    if isinstance(exc, (UsageError, DossierError, CaseNotFound, AccountError)):
         _err(str(exc))
         return EXIT_USAGE
     if isinstance(exc, (ConfigError, IndicatorError, ReportError, StoreError, ArchiveError)):

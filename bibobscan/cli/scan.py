@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..model import (
 from ..municipalities import resolve_municipality
 from ..report import STATUS_LABELS, write_report
 from ..report.store import prepare_out_dir
-from ..scan import ScanOptions, scan
+from ..scan import ScanOptions
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
@@ -170,8 +169,8 @@ def scan_and_record(
     """Scan each subject for its case, record the scan and its report version in the
     case store, and write the report files into ``out`` when given."""
     from ..demo import wired
+    from ..dossier.scanning import scan_into_case
     from ..facts import load_facts
-    from ..http import BodyRecorder
     from ._store import actor, open_dossier
 
     officer = load_facts(facts) if facts is not None else []
@@ -179,28 +178,27 @@ def scan_and_record(
         prepare_out_dir(out)  # before any request: a bad --out must not cost a scan
     who = actor(by)
     dossier = open_dossier(data, database, config=None if demo else config, demo=demo)  # a broken store must not cost a scan either
-    options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress), demo=demo, config=config)
+    options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress, officer_evidence=list(officer)),
+                    demo=demo, config=config)
     collectors = load_collectors()
     reports: list[Report] = []
-    max_body = int(options.settings.store.get("max_body_bytes", 2_000_000)) if not demo else 2_000_000
     with dossier.store:
         for subject, case in subjects:
             if reopen:
                 _reopen_if_final(dossier, case.case_id, who)
-            record, subject_no, review = dossier.prepare_scan(case, subject, actor=who, demo=demo, indicators_path=indicators, profile_path=profile)
-            _note_differences(record.case, case)
-            shown = subject.name or f"KvK {subject.kvk}"
-            typer.echo(f"Scanning {subject.kind.value} {shown!r} for case {record.case_id} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
-            recorder = BodyRecorder(max_body_bytes=max_body)
-            run_options = replace(options, officer_evidence=list(officer), recorder=recorder, review=review)
-            scanned = asyncio.run(scan(subject, record.case, collectors, run_options))
-            change = dossier.record_scan(record.case_id, subject_no, scanned, recorder.bodies.values(), actor=who)
+
+            def started(record: Any, subject_no: int, subject: Subject = subject, case: Case = case) -> None:
+                _note_differences(record.case, case)
+                shown = subject.name or f"KvK {subject.kvk}"
+                typer.echo(f"Scanning {subject.kind.value} {shown!r} for case {record.case_id} ({len(collectors)} sources){' [demo world]' if demo else ''}", err=True)
+
+            change = scan_into_case(dossier, case, subject, options, actor=who, demo=demo, collectors=collectors, on_start=started)
             version = change.versions[0]
             report = change.report
             reports.append(report)
             a = report.assessment
             typer.echo(f"  => {a.band_label}: {a.total_points:g} points ({a.hits} hits, {a.insufficient} insufficient data)", err=True)
-            typer.echo(f"  recorded: case {record.case_id}, subject {subject_no}, scan {version.scan_no}, report version {version.version_no} "
+            typer.echo(f"  recorded: case {change.record.case_id}, subject {version.subject_no}, scan {version.scan_no}, report version {version.version_no} "
                        f"(status {change.record.status}) in {dossier.store.location.shown}", err=True)
             if out is not None:
                 html_path, json_path = write_report(report, out)

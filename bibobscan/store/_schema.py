@@ -163,7 +163,67 @@ audit = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+# --- the workspace's accounts (migration 0002) ---------------------------------------
+# Local accounts with an argon2 password hash; a role; the case teams they belong to.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+account_teams = Table(
+    "account_teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("team", String(100), nullable=False),
+    UniqueConstraint("account_id", "team", name="uq_account_teams"),
+)
+
+# Browser sessions and API tokens: only the sha256 of the secret is kept.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("label", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+# Failed and successful logins, for the rate limit (per account name and per client).
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("ok", Boolean, nullable=False),
+)
+
 Index("ix_audit_case_id", audit.c.case_id)
+Index("ix_login_attempts_name", login_attempts.c.name)
+Index("ix_login_attempts_client", login_attempts.c.client)
 Index("ix_scans_case", scans.c.case_pk)
 Index("ix_report_versions_case", report_versions.c.case_pk)
 Index("ix_review_events_case", review_events.c.case_pk)

@@ -466,6 +466,11 @@ class CaseStore:
         except sa_exc.SQLAlchemyError as exc:
             raise self._error(exc) from exc
 
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` on a connection in one read transaction (for packages that keep
+        their own tables in the store, such as :mod:`bibobscan.accounts`)."""
+        return self._read(fn)
+
     def _read(self, fn: Callable[[Connection], T]) -> T:
         def run() -> T:
             with self.engine.connect() as conn, conn.begin():
