@@ -150,7 +150,12 @@ class ArchiveError(BibobscanError):
 
 class DossierError(BibobscanError):
     """An action the case file refuses, e.g. a disposition on a finalised file, or a
-    reviewer who is the officer; the message says why and what to do instead."""
+    reviewer who is the officer; the message says why and what to do instead. ``dutch``
+    says the same for the web pages (empty where no Dutch wording exists yet)."""
+
+    def __init__(self, message: str, *, dutch: str = "") -> None:
+        super().__init__(message)
+        self.dutch = dutch
 
 
 def status_for(error: BaseException) -> SourceStatus:

@@ -257,3 +257,19 @@ def test_two_officers_judging_the_same_case_lose_nothing_and_the_second_is_told(
         assert "tweede had dit bewijsstuk intussen al beoordeeld" in told
         review, _ = ws.dossier.review("W-2026-001")
         assert [d.by for d in review.dispositions if d.evidence_id == items[0]] == ["tweede", "demo-behandelaar"]
+
+
+def test_a_refusal_of_the_file_is_told_in_dutch(tmp_path: Path) -> None:
+    with workspace(tmp_path) as (client, ws):
+        login(client, "demo-behandelaar")
+        _new_case(client, identiteit="", identiteit_datum="")
+        _scan(client, ws, "W-2026-001")
+        page = client.get("/zaken/W-2026-001").text
+        assert "betrokkene: hoe de identiteit is vastgesteld" in page and "de conclusie van de behandelaar" in page
+        refused = post(client, "/zaken/W-2026-001/vaststellen", {}, page="/zaken/W-2026-001")
+        told = client.get(refused.headers["location"]).text
+        assert "Niet gelukt: Het dossier kan nog niet worden vastgesteld; er ontbreekt:" in told
+        assert ws.store.case("W-2026-001").status == "gescand"
+        post(client, "/zaken/W-2026-001/conclusie", {"mate": "geen", "afweging": "Evenredig."}, page="/zaken/W-2026-001")
+        own = post(client, "/zaken/W-2026-001/aftekenen", {}, page="/zaken/W-2026-001")
+        assert "aftekenen doet een tweede persoon (vier ogen)" in client.get(own.headers["location"]).text

@@ -71,9 +71,9 @@ def report_of(version: VersionRecord) -> Report:
 def _text(value: str, what: str, *, required: bool = True) -> str:
     cleaned = " ".join(value.split()) if value else ""
     if required and not cleaned:
-        raise DossierError(f"{what} may not be empty: the file must say why")
+        raise DossierError(f"{what} may not be empty: the file must say why", dutch="Dit veld mag niet leeg zijn: het dossier moet het vastleggen.")
     if len(cleaned) > MAX_REASON:
-        raise DossierError(f"{what} is {len(cleaned)} characters; at most {MAX_REASON}")
+        raise DossierError(f"{what} is {len(cleaned)} characters; at most {MAX_REASON}", dutch=f"De tekst is {len(cleaned)} tekens; ten hoogste {MAX_REASON}.")
     return cleaned
 
 
@@ -180,11 +180,12 @@ class Dossier:
         reasoning = _text(reasoning, "the proportionality reasoning (--reasoning)")
         conditions = _text(conditions, "the conditions", required=False)
         if degree is Degree.LESSER and not conditions:
-            raise DossierError("a 'mindere mate van gevaar' conclusion needs the conditions (voorschriften) it leads to: give --conditions")
+            raise DossierError("a 'mindere mate van gevaar' conclusion needs the conditions (voorschriften) it leads to: give --conditions",
+                               dutch="Bij ‘mindere mate van gevaar’ horen de voorschriften waartoe de conclusie leidt: vul ze in.")
         with self.store.writing() as tx:
             record = self._open(tx, case_id, "record a conclusion")
             if tx.latest_scan(record, 1) is None:
-                raise DossierError(f"case {case_id!r} has no scan yet: scan before concluding")
+                raise DossierError(f"case {case_id!r} has no scan yet: scan before concluding", dutch="Deze zaak is nog niet gescand: scan eerst.")
             c = Conclusion(degree=degree, reasoning=reasoning, by=actor, at=utcnow(), conditions=conditions, lbb_advice=lbb_advice)
             tx.add_review_event(record, "conclusion", c, actor=actor)
             tx.audit(case_id, "conclude", actor, f"{degree.value}{' (LBB advice)' if lbb_advice else ''}")
@@ -199,12 +200,14 @@ class Dossier:
             record = self._open(tx, case_id, "sign off")
             review, _ = review_of(tx.events(record), record.file_version)
             if review.conclusion is None:
-                raise DossierError(f"case {case_id!r} has no conclusion to sign off yet (bibobscan case conclude)")
+                raise DossierError(f"case {case_id!r} has no conclusion to sign off yet (bibobscan case conclude)", dutch="Er is nog geen conclusie om af te tekenen.")
             who = _norm(actor)
             if who in (_norm(record.case.officer), _norm(review.conclusion.by)):
-                raise DossierError(f"{actor!r} is the officer or wrote the conclusion; the sign-off must come from a second person (four eyes)")
+                raise DossierError(f"{actor!r} is the officer or wrote the conclusion; the sign-off must come from a second person (four eyes)",
+                                   dutch=f"{actor} is de behandelaar of schreef de conclusie; aftekenen doet een tweede persoon (vier ogen).")
             if record.case.reviewer and who != _norm(record.case.reviewer):
-                raise DossierError(f"case {case_id!r} names {record.case.reviewer!r} as its reviewer, not {actor!r} (change it with bibobscan case edit --reviewer)")
+                raise DossierError(f"case {case_id!r} names {record.case.reviewer!r} as its reviewer, not {actor!r} (change it with bibobscan case edit --reviewer)",
+                                   dutch=f"De reviewer van deze zaak is {record.case.reviewer}, niet {actor}.")
             s = SignOff(by=actor, at=utcnow(), note=note, conclusion_at=review.conclusion.at)
             tx.add_review_event(record, "signoff", s, actor=actor)
             tx.audit(case_id, "signoff", actor, note)
@@ -217,11 +220,13 @@ class Dossier:
         if len(response) > 100_000:
             raise DossierError("the response text is longer than 100,000 characters; attach it as a file instead")
         if response_on is not None and response_on < shared_on:
-            raise DossierError(f"the response date {response_on} lies before the date the findings were shared ({shared_on})")
+            raise DossierError(f"the response date {response_on} lies before the date the findings were shared ({shared_on})",
+                               dutch=f"De reactiedatum {response_on} ligt voor de datum waarop de bevindingen zijn gedeeld ({shared_on}).")
         stored: list[tuple[str, str, bytes]] = []
         for name, content in attachments:
             if len(content) > MAX_ATTACHMENT_BYTES:
-                raise DossierError(f"attachment {name!r} is {len(content):,} bytes; at most {MAX_ATTACHMENT_BYTES:,}")
+                raise DossierError(f"attachment {name!r} is {len(content):,} bytes; at most {MAX_ATTACHMENT_BYTES:,}",
+                                   dutch=f"De bijlage {name} is {len(content):,} bytes; ten hoogste {MAX_ATTACHMENT_BYTES:,}.".replace(",", "."))
             stored.append((Path(name).name, _media_type(name), content))
         z = Zienswijze(shared_on=shared_on, shared=shared, by=actor, at=utcnow(), response_on=response_on, response=response,
                        attachments=[Attachment(n, hashlib.sha256(c).hexdigest(), len(c), m) for n, m, c in stored])
@@ -242,14 +247,19 @@ class Dossier:
             record = self._open(tx, case_id, "finalise")
             subjects = tx.subjects(record)
             missing: list[str] = []
+            ontbreekt: list[str] = []
             for s in subjects:
                 version = tx.latest_version(record, s.subject_no)
                 if version is None:
                     missing.append(f"subject {s.label}: not scanned yet")
+                    ontbreekt.append(f"betrokkene {s.label}: nog niet gescand")
                     continue
-                missing.extend(f"subject {s.subject_no}: {m}" if len(subjects) > 1 else m for m in missing_elements(report_of(version)))
+                report = report_of(version)
+                missing.extend(f"subject {s.subject_no}: {m}" if len(subjects) > 1 else m for m in missing_elements(report))
+                ontbreekt.extend(f"betrokkene {s.subject_no}: {m}" if len(subjects) > 1 else m for m in missing_elements(report, dutch=True))
             if missing:
-                raise DossierError(f"case {case_id!r} cannot be finalised yet; missing: " + "; ".join(dict.fromkeys(missing)))
+                raise DossierError(f"case {case_id!r} cannot be finalised yet; missing: " + "; ".join(dict.fromkeys(missing)),
+                                   dutch="Het dossier kan nog niet worden vastgesteld; er ontbreekt: " + "; ".join(dict.fromkeys(ontbreekt)))
             now = utcnow()
             record = tx.update_case(record, status=Status.FINAL.value, finalised_at=now)
             dropped = 0 if keep else tx.drop_bodies(record)
@@ -264,7 +274,8 @@ class Dossier:
         with self.store.writing() as tx:
             record = tx.lock(case_id)
             if record.status not in (Status.FINAL, Status.ARCHIVED):
-                raise DossierError(f"case {case_id!r} is {record.status}, not finalised: it can still be changed without reopening")
+                raise DossierError(f"case {case_id!r} is {record.status}, not finalised: it can still be changed without reopening",
+                                   dutch="Dit dossier is niet vastgesteld en kan nog zonder heropenen worden gewijzigd.")
             record = tx.update_case(record, file_version=record.file_version + 1, status=Status.SCANNED.value, finalised_at=None)
             tx.audit(case_id, "reopen", actor, f"file version {record.file_version}: {reason}")
             return record
@@ -319,7 +330,8 @@ class Dossier:
                 raise DossierError(f"case {case_id!r} was destroyed; nothing can be added")
             raise DossierError(
                 f"case {case_id!r} is {status.value} (file version {record.file_version}) and cannot change: cannot {action}; "
-                f"start a new version with `bibobscan case reopen {case_id} --reason ...`"
+                f"start a new version with `bibobscan case reopen {case_id} --reason ...`",
+                dutch=f"Dit dossier is {status.value} (dossierversie {record.file_version}) en verandert niet meer; heropen het als nieuwe versie.",
             )
         return record
 

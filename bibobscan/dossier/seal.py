@@ -16,14 +16,16 @@ def seal_case(dossier: Dossier, case_id: str, archive: Archive, *, actor: str) -
     store = dossier.store
     record = store.case(case_id)
     if record.status not in (Status.FINAL, Status.ARCHIVED):
-        raise DossierError(f"case {case_id!r} is {record.status}: only a finalised file is sealed (bibobscan case finalise {case_id})")
+        raise DossierError(f"case {case_id!r} is {record.status}: only a finalised file is sealed (bibobscan case finalise {case_id})",
+                           dutch="Alleen een vastgesteld dossier wordt verzegeld: stel het eerst vast.")
     finals = [v for v in store.versions(case_id) if v.final and v.file_version == record.file_version]
     if not finals:
         raise DossierError(f"case {case_id!r} has no final report version of file version {record.file_version}")
     if record.status == Status.ARCHIVED:
         sealed = {(b.case_id, b.report_version) for b in archive.bags()} if archive.exists() else set()
         if all((case_id, v.version_no) in sealed for v in finals):
-            raise DossierError(f"case {case_id!r} file version {record.file_version} is already sealed in {archive.path}")
+            raise DossierError(f"case {case_id!r} file version {record.file_version} is already sealed in {archive.path}",
+                               dutch=f"Dossierversie {record.file_version} is al verzegeld in het archief.")
     audit = store.audit_log(case_id)
     attachments = [(a.name, a.content or b"") for a in store.attachments(case_id, with_content=True)]
     bags = []

@@ -40,12 +40,12 @@ def set_session_cookie(response: Response, request: Request, secret: str) -> Non
 def redirect(url: str, flash: str = "") -> RedirectResponse:
     response = RedirectResponse(url, status_code=303)
     if flash:
-        response.set_cookie(FLASH_COOKIE, quote(flash[:300]), httponly=True, samesite="lax", path="/", max_age=60)
+        response.set_cookie(FLASH_COOKIE, quote(flash[:800]), httponly=True, samesite="lax", path="/", max_age=60)
     return response
 
 
 def flash_of(request: Request) -> str:
-    return unquote(request.cookies.get(FLASH_COOKIE, ""))[:300]
+    return unquote(request.cookies.get(FLASH_COOKIE, ""))[:800]
 
 
 def load_session(request: Request) -> Session | None:

@@ -26,7 +26,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     flash = flash_of(request)
     body = web_environment().get_template(f"web/{template}").render(
         request=request, session=session, account=session.account if session else None,
-        csrf=session.csrf if session else "", flash=flash[:300], demo=request.app.state.workspace.config.demo, **context)
+        csrf=session.csrf if session else "", flash=flash, demo=request.app.state.workspace.config.demo, **context)
     response = HTMLResponse(body, status_code=status_code)
     if flash:
         response.delete_cookie("bbs_flash", path="/")

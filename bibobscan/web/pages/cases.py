@@ -112,7 +112,7 @@ def case_page(request: Request, case_id: str) -> Response:
         if view.report is None:
             missing.append(f"betrokkene {view.label}: nog niet gescand")
         else:
-            missing.extend(missing_elements(view.report))
+            missing.extend(missing_elements(view.report, dutch=True))
     versions = ws.store.versions(case_id)
     jobs = sorted(ws.jobs.for_case(case_id), key=lambda j: j.created, reverse=True)
     return page(request, "case.html.j2", record=record, review=review, subjects=subjects, versions=versions, jobs=jobs,

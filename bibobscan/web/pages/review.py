@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from ...archive import Archive
 from ...dossier.seal import seal_case
-from ...errors import BibobscanError
+from ...errors import BibobscanError, DossierError
 from ...model import Degree, DispositionAction
 from .._auth import check_csrf, login_required, redirect
 from .._cases import case_for
@@ -49,6 +49,8 @@ def _run(handler: Any, request: Request, case_id: str, form: Any, files: list[tu
     record = case_for(ws, session.account, case_id)
     try:
         message = handler(ws, record, session.account, form, files)
+    except DossierError as exc:
+        return redirect(f"/zaken/{case_id}#{handler.__name__}", flash=f"Niet gelukt: {exc.dutch or exc}")
     except BibobscanError as exc:
         return redirect(f"/zaken/{case_id}#{handler.__name__}", flash=f"Niet gelukt: {exc}")
     except ValueError as exc:
