@@ -29,9 +29,10 @@ PERSON_FORM = {
 
 
 @contextmanager
-def workspace(tmp_path: Path, *, location: StoreLocation | None = None, demo: bool = True, workers: int = 2) -> Iterator[tuple[TestClient, Workspace]]:
+def workspace(tmp_path: Path, *, location: StoreLocation | None = None, demo: bool = True, workers: int = 2,
+              transport: Any = None) -> Iterator[tuple[TestClient, Workspace]]:
     config = WebConfig(location=location or locate(data=tmp_path / "data", environ={}, demo=demo), demo=demo, workers=workers,
-                       archive=tmp_path / "archief")
+                       archive=tmp_path / "archief", demo_transport=transport)
     ws = Workspace.open(config)
     prepare_demo(ws.store)
     app = create_app(config, workspace=ws)

@@ -273,3 +273,51 @@ def test_a_refusal_of_the_file_is_told_in_dutch(tmp_path: Path) -> None:
         post(client, "/zaken/W-2026-001/conclusie", {"mate": "geen", "afweging": "Evenredig."}, page="/zaken/W-2026-001")
         own = post(client, "/zaken/W-2026-001/aftekenen", {}, page="/zaken/W-2026-001")
         assert "aftekenen doet een tweede persoon (vier ogen)" in client.get(own.headers["location"]).text
+
+
+class _NewsDown:
+    """The demo world, except that OpenSanctions answers 503 every time."""
+
+    def __new__(cls) -> object:
+        import httpx
+
+        from bibobscan.demo import ReplayTransport
+
+        replay = ReplayTransport()
+
+        class Transport(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                if request.url.host == "api.opensanctions.org":
+                    return httpx.Response(503, request=request, text="onderhoud")
+                return await replay.handle_async_request(request)
+
+        return Transport()
+
+
+def test_a_source_that_fails_shows_as_failed_in_the_progress_and_the_report(tmp_path: Path) -> None:
+    with workspace(tmp_path, transport=_NewsDown) as (client, ws):
+        login(client, "demo-behandelaar")
+        _new_case(client)
+        response = post(client, "/zaken/W-2026-001/scan", {"betrokkene": "1"}, page="/zaken/W-2026-001")
+        job = wait_for_job(ws, "W-2026-001")
+        assert job["state"] == "klaar"
+        news = next(s for s in job["sources"] if s["source"] == "opensanctions")
+        assert news["status"] in ("failed", "rate_limited") and news["ended"], news
+        progress = client.get(response.headers["location"]).text
+        assert "onvolledig onderzoek" in progress
+        assert re.search(r'st-(failed|rate_limited)">(mislukt|geweigerd door bron)', progress)
+        report = client.get("/zaken/W-2026-001/rapport").text
+        assert "mislukt" in report or "geweigerd door bron" in report
+        api = client.get(f"/zaken/W-2026-001/scan/{job['id']}/voortgang.json").json()
+        assert any(s["source"] == "opensanctions" and s["status_label"] != "bezig" for s in api["sources"])
+
+
+def test_a_scan_finishes_and_is_recorded_when_nobody_watches_its_progress(tmp_path: Path) -> None:
+    with workspace(tmp_path) as (client, ws):
+        login(client, "demo-behandelaar")
+        _new_case(client)
+        post(client, "/zaken/W-2026-001/scan", {"betrokkene": "1"}, page="/zaken/W-2026-001")
+        client.close()  # the browser goes away at once
+        wait_for_job(ws, "W-2026-001")
+        assert [s.scan_no for s in ws.store.scans("W-2026-001")] == [1]
+        assert ws.store.case("W-2026-001").status == "gescand"

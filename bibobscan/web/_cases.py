@@ -50,9 +50,12 @@ def start_scan(ws: Workspace, account: Account, record: CaseRecord, subject_no: 
     def work(job: Job) -> dict[str, Any]:
         current = ws.store.case(case_id)
         subject = next(s.subject for s in ws.store.subjects(case_id) if s.subject_no == subject_no)
-        options = wired(ScanOptions(indicators_path=Path(current.indicators_path) if current.indicators_path else None,
-                                    profile_path=Path(current.profile_path) if current.profile_path else None),
-                        demo=current.demo, config=ws.config.config)
+        base = ScanOptions(indicators_path=Path(current.indicators_path) if current.indicators_path else None,
+                           profile_path=Path(current.profile_path) if current.profile_path else None)
+        if ws.config.demo_transport is not None:
+            options = wired(base, demo=current.demo, config=ws.config.config, transport=ws.config.demo_transport)
+        else:
+            options = wired(base, demo=current.demo, config=ws.config.config)
         collectors = load_collectors()
         job.expect([(c.id, c.title) for c in collectors])
         change = scan_into_case(ws.dossier, current.case, subject, options, actor=account.name, demo=current.demo,

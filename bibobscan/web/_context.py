@@ -4,8 +4,11 @@ settings, or the demo world)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 from ..accounts import Accounts
 from ..dossier import Dossier
@@ -24,6 +27,9 @@ class WebConfig:
     secure_cookies: bool | None = None  # None: Secure when the request came over https
     workers: int = 4  # scans at once; the rest wait in line
     keep_raw_bodies: bool = False
+    # where a demo scan gets its answers (None: the demo world's replay transport); the
+    # seam tests use to make a source fail, like httpx's MockTransport
+    demo_transport: Callable[[], httpx.AsyncBaseTransport] | None = None
 
 
 @dataclass
