@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import threading
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy
@@ -310,9 +310,24 @@ def _norm_getter(text: str) -> str:
     return norm(text)
 
 
-@lru_cache(maxsize=1)
+_nlp: Language | None = None
+_building = threading.Lock()
+
+
 def get_nlp() -> Language:
-    """The shared pipeline (built once per process; thread-safe for reading)."""
+    """The shared pipeline (built once per process; thread-safe for reading). Built under
+    a lock: with a bare ``lru_cache`` two scan threads starting at once each built their
+    own pipeline, and a subject matcher made on one pipeline's vocabulary then met docs
+    of the other (spaCy's KeyError E018 in the web workspace's concurrent scans)."""
+    global _nlp
+    if _nlp is None:
+        with _building:
+            if _nlp is None:
+                _nlp = _build()
+    return _nlp
+
+
+def _build() -> Language:
     nlp = spacy.blank("nl")
     getters = cast(dict[int, Callable[[str], str]], getattr(nlp.vocab, "lex_attr_getters"))
     getters[NORM] = _norm_getter
