@@ -4,6 +4,7 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
 
     BibobscanError
     ├── UsageError              a wrong argument or option (CLI exit code 2)
+    │   └── BatchError          a batch CSV with broken lines, or case numbers taken: nothing saved
     ├── ConfigError             a broken settings file or environment variable
     ├── SourceError             a data source did not deliver (never "no findings")
     │   ├── NotConfigured       the source needs a key or URL that is absent
@@ -31,7 +32,13 @@ The scan orchestrator turns each ``SourceError`` into the status of that source'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from .model import SourceStatus
+
+if TYPE_CHECKING:
+    from .batch import LineError
 
 
 class BibobscanError(Exception):
@@ -40,6 +47,15 @@ class BibobscanError(Exception):
 
 class UsageError(BibobscanError):
     """A wrong argument: the message says which and what is accepted."""
+
+
+class BatchError(UsageError):
+    """A batch of applicants refused as a whole (nothing was saved); ``errors`` holds
+    the Dutch message of each broken line (:class:`bibobscan.batch.LineError`)."""
+
+    def __init__(self, message: str, *, errors: Sequence[LineError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
 
 
 class ConfigError(BibobscanError):

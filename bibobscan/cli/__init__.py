@@ -4,6 +4,7 @@ Each command group lives in its own module and registers itself on ``app``.
 """
 
 from . import archive as _archive  # noqa: F401  (archive put/verify/list/purge)
+from . import batch as _batch  # noqa: F401  (case batch)
 from . import case as _case  # noqa: F401  (case ..., store info)
 from . import indicators as _indicators  # noqa: F401  (indicators validate/test/docs, rescore)
 from . import match as _match  # noqa: F401
