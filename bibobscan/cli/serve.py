@@ -84,10 +84,18 @@ def users_add(
     demo: DemoOpt = False, data: DataOpt = None, database: DatabaseOpt = None, config: ConfigOpt = None,
 ) -> int:
     """Add an account; the password is asked on the terminal (or taken from $BIBOBSCAN_PASSWORD)."""
-    from ..accounts import Accounts
+    from ..accounts import Accounts, Role, check_name, check_teams
+    from ..errors import AccountError
 
     accounts = _accounts(data, database, demo, config)
     assert isinstance(accounts, Accounts)
+    # what can be checked is checked before the password is asked (add checks it again)
+    check_name(name)
+    check_teams(team or ())
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"role {role!r}: one of {', '.join(r.value for r in Role)}")
+    if accounts.get(name) is not None:
+        raise AccountError(f"an account {name!r} exists already")
     made = accounts.add(name, role=role, password=_password(True), teams=team or (), display_name=display_name)
     typer.echo(f"account {made.name} ({made.role.value}; teams: {', '.join(made.teams) or '-'}) added")
     return EXIT_OK
@@ -112,9 +120,12 @@ def users_passwd(name: Annotated[str, typer.Argument()], demo: DemoOpt = False, 
                  config: ConfigOpt = None) -> int:
     """Set a new password (ends the account's sessions)."""
     from ..accounts import Accounts
+    from ..errors import AccountError
 
     accounts = _accounts(data, database, demo, config)
     assert isinstance(accounts, Accounts)
+    if accounts.get(name) is None:
+        raise AccountError(f"no account {name!r}")
     accounts.set_password(name, _password(True))
     typer.echo(f"password of {name} changed; its sessions have ended")
     return EXIT_OK
