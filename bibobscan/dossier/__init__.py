@@ -8,5 +8,6 @@ from ._file import Change, Dossier, report_of
 from ._rebuild import rebuild, scan_report
 from ._review import review_of
 from ._status import ALLOWED, LIFE, Status
+from .diff import ReportDiff, diff_reports
 
-__all__ = ["ALLOWED", "LIFE", "Change", "Dossier", "Status", "missing_elements", "rebuild", "report_of", "review_of", "scan_report"]
+__all__ = ["ALLOWED", "LIFE", "Change", "Dossier", "ReportDiff", "Status", "diff_reports", "missing_elements", "rebuild", "report_of", "review_of", "scan_report"]
