@@ -22,6 +22,7 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   └── StoreConflict       a concurrent writer got there first (retried by the caller)
     ├── DossierError            an action the case file refuses (finalised file, four eyes, ...)
     ├── ArchiveError            sealing, verifying or purging the archive failed (the message says how)
+    │   └── TimestampError      an RFC 3161 time-stamp token that was refused or does not verify
     └── AccountError            an account that cannot be made or used (name taken, weak password)
         ├── LoginRefused        wrong name or password (one message for both), or a disabled account
         └── LoginThrottled      too many failed logins: wait (``retry_after`` seconds)
@@ -162,6 +163,11 @@ class StoreConflict(StoreError):
 class ArchiveError(BibobscanError):
     """The archive cannot seal, verify or purge: the message names the folder, the bag
     and what is wrong. A failed sealing leaves the archive as it was."""
+
+
+class TimestampError(ArchiveError):
+    """A time-stamping authority gave no valid token, or a stored token does not verify
+    (imprint, signature, certificate): the message says what is wrong."""
 
 
 class DossierError(BibobscanError):
