@@ -269,9 +269,21 @@ class Evidence:
     def compute_content_sha256(self) -> str:
         return sha256_hex(canonical_json(self.content()))
 
+    def judged_sha256(self) -> str:
+        """sha256 of what a person judges: the content without ``retrieved_at`` and the
+        raw response's ``sha256``, which change on every fetch (a news feed's answer
+        changes with its other items). A disposition records it; it lapses when this
+        changes (another headline, excerpt, date or field under the same id)."""
+        content = self.content()
+        for name in REFETCH_FIELDS:
+            content.pop(name, None)
+        return sha256_hex(canonical_json(content))
+
 
 # The evidence fields content_sha256 is taken over (docs/dossier.md, "Hashes").
 CONTENT_FIELDS = ("id", "source", "kind", "url", "query", "retrieved_at", "sha256", "title", "excerpt", "published_at", "fields", "supplied_by")
+# The fields that change when the same item is fetched again (not what a person judged).
+REFETCH_FIELDS = ("retrieved_at", "sha256")
 
 
 @dataclass(slots=True)
@@ -345,7 +357,7 @@ class Disposition:
     reason: str
     by: str
     at: datetime
-    content_sha256: str = ""  # of the item as it was judged; a changed item is flagged
+    content_sha256: str = ""  # Evidence.judged_sha256() of the item as it was judged; a changed item is flagged
 
 
 class Degree(StrEnum):

@@ -159,6 +159,23 @@ def test_a_judgement_lapses_when_the_item_changes(store_location: StoreLocation)
         assert "Beoordeling vervallen" in render_html(rescan)
 
 
+def test_a_judgement_stands_when_a_rescan_only_fetches_the_item_again(store_location: StoreLocation) -> None:
+    # a real re-scan fetches again: retrieved_at and the raw response hash differ, the item does not
+    with CaseStore.open(store_location) as store:
+        dossier = _scanned(store, "L-5b")
+        fight = _item(report_of(store.version("L-5b")), "Vechtpartij")
+        assert dossier.dispose("L-5b", fight, DispositionAction.NAMESAKE, "Ander persoon", actor=OFFICER).report.assessment.total_points == 15
+        report, bodies = demo_scan("person", store.case("L-5b").case)
+        for ev in report.evidence:
+            ev.retrieved_at = ev.retrieved_at + timedelta(days=3)
+            ev.sha256 = "0" * 64
+            ev.content_sha256 = ev.compute_content_sha256()
+        rescan = dossier.record_scan("L-5b", 1, report, bodies, actor=OFFICER).report
+        ev = next(e for e in rescan.evidence if e.id == fight)
+        assert ev.match is not None and ev.match.features[0].name == "person_namesake"
+        assert rescan.assessment.total_points == 15
+
+
 def test_raw_responses_can_be_kept_for_the_archive(store_location: StoreLocation) -> None:
     with CaseStore.open(store_location) as store:
         dossier = _scanned(store, "L-6")

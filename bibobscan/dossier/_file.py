@@ -171,7 +171,7 @@ class Dossier:
             record = self._open(tx, case_id, "judge a hit")
             number, report = self._item_owner(tx, record, evidence_id, subject_no)
             ev = next(e for e in report.evidence if e.id == evidence_id)
-            d = Disposition(evidence_id=evidence_id, action=action, reason=reason, by=actor, at=utcnow(), content_sha256=ev.content_sha256)
+            d = Disposition(evidence_id=evidence_id, action=action, reason=reason, by=actor, at=utcnow(), content_sha256=ev.judged_sha256())
             tx.add_review_event(record, "disposition", d, actor=actor, subject_no=number)
             tx.audit(case_id, f"dispose_{action.value}", actor, f"subject {number}, {evidence_id}: {reason}")
             return self._restate(tx, record, actor, f"disposition {action.value}", subjects=[number])

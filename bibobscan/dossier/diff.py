@@ -24,10 +24,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import CONTENT_FIELDS, Evidence, IndicatorHit, Report
+from ..model import CONTENT_FIELDS, REFETCH_FIELDS, Evidence, IndicatorHit, Report
 
 # Content fields that record the fetch, not what the item says (see the module docstring).
-PROVENANCE_FIELDS = ("retrieved_at", "sha256")
+PROVENANCE_FIELDS = REFETCH_FIELDS
 # Names used in EvidenceDelta.fields for an attribution change.
 ATTRIBUTION_FIELDS = ("match_verdict", "match_confidence", "disposition")
 

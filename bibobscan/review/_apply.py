@@ -32,12 +32,17 @@ def _feature(d: Disposition) -> MatchFeature:
 def lapsed_dispositions(evidence: list[Evidence], review: Review) -> list[Disposition]:
     """Dispositions made on an earlier content of an item that has since changed (a
     re-scan found another headline or excerpt under the same link): they no longer apply
-    and the item needs a new judgement."""
+    and the item needs a new judgement. A fetch again of the same item (another
+    ``retrieved_at``, another raw response hash) is no change. Dispositions recorded
+    before the judged hash existed hold the full content hash: they stand while the item
+    is byte for byte the one judged."""
     by_id = {ev.id: ev for ev in evidence}
     out = []
     for d in review.effective().values():
         ev = by_id.get(d.evidence_id)
-        if ev is not None and d.content_sha256 and ev.content_sha256 and d.content_sha256 != ev.content_sha256:
+        if ev is None or not d.content_sha256:
+            continue
+        if d.content_sha256 not in (ev.judged_sha256(), ev.content_sha256 or ev.compute_content_sha256()):
             out.append(d)
     return out
 
