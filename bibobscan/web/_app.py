@@ -78,8 +78,8 @@ def create_app(config: WebConfig, *, workspace: Workspace | None = None) -> Fast
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from . import api
-    from .pages import bureau, cases, login, review, sector
+    from .pages import batch, bureau, cases, login, review, sector
 
-    for router in (login.router, cases.router, review.router, sector.router, bureau.router, api.router):
+    for router in (login.router, cases.router, review.router, batch.router, sector.router, bureau.router, api.router):
         app.include_router(router)
     return app

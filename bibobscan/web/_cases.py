@@ -12,7 +12,7 @@ from fastapi import HTTPException
 from ..accounts import CASE_ROLES, Account
 from ..collectors import load_collectors
 from ..demo import wired
-from ..dossier import report_of
+from ..dossier import Change, report_of
 from ..dossier.scanning import scan_into_case
 from ..errors import CaseNotFound
 from ..model import Report, Verdict
@@ -44,22 +44,30 @@ def visible_cases(ws: Workspace, account: Account, **filters: Any) -> list[CaseR
     return [c for c in cases if account.may_open(c.team)]
 
 
+def scan_now(ws: Workspace, actor: str, case_id: str, subject_no: int, job: Job | None = None) -> Change:
+    """Scan one subject of a case and record it (the work of a scan job, and of each
+    case of a batch): the case's own indicator files and demo flag, the workspace's
+    settings or demo transport; progress per source into ``job`` when given."""
+    current = ws.store.case(case_id)
+    subject = next(s.subject for s in ws.store.subjects(case_id) if s.subject_no == subject_no)
+    base = ScanOptions(indicators_path=Path(current.indicators_path) if current.indicators_path else None,
+                       profile_path=Path(current.profile_path) if current.profile_path else None)
+    if ws.config.demo_transport is not None:
+        options = wired(base, demo=current.demo, config=ws.config.config, transport=ws.config.demo_transport)
+    else:
+        options = wired(base, demo=current.demo, config=ws.config.config)
+    collectors = load_collectors()
+    if job is not None:
+        job.expect([(c.id, c.title) for c in collectors])
+    return scan_into_case(ws.dossier, current.case, subject, options, actor=actor, demo=current.demo,
+                          collectors=collectors, progress=job.on_source if job is not None else None)
+
+
 def start_scan(ws: Workspace, account: Account, record: CaseRecord, subject_no: int) -> Job:
     case_id = record.case_id
 
     def work(job: Job) -> dict[str, Any]:
-        current = ws.store.case(case_id)
-        subject = next(s.subject for s in ws.store.subjects(case_id) if s.subject_no == subject_no)
-        base = ScanOptions(indicators_path=Path(current.indicators_path) if current.indicators_path else None,
-                           profile_path=Path(current.profile_path) if current.profile_path else None)
-        if ws.config.demo_transport is not None:
-            options = wired(base, demo=current.demo, config=ws.config.config, transport=ws.config.demo_transport)
-        else:
-            options = wired(base, demo=current.demo, config=ws.config.config)
-        collectors = load_collectors()
-        job.expect([(c.id, c.title) for c in collectors])
-        change = scan_into_case(ws.dossier, current.case, subject, options, actor=account.name, demo=current.demo,
-                                collectors=collectors, progress=job.on_source)
+        change = scan_now(ws, account.name, case_id, subject_no, job)
         version = change.versions[0]
         a = change.report.assessment
         return {"version_no": version.version_no, "scan_no": version.scan_no, "subject_no": version.subject_no,

@@ -59,15 +59,18 @@ def _text(values: dict[str, str], errors: dict[str, str], name: str, label: str,
     return value
 
 
-def check_new_case(form: Any, *, teams: tuple[str, ...], officer: str, today: date | None = None) -> Checked:
-    values = {k: str(form.get(k, ""))[:20_000] for k in (*CASE_FIELDS, *SUBJECT_FIELDS)}
+def check_case(form: Any, *, teams: tuple[str, ...], officer: str, today: date | None = None,
+               id_label: str = "het zaaknummer", id_limit: int = MAX_CASE_ID) -> Checked:
+    """The case fields only (``CASE_FIELDS``): the new-case form and the batch form,
+    where ``zaaknummer`` is the prefix of the batch's case numbers."""
+    values = {k: str(form.get(k, ""))[:20_000] for k in CASE_FIELDS}
     errors: dict[str, str] = {}
     today = today or date.today()
     case_id = values["zaaknummer"].strip()
     if not case_id:
-        errors["zaaknummer"] = "Vul het zaaknummer in."
-    elif len(case_id) > MAX_CASE_ID or any(not c.isprintable() for c in case_id):
-        errors["zaaknummer"] = f"Het zaaknummer is ten hoogste {MAX_CASE_ID} gewone tekens."
+        errors["zaaknummer"] = f"Vul {id_label} in."
+    elif len(case_id) > id_limit or any(not c.isprintable() for c in case_id):
+        errors["zaaknummer"] = f"{id_label[0].upper()}{id_label[1:]} is ten hoogste {id_limit} gewone tekens."
     purpose = _text(values, errors, "doel", "Het doel", required=True)
     reason = _text(values, errors, "aanleiding", "De aanleiding", required=True)
     authority = _text(values, errors, "bestuursorgaan", "Het bestuursorgaan")
@@ -89,6 +92,20 @@ def check_new_case(form: Any, *, teams: tuple[str, ...], officer: str, today: da
     team = values["team"].strip() or (teams[0] if teams else "")
     if team not in teams:
         errors["team"] = "Kies een van uw eigen teams." if teams else "Uw account hoort bij geen team; vraag de beheerder u aan een team toe te voegen."
+    checked = Checked(values, errors)
+    if not errors:
+        checked.case = Case(case_id=case_id, purpose=purpose, legal_ground=ground, officer=behandelaar, created_on=today,
+                            retention_until=add_years(today, years), zaaktype=zaaktype, reason=reason, authority=authority,
+                            decision_type=decision, policy_rule=policy, reviewer=reviewer, distribution=distribution)
+    return checked
+
+
+def check_new_case(form: Any, *, teams: tuple[str, ...], officer: str, today: date | None = None) -> Checked:
+    """The new-case form: the case fields (:func:`check_case`) and its subject."""
+    today = today or date.today()
+    case_part = check_case(form, teams=teams, officer=officer, today=today)
+    values = {**case_part.values, **{k: str(form.get(k, ""))[:20_000] for k in SUBJECT_FIELDS}}
+    errors = dict(case_part.errors)
 
     kind_text = values["soort"].strip().lower()
     kind = {"persoon": SubjectKind.PERSON, "person": SubjectKind.PERSON, "bedrijf": SubjectKind.COMPANY, "company": SubjectKind.COMPANY}.get(kind_text)
@@ -142,11 +159,9 @@ def check_new_case(form: Any, *, teams: tuple[str, ...], officer: str, today: da
         except ValueError as exc:
             errors["identiteit_datum"] = str(exc)
     checked = Checked(values, errors)
-    if errors or kind is None:
+    if errors or kind is None or case_part.case is None:
         return checked
-    checked.case = Case(case_id=case_id, purpose=purpose, legal_ground=ground, officer=behandelaar, created_on=today,
-                        retention_until=add_years(today, years), zaaktype=zaaktype, reason=reason, authority=authority,
-                        decision_type=decision, policy_rule=policy, reviewer=reviewer, distribution=distribution)
+    checked.case = case_part.case
     checked.subject = Subject(kind=kind, name=name, aliases=aliases, born=born, kvk=kvk, municipality=municipality, places=places,
                               identified_by=identified_by, identified_on=identified_on, role=role)
     return checked

@@ -72,6 +72,7 @@ class Job:
         with self.lock:
             return {
                 "id": self.id, "case_id": self.case_id, "kind": self.kind, "state": self.state, "error": self.error,
+                "created": self.created, "started_by": self.started_by,
                 "done": self.done, "total": self.total, "result": dict(self.result),
                 "sources": [{**vars(s), "status_label": _label(s.status) if s.ended else "bezig"} for s in self.sources.values()],
             }
@@ -117,6 +118,11 @@ class Jobs:
     def for_case(self, case_id: str) -> list[Job]:
         with self._lock:
             return [j for j in self._jobs.values() if j.case_id == case_id]
+
+    def of_kind(self, kind: str) -> list[Job]:
+        """The jobs of one kind still kept (running, or ended in the last hours)."""
+        with self._lock:
+            return [j for j in self._jobs.values() if j.kind == kind]
 
     def running(self) -> list[Job]:
         with self._lock:
