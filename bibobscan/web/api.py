@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..accounts import CASE_ROLES, Account
-from ..dossier import report_of
+from ..dossier import Status, report_of
+from ..dossier.diff import diff_reports
 from ..errors import BibobscanError, CaseNotFound
 from ..model import to_jsonable
 from ..store import CaseRecord, VersionRecord
@@ -159,7 +160,6 @@ def start(request: Request, account: AccountDep, case_id: str, subject_no: int =
     record = case_for(ws, account, case_id)
     if subject_no not in {s.subject_no for s in ws.store.subjects(case_id)}:
         raise HTTPException(status_code=404, detail=f"case {case_id} has no subject {subject_no}")
-    from ..dossier import Status
 
     if not Status(record.status).open:
         raise HTTPException(status_code=409, detail=f"case {case_id} is {record.status}: reopen it (a new file version) before scanning again")
@@ -218,7 +218,6 @@ def diff(request: Request, account: AccountDep, case_id: str, from_version: Anno
         raise HTTPException(status_code=404, detail="no such report version") from None
     if old.subject_no != new.subject_no:
         raise HTTPException(status_code=400, detail="compare two versions of the same subject")
-    from ..dossier.diff import diff_reports
 
     ws.dossier.view(case_id, actor=account.name, what=f"API: diff {from_version}->{to_version}")
     return json.loads(json.dumps(to_jsonable(diff_reports(report_of(old), report_of(new))), ensure_ascii=False))

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from ...accounts import CASE_ROLES
 from ...dossier import ALLOWED, LIFE, Status, missing_elements, report_of
+from ...dossier.diff import diff_reports
 from ...dossier.export import export_lbb
 from ...errors import BibobscanError, CaseNotFound
 from ...model import utcnow
@@ -256,7 +257,6 @@ def versions_page(request: Request, case_id: str, van: int | None = None, naar: 
         new = _version(ws, case_id, chosen[1], 1)
         if old.subject_no != new.subject_no:
             raise HTTPException(status_code=400, detail="Vergelijk twee versies van dezelfde betrokkene.")
-        from ...dossier.diff import diff_reports
 
         diff = diff_reports(report_of(old), report_of(new))
     ws.dossier.view(case_id, actor=session.account.name, what=f"versies{f' en verschil {chosen[0]}→{chosen[1]}' if diff else ''}")
