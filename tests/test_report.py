@@ -92,3 +92,12 @@ def test_json_contract_and_round_trip(tmp_path: Path) -> None:
     assert again.evidence[0].match is not None and again.evidence[0].match.verdict is Verdict.MATCH
     assert again.indicators[1].outcome is Outcome.INSUFFICIENT
     assert again.sources[1].status is SourceStatus.FAILED
+
+
+def test_the_attribution_percentage_is_explained_in_one_sentence() -> None:
+    html = render_html(sample_report())
+    explained = re.search(r'<p class="note" id="uitleg-percentage">([^<]+)</p>', html)
+    assert explained, "the report explains what the attribution percentage means"
+    sentence = explained.group(1)
+    assert sentence.count(". ") == 0 and "100 %" in sentence and "mogelijke naamgenoot" in sentence
+    assert "alleen toegeschreven bewijs telt mee" in sentence
