@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import damaged_names  # noqa: E402  (benchmarks/damaged_names.py)
+
 from bibobscan.matching import (  # noqa: E402
     MATCH_THRESHOLD,
     POSSIBLE_THRESHOLD,
@@ -423,12 +425,18 @@ def main(argv: list[str] | None = None) -> int:
     report("nomenklatura_entity_bench_checks.yml (same schemas; in-sample)", checks, run(checks), args.errors, hide)
     unrelated(args.evaldata, args.samples, args.seed)
     ofac(args.evaldata)
+    damaged_pairs = damaged_names.build_pairs(damaged_names.company_names(args.evaldata))
+    damaged = damaged_names.report(damaged_pairs, damaged_names.run(damaged_pairs), args.errors)
     strong = sum(1 for r in cases if r.quality == "STRONG" and r.predicted != r.truth)
     print("\n=== summary ===")
     print(f"  cases.csv whole file (in-sample): F1 {whole.f1:.3f}  P {whole.precision:.3f}  R {whole.recall:.3f}  "
           f"n={whole.n}  STRONG wrong {strong}")
     print(f"  cases.csv tuning split:           F1 {tune.f1:.3f}  P {tune.precision:.3f}  R {tune.recall:.3f}  n={tune.n}")
     print(f"  cases.csv HELD-OUT split:         F1 {held.f1:.3f}  P {held.precision:.3f}  R {held.recall:.3f}  n={held.n}")
+    print(f"  cases.csv speed:                  {1000 * seconds / len(cases):.3f} ms per pair")
+    for title, (n, prec, rec, f1, loose) in damaged.items():
+        print(f"  damaged companies, {title + ':':16}F1 {f1:.3f}  P {prec:.3f}  R {rec:.3f}  n={n}  "
+              f"(match or possible: F1 {loose:.3f})")
     return 0
 
 
