@@ -514,3 +514,44 @@ def test_gleif_terms_are_stated_as_known() -> None:
     text = resources.files("bibobscan.matching").joinpath("tables", "SOURCES.md").read_text(encoding="utf-8")
     assert "widely labelled CC0" not in text
     assert "not verified" in text
+
+
+# --- damaged names (issue 11): mojibake, control characters, stray bytes ---
+
+
+@pytest.mark.parametrize(("damaged", "repaired"), [
+    ("CafÃ© De Kroon B.V.", "Café De Kroon B.V."),  # UTF-8 read as cp1252
+    ("Ã\x9cnal Bouw", "Ünal Bouw"),  # UTF-8 read as latin-1
+    ("Voorbeeld\x13Holding B.V.", "Voorbeeld Holding B.V."),  # a control character for a space
+    ("Voorbeeld\x00Holding", "Voorbeeld Holding"),
+    ("Jansen Transport", "Jansen Transport"),  # clean text passes unchanged
+])
+def test_repair_turns_mojibake_into_letters_and_control_characters_into_spaces(damaged: str, repaired: str) -> None:
+    from bibobscan.matching._text import repair
+
+    assert repair(damaged) == repaired
+
+
+def test_a_stray_character_between_letters_is_read_both_as_space_and_as_lost_letter() -> None:
+    from bibobscan.matching._text import readings
+
+    assert readings("Industr?es Verhoeven B.V.") == ["Industr?es Verhoeven B.V.", "Industres Verhoeven B.V."]
+    assert readings("Jansen & Zonen B.V.") == ["Jansen & Zonen B.V."]  # normal punctuation is no damage
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Café De Kroon B.V.", "CafÃ© De Kroon B.V."),
+    ("Bouwbedrijf Verhoeven B.V.", "Bouwbedrijf\x13Verhoeven B.V."),
+    ("Bouwbedrijf Verhoeven B.V.", "Bouwbedrijf Verho\x85ven B.V."),
+    ("Industries Verhoeven", "Industr?es Verhoeven"),
+])
+def test_damaged_company_names_still_match(a: str, b: str) -> None:
+    assert compare_names(a, b, COMPANY).verdict.value == "match"
+
+
+def test_repair_does_not_make_namesakes_alike() -> None:
+    # a control character where the other name has a different letter stays a difference
+    assert compare_names("Transport Maas B.V.", "Transport Ma\x13s B.V.", COMPANY).verdict.value != "no_match"
+    assert compare_names("Transport Maas B.V.", "Transport Maes B.V.", COMPANY).verdict.value != "match"
+    # a short surname with a lost letter is a namesake as much as a damaged copy
+    assert compare_names("Jan Smit", "Jan Sm\x13t", PERSON).verdict.value != "match"

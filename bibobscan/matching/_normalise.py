@@ -11,7 +11,7 @@ from enum import Enum
 from rapidfuzz.distance import OSA
 
 from ._tables import LegalForm, LegalFormTable, legal_forms, org_tables, person_tables
-from ._text import Chunk, Word, chunk_texts, chunk_words, chunks, cjk_letters, script_of
+from ._text import Chunk, Word, chunk_texts, chunk_words, chunks, cjk_letters, repair, script_of
 
 PERSON = "person"
 COMPANY = "company"
@@ -128,8 +128,9 @@ def _reorder_comma(name: str) -> tuple[str, bool]:
 @functools.lru_cache(maxsize=65536)
 def parse_person(name: str) -> ParsedName:
     tables = person_tables()
-    script = script_of(name)
-    text, reordered = _reorder_comma(name)
+    cleaned = repair(name)
+    script = script_of(cleaned)
+    text, reordered = _reorder_comma(cleaned)
     # A person's name never loses a word to the legal-form table: "Yu", "Ong", "Ay",
     # "Ek" and "Sá" are surnames before they are abbreviations of a legal form.
     raw = chunks(text)
@@ -205,7 +206,7 @@ def parse_person(name: str) -> ParsedName:
         titles=tuple(titles),
         generation=generation,
         script=script,
-        cjk=cjk_letters(name) if script == "cjk" else "",
+        cjk=cjk_letters(cleaned) if script == "cjk" else "",
         reordered=reordered,
     )
 
@@ -354,9 +355,11 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
     forms are cut only when written as one ("SA", "S.A.", not "Sa")."""
     org = org_tables()
     people = person_tables()
-    script = script_of(name)
-    strict = written_only or _mixed_case(name)
-    stripped, forms = strip_forms(_company_words(name), written_only=strict, commas=name.count(","), guessed=written_only)
+    cleaned = repair(name)
+    script = script_of(cleaned)
+    strict = written_only or _mixed_case(cleaned)
+    stripped, forms = strip_forms(_company_words(cleaned), written_only=strict, commas=cleaned.count(","),
+                                  guessed=written_only)
     words = [w.text for w in stripped]
     only = legal_forms().by_tokens.get(tuple(words))
     if (words and not forms and _all_forms(" ".join(words))
@@ -409,7 +412,7 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
         tokens=tuple(tokens),
         legal_forms=tuple(forms),
         script=script,
-        cjk=cjk_letters(name) if script == "cjk" else "",
+        cjk=cjk_letters(cleaned) if script == "cjk" else "",
         generic_only=generic_only,
     )
 
@@ -439,7 +442,7 @@ def parse(name: str, kind: str, *, guessed: bool = False) -> ParsedName:
 def looks_like_company(name: str) -> bool:
     """True when the name carries a legal form written as one ("B.V.", "SA", "GmbH",
     "Limited"; not "Yu" or "Ong") or an organisation word in Latin letters."""
-    words = _company_words(name)
+    words = _company_words(repair(name))
     _, forms = strip_forms(list(words), written_only=True, commas=name.count(","))
     if any(not f.modifier for f in forms):
         return True

@@ -12,7 +12,7 @@ from ..model import Match, MatchFeature, Verdict
 from . import _features
 from ._features import NameScore, compare_parsed
 from ._normalise import COMPANY, PERSON, looks_like_company, parse
-from ._text import fold_text
+from ._text import fold_text, readings
 
 KINDS = (PERSON, COMPANY)
 _ALTERNATIVES = re.compile(r"\s*;\s*|(?<=\w{2})/(?=\w{2})|\s+/\s+")
@@ -86,12 +86,15 @@ def compare_names(a: str, b: str, kind: str | None = None) -> Result:
 
 def _best_names(a: Record, b: Record, kind: str, guessed: bool) -> tuple[NameScore, str, str]:
     best: tuple[NameScore, str, str] | None = None
+    # a damaged name is compared in every way it can be read (see _text.readings)
+    names_b = [(nb, rb) for nb in b.names for rb in readings(nb)]
     for na in a.names:
-        pa = parse(na, kind, guessed=guessed)
-        for nb in b.names:
-            scored = compare_parsed(pa, parse(nb, kind, guessed=guessed))
-            if best is None or scored.score > best[0].score:
-                best = (scored, na, nb)
+        for ra in readings(na):
+            pa = parse(ra, kind, guessed=guessed)
+            for nb, rb in names_b:
+                scored = compare_parsed(pa, parse(rb, kind, guessed=guessed))
+                if best is None or scored.score > best[0].score:
+                    best = (scored, na, nb)
     if best is None:
         empty = NameScore([MatchFeature("no_name", 0.0, "Geen naam om te vergelijken.")], 0.0, 0.0)
         return empty, "", ""

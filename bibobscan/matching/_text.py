@@ -12,10 +12,41 @@ import unicodedata
 from dataclasses import dataclass
 
 from anyascii import anyascii
+from ftfy import fix_encoding
 
 _APOSTROPHES = re.compile(r"['`\u00b4\u02bb\u02bc\u2018\u2019]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _CHUNK = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?|&")
+
+
+# Control characters (C0, DEL, C1), the replacement character, the soft hyphen and the
+# ellipsis a stray byte 0x85 becomes in cp1252: never part of a name, always a separator.
+_STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026]")
+# A stray character or odd punctuation between two letters: a space or a letter was
+# damaged, and which of the two cannot be told (see readings()).
+_INSIDE = re.compile(r"(?<=[^\W\d_])[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\[\]{}|\\~^`;:<>?!@#$%*_+=]+(?=[^\W\d_])")
+
+
+def repair(text: str) -> str:
+    """A name as it was meant: mojibake repaired (UTF-8 read as cp1252 or latin-1:
+    "CafÃ© " -> "Café ", by ftfy), control characters and stray bytes turned into
+    spaces ("Name\x13Inc" -> "Name Inc"). ASCII text without control characters passes
+    unchanged and fast."""
+    if not text.isascii():
+        text = fix_encoding(text)
+    elif text.isprintable():
+        return text
+    return _STRAY.sub(" ", text)
+
+
+def readings(name: str) -> list[str]:
+    """The ways a damaged name can be read: as repaired (a stray character is a space,
+    "Na\x85e LLC" -> "Na e LLC") and, when a stray character or odd punctuation sits
+    between two letters, also with it left out ("Nae LLC": it was a letter). The
+    comparison takes the better reading; an undamaged name has one reading."""
+    fixed = repair(name) if not name.isascii() else name
+    joined = _INSIDE.sub("", fixed)
+    return [name] if joined == fixed else [name, joined]
 
 
 def translit(text: str) -> str:
