@@ -555,3 +555,24 @@ def test_repair_does_not_make_namesakes_alike() -> None:
     assert compare_names("Transport Maas B.V.", "Transport Maes B.V.", COMPANY).verdict.value != "match"
     # a short surname with a lost letter is a namesake as much as a damaged copy
     assert compare_names("Jan Smit", "Jan Sm\x13t", PERSON).verdict.value != "match"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Voorbeeld Handel B.V.", "Voorbeeld Handel B.Y."),  # a letter of the form replaced
+    ("Acme Trading Ltd", "Acme Trading Lt]"),
+    ("Acme Trading Inc", "Acme Trading I}c"),
+    ("Tadbir Brokerage Company", "Tadbir Brokerage Compeny"),
+])
+def test_a_damaged_legal_form_does_not_wreck_the_name(a: str, b: str) -> None:
+    r = compare_names(a, b, COMPANY)
+    assert r.verdict.value == "match"
+    assert any(f.name == "legal_form_typo" for f in r.match.features)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Jansen Trading Ltd", "Pietersen Trading Lt]"),  # a shared (damaged) form never makes names alike
+    ("Visser B.V.", "Bakker B.Y."),
+    ("Bakkerij Sas", "Bakkerij SA"),  # longer than the form: a word, not a damaged form
+])
+def test_the_damaged_form_tolerance_never_makes_two_names_alike(a: str, b: str) -> None:
+    assert compare_names(a, b, COMPANY).verdict.value != "match"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import OSA
 
@@ -347,10 +347,47 @@ def _cap(features: list[MatchFeature], cap: float, name: str, sentence: str) -> 
         features.append(MatchFeature(name, 0.0, sentence))
 
 
+def _form_edits(key: str) -> int:
+    """Edits forgiven in a damaged legal form: one, two in a form of eight letters or more."""
+    return 2 if len(key) >= 8 else 1
+
+
+def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
+    """Read the last word(s) of ``side`` as ``other``'s legal form when they are that
+    form with a letter damaged ("Lt]" -> "lt" for "Ltd", "I}c" -> "ic" for "Inc",
+    "B.Y." for "B.V."). Never longer than the form (an extra letter makes a word: "Sas"
+    is no "SA"), never a word ``other`` has too, never the last distinctive word. The
+    words are then a legal form: they stop counting against the name, and, as every
+    shared legal form, they never count for it."""
+    keys = {f.key.replace(" ", ""): f for f in other.legal_forms if not f.modifier}
+    if not keys or not side.tokens:
+        return side
+    others = {t.text for t in other.tokens}
+    for n in (1, 2, 3):
+        if n >= len(side.tokens):
+            break
+        tail = side.tokens[-n:]
+        rest = side.tokens[:-n]
+        if any(t.text in others or t.kind is Kind.NUMBER for t in tail) or not any(t.kind is Kind.NAME for t in rest):
+            continue
+        text = "".join(t.text for t in tail)
+        for key, form in keys.items():
+            if (2 <= len(text) <= len(key) and text != key
+                    and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key)):
+                written = " ".join(t.text for t in tail)
+                forms = (*side.legal_forms, replace(form, written=written))
+                return replace(side, tokens=rest, legal_forms=forms,
+                               form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier))
+    return side
+
+
 def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     """Compare two parsed names of the same kind; features with Dutch sentences."""
     kind = a.kind
     features: list[MatchFeature] = []
+    if kind == COMPANY:
+        a = _drop_damaged_form(a, b)
+        b = _drop_damaged_form(b, a)
     if not a.tokens or not b.tokens:
         only = a if not a.tokens else b
         what = "alleen een rechtsvorm" if only.legal_forms else "geen vergelijkbare naamdelen"
@@ -482,7 +519,7 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
         for form in side.legal_forms:
             if form.written:
                 features.append(MatchFeature("legal_form_typo", 0.0, f"'{form.written}' in '{side.original}' gelezen als de "
-                                             f"rechtsvorm {form.display} (één tikfout)."))
+                                             f"rechtsvorm {form.display} (tikfout of beschadigd teken)."))
     forms_a = [f for f in a.legal_forms if not f.modifier]
     forms_b = [f for f in b.legal_forms if not f.modifier]
     if forms_a and forms_b:

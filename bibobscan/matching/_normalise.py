@@ -282,7 +282,7 @@ def trusted_form(form: LegalForm) -> bool:
 # Short forms that are no word or name in any language we meet, so they are a form at the
 # end of a name however they are written ("Acme Ltd", "Voorbeeld Group Co Ltd"). A short
 # list on purpose: many vowelless letter groups are transliterated names ("Hmd", "Shk").
-UNMISTAKABLE_FORMS = frozenset({"ltd", "llc", "llp", "plc", "gmbh", "kft", "pty", "sprl", "bvba", "cvba", "bv", "nv", "vof",
+UNMISTAKABLE_FORMS = frozenset({"ltd", "llc", "llp", "plc", "inc", "gmbh", "kft", "pty", "sprl", "bvba", "cvba", "bv", "nv", "vof",
                                 "vve", "vzw", "ivzw", "eesv", "owm"})
 
 
