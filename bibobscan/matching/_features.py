@@ -366,18 +366,17 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     for n in (1, 2, 3):
         if n >= len(side.tokens):
             break
-        tail = side.tokens[-n:]
-        rest = side.tokens[:-n]
-        if any(t.text in others or t.kind is Kind.NUMBER for t in tail) or not any(t.kind is Kind.NAME for t in rest):
-            continue
-        text = "".join(t.text for t in tail)
-        for key, form in keys.items():
-            if (2 <= len(text) <= len(key) and text != key
-                    and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key)):
-                written = " ".join(t.text for t in tail)
-                forms = (*side.legal_forms, replace(form, written=written))
-                return replace(side, tokens=rest, legal_forms=forms,
-                               form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier))
+        for at_end in (True, False):
+            words = side.tokens[-n:] if at_end else side.tokens[:n]
+            rest = side.tokens[:-n] if at_end else side.tokens[n:]
+            if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
+                continue
+            text = "".join(t.text for t in words)
+            for key, form in keys.items():
+                if 2 <= len(text) <= len(key) and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key):
+                    forms = (*side.legal_forms, replace(form, written=" ".join(t.text for t in words)))
+                    return replace(side, tokens=rest, legal_forms=forms,
+                                   form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier))
     return side
 
 

@@ -236,8 +236,12 @@ def _mark_lineage(tokens: list[Token]) -> list[Token]:
 
 
 def _company_words(name: str) -> list[Word]:
-    """Words of a company name; runs of single letters are one word ("B V", "A.B.C.")."""
-    return chunk_words(name, collapse_letters=True)
+    """Words of a company name; runs of single letters are one word ("B V", "A.B.C.").
+    Digits among letters are read as the letters they look like (OCR and typing
+    slips: "C0" -> "co", "L1MITED" -> "limited", "5.A." -> "sa"); ordinals ("2e",
+    "1st") stay numbers."""
+    out = chunk_words(name, collapse_letters=True)
+    return [w if w.text.isalpha() or _ORDINAL.match(w.text) else replace(w, text=_deleet(w.text)) for w in out]
 
 
 # A legal form of this many letters or more is unmistakable however it is written
