@@ -562,6 +562,8 @@ def test_repair_does_not_make_namesakes_alike() -> None:
     ("Acme Trading Ltd", "Acme Trading Lt]"),
     ("Acme Trading Inc", "Acme Trading I}c"),
     ("Tadbir Brokerage Company", "Tadbir Brokerage Compeny"),
+    ("Amin Investments Ltd", "Amin InvestmentsLtd"),  # the space before the form lost
+    ("Grupo Comercial Rool, S.A. de C.V.", "Grupo Comercial Rool, S.A.DE C.V."),  # a form read half as a word
 ])
 def test_a_damaged_legal_form_does_not_wreck_the_name(a: str, b: str) -> None:
     r = compare_names(a, b, COMPANY)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import OSA
 
 from ..model import MatchFeature
-from ._normalise import COMPANY, SON_OF, Kind, ParsedName, Token
-from ._tables import person_tables, spelling_rules
+from ._normalise import COMPANY, SON_OF, WEIGHTS, Kind, ParsedName, Token
+from ._tables import LegalForm, org_tables, person_tables, spelling_rules
 
 # thresholds on the score (documented in docs/matching.md)
 MATCH_THRESHOLD = 0.84
@@ -363,7 +363,7 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     if not keys or not side.tokens:
         return side
     others = {t.text for t in other.tokens}
-    for n in (1, 2, 3):
+    for n in (1, 2, 3, 4):
         if n >= len(side.tokens):
             break
         for at_end in (True, False):
@@ -380,13 +380,69 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     return side
 
 
+def _with_forms(side: ParsedName, tokens: tuple[Token, ...], forms: tuple[LegalForm, ...]) -> ParsedName:
+    return replace(side, tokens=tokens, legal_forms=forms,
+                   form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier))
+
+
+def _unglue_form(side: ParsedName, other: ParsedName) -> ParsedName:
+    """"Investmentsltd" for "Investments Ltd": the space before the other name's legal
+    form (three letters or more) was lost. The word before it keeps three letters."""
+    if len(side.tokens) < 1 or not other.legal_forms:
+        return side
+    last = side.tokens[-1]
+    if last.kind is Kind.NUMBER or last.text in {t.text for t in other.tokens}:
+        return side
+    for form in other.legal_forms:
+        key = form.key.replace(" ", "")
+        if not form.modifier and len(key) >= 3 and last.text.endswith(key) and len(last.text) - len(key) >= 3:
+            word = last.text[: -len(key)]
+            org = org_tables()
+            kind = Kind.STRUCTURAL if word in org.structural else Kind.GENERIC if word in org.generic else Kind.NAME
+            glued = replace(form, written=last.text)
+            return _with_forms(side, (*side.tokens[:-1], Token(word, kind, WEIGHTS[kind])), (*side.legal_forms, glued))
+    return side
+
+
+def _mend_split_form(side: ParsedName, other: ParsedName) -> ParsedName:
+    """A damaged multi-word form read partly as a form and partly as words ("S.A.DE
+    C.V." -> the word "sade" and the form C.V.): the last word(s) and the name's own
+    forms together spell the other name's forms, within the damaged-form tolerance."""
+    target = other.form_text
+    if not target or side.form_text == target or not side.form_text:
+        return side
+    others = {t.text for t in other.tokens}
+    for n in (1, 2):
+        if n >= len(side.tokens):
+            break
+        words, rest = side.tokens[-n:], side.tokens[:-n]
+        if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
+            continue
+        text = "".join(t.text for t in words) + side.form_text
+        if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
+            written = " ".join(t.text for t in words)
+            forms = tuple(replace(f, written=written) if k == 0 else f
+                          for k, f in enumerate(x for x in other.legal_forms if not x.modifier))
+            return _with_forms(side, rest, forms)
+    return side
+
+
+def _damaged_forms(a: ParsedName, b: ParsedName) -> tuple[ParsedName, ParsedName]:
+    """Company names whose legal form was damaged, read with the other name's form."""
+    a, b = _unglue_form(a, b), _unglue_form(b, a)
+    a = _drop_damaged_form(a, b)
+    b = _drop_damaged_form(b, a)
+    a = _mend_split_form(a, b)
+    b = _mend_split_form(b, a)
+    return a, b
+
+
 def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     """Compare two parsed names of the same kind; features with Dutch sentences."""
     kind = a.kind
     features: list[MatchFeature] = []
     if kind == COMPANY:
-        a = _drop_damaged_form(a, b)
-        b = _drop_damaged_form(b, a)
+        a, b = _damaged_forms(a, b)
     if not a.tokens or not b.tokens:
         only = a if not a.tokens else b
         what = "alleen een rechtsvorm" if only.legal_forms else "geen vergelijkbare naamdelen"

@@ -21,12 +21,21 @@ _CHUNK = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?|&")
 
 # Control characters (C0, DEL, C1), the replacement character, the soft hyphen and the
 # ellipsis a stray byte 0x85 becomes in cp1252: never part of a name, always a separator.
-_STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026]")
+_MARK = "\ue000"  # a lone C1 byte while ftfy runs (private use: no name has it)
+_STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\ue000]")
+# a C1 control that cannot be a byte of mojibake: not after the lead byte of a UTF-8
+# sequence read as cp1252/latin-1, nor after another byte of one
 _LONE_C1 = re.compile("(?<![\u00c2-\u00f4\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                       "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122])[\u0080-\u009f]")
 # A stray character or odd punctuation between two letters: a space or a letter was
 # damaged, and which of the two cannot be told (see readings()).
-_INSIDE = re.compile(r"(?<=[^\W\d_])[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\[\]{}|\\~^`;:<>?!@#$%*_+=]+(?=[^\W\d_])")
+_INSIDE = re.compile(r"(?<=[^\W\d_])[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\ue000\[\]{}|\\~^`;:<>?!@#$%*_+=]+(?=[^\W\d_])")
+
+
+def _unmojibake(text: str) -> str:
+    """Mojibake repaired by ftfy; a lone C1 byte is marked first, so that ftfy does not
+    read it as a cp1252 letter ("\x8c" -> "Œ")."""
+    return text if text.isascii() else fix_encoding(_LONE_C1.sub(_MARK, text))
 
 
 def repair(text: str) -> str:
@@ -34,14 +43,9 @@ def repair(text: str) -> str:
     "CafÃ© " -> "Café ", by ftfy), control characters and stray bytes turned into
     spaces ("Name\x13Inc" -> "Name Inc"). ASCII text without control characters passes
     unchanged and fast."""
-    if not text.isascii():
-        # a C1 control that cannot be a byte of mojibake (not after the lead byte of a
-        # UTF-8 sequence read as cp1252/latin-1) is a stray byte: a space, before ftfy
-        # could read it as a cp1252 letter ("\x8c" -> "Œ")
-        text = fix_encoding(_LONE_C1.sub(" ", text))
-    elif text.isprintable():
+    if text.isascii() and text.isprintable():
         return text
-    return _STRAY.sub(" ", text)
+    return _STRAY.sub(" ", _unmojibake(text))
 
 
 def readings(name: str) -> list[str]:
@@ -49,7 +53,9 @@ def readings(name: str) -> list[str]:
     "Na\x85e LLC" -> "Na e LLC") and, when a stray character or odd punctuation sits
     between two letters, also with it left out ("Nae LLC": it was a letter). The
     comparison takes the better reading; an undamaged name has one reading."""
-    fixed = repair(name) if not name.isascii() else name
+    if name.isascii() and name.isprintable() and not _INSIDE.search(name):
+        return [name]
+    fixed = _unmojibake(name)
     joined = _INSIDE.sub("", fixed)
     return [name] if joined == fixed else [name, joined]
 
