@@ -536,6 +536,7 @@ def test_a_stray_character_between_letters_is_read_both_as_space_and_as_lost_let
     from bibobscan.matching._text import readings
 
     assert readings("Industr?es Verhoeven B.V.") == ["Industr?es Verhoeven B.V.", "Industres Verhoeven B.V."]
+    assert readings("Industr?es Verhoeven B.V.", wild=True)[-1] == "Industr_es Verhoeven B.V."
     assert readings("Jansen & Zonen B.V.") == ["Jansen & Zonen B.V."]  # normal punctuation is no damage
 
 
@@ -544,9 +545,18 @@ def test_a_stray_character_between_letters_is_read_both_as_space_and_as_lost_let
     ("Bouwbedrijf Verhoeven B.V.", "Bouwbedrijf\x13Verhoeven B.V."),
     ("Bouwbedrijf Verhoeven B.V.", "Bouwbedrijf Verho\x85ven B.V."),
     ("Industries Verhoeven", "Industr?es Verhoeven"),
+    ("Megatrade Holding", "M\x0fgat}ade Holding"),  # two damaged letters read as unknown letters
 ])
 def test_damaged_company_names_still_match(a: str, b: str) -> None:
     assert compare_names(a, b, COMPANY).verdict.value == "match"
+
+
+def test_an_unreadable_letter_needs_readable_letters_around_it() -> None:
+    from bibobscan.matching._features import typo_similarity
+
+    assert typo_similarity("megatrade", "m_gat_ade") >= 0.9
+    assert typo_similarity("bank", "b__k") < 0.8  # two of four letters unknown: too little left
+    assert typo_similarity("maas", "m_es") < 0.8  # the readable letters must agree
 
 
 def test_repair_does_not_make_namesakes_alike() -> None:

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from ..model import MatchFeature
 from ._normalise import COMPANY, SON_OF, WEIGHTS, Kind, ParsedName, Token
 from ._tables import LegalForm, org_tables, person_tables, spelling_rules
+from ._text import WILD
 
 # thresholds on the score (documented in docs/matching.md)
 MATCH_THRESHOLD = 0.84
@@ -100,6 +101,16 @@ def typo_similarity(a: str, b: str) -> float:
     longest = max(len(a), len(b))
     distance = OSA.distance(a, b)
     plain = 1.0 - distance / longest if longest else 0.0
+    wild = a.count(WILD) + b.count(WILD)
+    if wild:
+        # a damaged letter (see _text.readings) stands for any letter: its edit is free,
+        # but it counts for half an edit in the similarity; at most one in four letters,
+        # and three readable letters on each side
+        if wild * 4 > longest or min(len(a), len(b)) - wild < 3:
+            return plain
+        distance = max(0, distance - wild)
+        allowed = 0 if longest < 5 else 1 if longest < 11 else 2 if longest < 15 else 3
+        return max(plain, 1.0 - 0.1 * distance - 0.05 * wild) if distance <= allowed else plain
     allowed = 0 if longest < 5 else 1 if longest < 11 else 2 if longest < 15 else 3
     if distance <= allowed:
         return max(plain, 1.0 - 0.1 * distance)

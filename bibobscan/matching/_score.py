@@ -87,9 +87,10 @@ def compare_names(a: str, b: str, kind: str | None = None) -> Result:
 def _best_names(a: Record, b: Record, kind: str, guessed: bool) -> tuple[NameScore, str, str]:
     best: tuple[NameScore, str, str] | None = None
     # a damaged name is compared in every way it can be read (see _text.readings)
-    names_b = [(nb, rb) for nb in b.names for rb in readings(nb)]
+    wild = kind == COMPANY
+    names_b = [(nb, rb) for nb in b.names for rb in readings(nb, wild)]
     for na in a.names:
-        for ra in readings(na):
+        for ra in readings(na, wild):
             pa = parse(ra, kind, guessed=guessed)
             for nb, rb in names_b:
                 scored = compare_parsed(pa, parse(rb, kind, guessed=guessed))

@@ -21,6 +21,7 @@ _CHUNK = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?|&")
 
 # Control characters (C0, DEL, C1), the replacement character, the soft hyphen and the
 # ellipsis a stray byte 0x85 becomes in cp1252: never part of a name, always a separator.
+WILD = "_"  # a letter that was damaged beyond reading (see readings())
 _MARK = "\ue000"  # a lone C1 byte while ftfy runs (private use: no name has it)
 _STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\ue000]")
 # a C1 control that cannot be a byte of mojibake: not after the lead byte of a UTF-8
@@ -48,16 +49,24 @@ def repair(text: str) -> str:
     return _STRAY.sub(" ", _unmojibake(text))
 
 
-def readings(name: str) -> list[str]:
+def readings(name: str, wild: bool = False) -> list[str]:
     """The ways a damaged name can be read: as repaired (a stray character is a space,
     "Na\x85e LLC" -> "Na e LLC") and, when a stray character or odd punctuation sits
     between two letters, also with it left out ("Nae LLC": it was a letter). The
-    comparison takes the better reading; an undamaged name has one reading."""
+    comparison takes the better reading; an undamaged name has one reading. With
+    ``wild`` (company names) a third reading keeps a single stray character as
+    :data:`WILD`, a letter that was there but cannot be read ("Na_e LLC"). Not for
+    persons: "Sm?t" may be Smit or Smet, and a namesake is the greater risk there."""
     if name.isascii() and name.isprintable() and not _INSIDE.search(name):
         return [name]
     fixed = _unmojibake(name)
     joined = _INSIDE.sub("", fixed)
-    return [name] if joined == fixed else [name, joined]
+    if joined == fixed:
+        return [name]
+    if not wild:
+        return [name, joined]
+    # one damaged letter each: a wildcard (see _features.typo_similarity)
+    return list(dict.fromkeys([name, joined, _INSIDE.sub(lambda m: WILD if len(m.group(0)) == 1 else "", fixed)]))
 
 
 def translit(text: str) -> str:
@@ -101,7 +110,7 @@ class Chunk:
 
 
 _VOWELS = frozenset("aeiouy")
-_CHUNK_AS_WRITTEN = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*\.?|&")
+_CHUNK_AS_WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*\.?|&")
 
 
 def _script(word: str) -> str:
