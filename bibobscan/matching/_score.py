@@ -84,12 +84,12 @@ def compare_names(a: str, b: str, kind: str | None = None) -> Result:
     return compare(Record(a, kind=kind), Record(b, kind=kind))
 
 
-def _best_names(a: Record, b: Record, kind: str, guessed: bool) -> tuple[NameScore, str, str]:
+def _best_names(a: list[str], b: list[str], kind: str, guessed: bool) -> tuple[NameScore, str, str]:
     best: tuple[NameScore, str, str] | None = None
     # a damaged name is compared in every way it can be read (see _text.readings)
     wild = kind == COMPANY
-    names_b = [(nb, rb) for nb in b.names for rb in readings(nb, wild)]
-    for na in a.names:
+    names_b = [(nb, rb) for nb in b for rb in readings(nb, wild)]
+    for na in a:
         for ra in readings(na, wild):
             pa = parse(ra, kind, guessed=guessed)
             for nb, rb in names_b:
@@ -105,10 +105,11 @@ def _best_names(a: Record, b: Record, kind: str, guessed: bool) -> tuple[NameSco
 def compare(a: Record, b: Record) -> Result:
     """Compare two records: names first, then every fact both sides give."""
     given = a.kind or b.kind
-    kind = resolve_kind(given, [*a.names, *b.names])
-    scored, name_a, name_b = _best_names(a, b, kind, guessed=given not in KINDS)
+    names_a, names_b = a.names, b.names
+    kind = resolve_kind(given, [*names_a, *names_b])
+    scored, name_a, name_b = _best_names(names_a, names_b, kind, guessed=given not in KINDS)
     features = list(scored.features)
-    if len(a.names) > 1 or len(b.names) > 1:
+    if len(names_a) > 1 or len(names_b) > 1:
         features.insert(0, MatchFeature("best_alias", 0.0, f"Beste naamcombinatie: '{name_a}' / '{name_b}'."))
     name_score = scored.score
     ruled_out = False
