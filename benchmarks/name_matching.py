@@ -426,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     unrelated(args.evaldata, args.samples, args.seed)
     ofac(args.evaldata)
     damaged_pairs = damaged_names.build_pairs(damaged_names.company_names(args.evaldata))
-    damaged = damaged_names.report(damaged_pairs, damaged_names.run(damaged_pairs), args.errors)
+    damaged_seconds = damaged_names.run(damaged_pairs)
+    damaged = damaged_names.report(damaged_pairs, damaged_seconds, args.errors, warm=damaged_names.run(damaged_pairs))
     strong = sum(1 for r in cases if r.quality == "STRONG" and r.predicted != r.truth)
     print("\n=== summary ===")
     print(f"  cases.csv whole file (in-sample): F1 {whole.f1:.3f}  P {whole.precision:.3f}  R {whole.recall:.3f}  "

@@ -452,8 +452,8 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     """Compare two parsed names of the same kind; features with Dutch sentences."""
     kind = a.kind
     features: list[MatchFeature] = []
-    if kind == COMPANY:
-        a, b = _damaged_forms(a, b)
+    if kind == COMPANY and a.form_text != b.form_text:
+        a, b = _damaged_forms(a, b)  # the same forms on both sides: none was damaged
     if not a.tokens or not b.tokens:
         only = a if not a.tokens else b
         what = "alleen een rechtsvorm" if only.legal_forms else "geen vergelijkbare naamdelen"
