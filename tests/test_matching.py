@@ -574,6 +574,7 @@ def test_repair_does_not_make_namesakes_alike() -> None:
     ("Tadbir Brokerage Company", "Tadbir Brokerage Compeny"),
     ("Amin Investments Ltd", "Amin InvestmentsLtd"),  # the space before the form lost
     ("Grupo Comercial Rool, S.A. de C.V.", "Grupo Comercial Rool, S.A.DE C.V."),  # a form read half as a word
+    ("LIMITED LIABILITY COMPANY VOORBEELD", "LIM1TED LIÃ\x81BILITY COMPA\x86Y VOORBEELD"),  # a leading form, half read
 ])
 def test_a_damaged_legal_form_does_not_wreck_the_name(a: str, b: str) -> None:
     r = compare_names(a, b, COMPANY)

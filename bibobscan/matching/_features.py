@@ -417,24 +417,28 @@ def _unglue_form(side: ParsedName, other: ParsedName) -> ParsedName:
 
 def _mend_split_form(side: ParsedName, other: ParsedName) -> ParsedName:
     """A damaged multi-word form read partly as a form and partly as words ("S.A.DE
-    C.V." -> the word "sade" and the form C.V.): the last word(s) and the name's own
-    forms together spell the other name's forms, within the damaged-form tolerance."""
+    C.V." -> the word "sade" and the form C.V.; "Limited Liabil?ty Company" -> the form
+    Limited and two words): the last (or first) word(s) and the name's own forms
+    together spell the other name's forms, within the damaged-form tolerance."""
     target = other.form_text
     if not target or side.form_text == target or not side.form_text:
         return side
     others = {t.text for t in other.tokens}
-    for n in (1, 2):
+    for n in (1, 2, 3):
         if n >= len(side.tokens):
             break
-        words, rest = side.tokens[-n:], side.tokens[:-n]
-        if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
-            continue
-        text = "".join(t.text for t in words) + side.form_text
-        if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
-            written = " ".join(t.text for t in words)
-            forms = tuple(replace(f, written=written) if k == 0 else f
-                          for k, f in enumerate(x for x in other.legal_forms if not x.modifier))
-            return _with_forms(side, rest, forms)
+        for at_end in (True, False):
+            words = side.tokens[-n:] if at_end else side.tokens[:n]
+            rest = side.tokens[:-n] if at_end else side.tokens[n:]
+            if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
+                continue
+            joined = "".join(t.text for t in words)
+            text = joined + side.form_text if at_end else side.form_text + joined
+            if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
+                written = " ".join(t.text for t in words)
+                forms = tuple(replace(f, written=written) if k == 0 else f
+                              for k, f in enumerate(x for x in other.legal_forms if not x.modifier))
+                return _with_forms(side, rest, forms)
     return side
 
 
