@@ -103,6 +103,8 @@ def _scan(client: object, ws: object, case_id: str) -> dict[str, object]:
     assert job["state"] == "klaar", job
     page = client.get(progress_url)  # type: ignore[attr-defined]
     assert "Klaar:" in page.text and "refresh" not in page.text
+    # a finished page is not polled: the script would reload it for ever
+    assert "data-progress-url" not in page.text
     return job
 
 
