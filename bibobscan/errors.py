@@ -17,6 +17,7 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   └── MalformedResponse   a body that does not parse as the documented format
     ├── IndicatorError          a broken indicator or profile file (names file, line, id, field)
     ├── ReportError             a report file that cannot be read back, or was changed
+    ├── OutputError             a report file or folder (--out) that cannot be written (exit code 4)
     ├── StoreError              the case store cannot be opened or used (missing, locked, unreachable)
     │   ├── CaseNotFound        no case with that number in the store
     │   └── StoreConflict       a concurrent writer got there first (retried by the caller)
@@ -145,6 +146,11 @@ class IndicatorError(BibobscanError):
 
 class ReportError(BibobscanError):
     """A stored report that cannot be read back (e.g. for rescore)."""
+
+
+class OutputError(BibobscanError):
+    """A report file or folder (``--out``) that cannot be written: a file where the
+    folder should be, no permission, a full disk. The message names the path."""
 
 
 class StoreError(BibobscanError):

@@ -19,6 +19,9 @@ from typing import Any
 MAX_TITLE = 300
 MAX_EXCERPT = 600
 MAX_FIELD_TEXT = 1000
+# the longest name of a subject, alias or place that a scan accepts: a real name is far
+# shorter, and a longer one would go to every source and break the pages
+MAX_SUBJECT_NAME = 200
 
 
 class SubjectKind(StrEnum):

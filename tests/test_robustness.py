@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bibobscan.cli import app
 from bibobscan.cli._app import EXIT_CONFIG, _handle
 from bibobscan.collectors._partial import gather_partial
-from bibobscan.errors import ReportError, SourceError, SourceTimeout, UpstreamError, UsageError
+from bibobscan.errors import OutputError, ReportError, SourceError, SourceTimeout, UpstreamError, UsageError
 from bibobscan.facts import covered_types, load_facts
 from bibobscan.model import Assessment, Case, Report, SourceRun, SourceStatus, Subject, SubjectKind, utcnow
 from bibobscan.municipalities import all_municipalities, resolve_municipality
@@ -142,10 +142,10 @@ def test_prepare_out_dir_creates_the_folder(tmp_path: Path) -> None:
 def test_prepare_out_dir_refuses_a_file(tmp_path: Path) -> None:
     file = tmp_path / "report.html"
     file.write_text("x", encoding="utf-8")
-    with pytest.raises(UsageError, match="--out") as info:
+    with pytest.raises(OutputError, match="--out") as info:
         prepare_out_dir(file)
     assert str(file) in str(info.value)
-    with pytest.raises(UsageError, match="--out"):
+    with pytest.raises(OutputError, match="--out"):
         prepare_out_dir(file / "sub")
 
 

@@ -722,13 +722,13 @@ def test_host_policies_follow_the_documented_limits() -> None:
 # --- review fixes: bad input ----------------------------------------------------------------------------
 
 
-def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
+def test_out_pointing_at_a_file_is_exit_4_like_every_unwritable_out(tmp_path: Path) -> None:
     target = tmp_path / "rapport.html"
     target.write_text("x", encoding="utf-8")
     for out in (target, target / "sub"):
         result = runner.invoke(app, ["sector", "kappers", "--municipality", "Tilburg", "--demo", "--out", str(out)])
-        assert result.exit_code == 2, result.output
-        assert "--out" in result.output and "file" in result.output and "internal error" not in result.output
+        assert result.exit_code == 4, result.output
+        assert "--out" in result.output and "cannot write reports there" in result.output and "internal error" not in result.output
 
 
 def test_postcodes_that_match_nothing_warn_and_do_not_blame_the_register(tmp_path: Path) -> None:

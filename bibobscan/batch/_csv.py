@@ -17,12 +17,12 @@ from datetime import date
 from rapidfuzz import process
 
 from ..errors import UsageError
-from ..model import Municipality, Subject, SubjectKind, clip
+from ..model import MAX_SUBJECT_NAME, Municipality, Subject, SubjectKind, clip
 from ..municipalities import LIST_YEAR, all_municipalities, resolve_municipality
 
 MAX_ROWS = 500
 MAX_BYTES = 1_000_000
-MAX_NAME = 200
+MAX_NAME = MAX_SUBJECT_NAME
 MAX_CELL = 1000  # any other cell: longer than this is no date, KvK number or municipality
 SHOWN = 60  # characters of a cell quoted back in a message
 

@@ -31,6 +31,7 @@ from ..errors import (
     ConfigError,
     DossierError,
     IndicatorError,
+    OutputError,
     ReportError,
     StoreError,
     UsageError,
@@ -62,7 +63,7 @@ def _handle(exc: BaseException) -> int:
     if isinstance(exc, (UsageError, DossierError, CaseNotFound, AccountError)):
         _err(str(exc))
         return EXIT_USAGE
-    if isinstance(exc, (ConfigError, IndicatorError, ReportError, StoreError, ArchiveError)):
+    if isinstance(exc, (ConfigError, IndicatorError, OutputError, ReportError, StoreError, ArchiveError)):
         _err(str(exc))
         return EXIT_CONFIG
     if isinstance(exc, BibobscanError):

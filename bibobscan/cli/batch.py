@@ -84,7 +84,7 @@ def case_batch(
     A CSV with any broken line is refused as a whole (every line's problem is named,
     in Dutch) and nothing is saved. Exit code 3 when a case's scan failed or is
     incomplete (the results table says which)."""
-    from ..demo import wired
+    from ..demo import demo_config_note, wired
     from ..dossier.scanning import scan_into_case
 
     with file.open("rb") as handle:
@@ -100,6 +100,8 @@ def case_batch(
     who = actor(by)
     dossier = open_dossier(data, database, config=None if demo else config, demo=demo)
     options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress), demo=demo, config=config)
+    if demo and (note := demo_config_note(config)):
+        typer.echo(f"  note: {note}", err=True)
     collectors = load_collectors()
 
     def scan_one(record: CaseRecord) -> Report:

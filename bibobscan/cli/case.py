@@ -57,6 +57,7 @@ from .scan import (
     parse_date,
     require_text,
     scan_and_record,
+    subject_name,
 )
 
 with_store_args = with_args(StoreArgs)
@@ -139,8 +140,8 @@ def make_subject(kind: str, name: str, *, born: str | None = None, kvk: str | No
         if kvk is not None and not (kvk.isdigit() and len(kvk) == 8):
             raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
     return Subject(
-        kind=subject_kind, name=case_text(name, "--name"), born=parse_born(born), kvk=kvk, municipality=municipality_of(municipality),
-        aliases=[case_text(a, "--alias") for a in alias or [] if a.strip()], places=[case_text(p, "--place") for p in place or [] if p.strip()],
+        kind=subject_kind, name=subject_name(name, "--name"), born=parse_born(born), kvk=kvk, municipality=municipality_of(municipality),
+        aliases=[subject_name(a, "--alias") for a in alias or [] if a.strip()], places=[subject_name(p, "--place") for p in place or [] if p.strip()],
         role=case_text(role, "--role"), relation=case_text(relation, "--relation"), identified_by=case_text(identified_by, "--identified-by"),
         identified_on=parse_date(identified_on, "--identified-on"),
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..collectors import load_collectors
-from ..errors import IndicatorError, UsageError
+from ..errors import IndicatorError, OutputError, UsageError
 from ..report import write_report
 from ..report.catalogue import render_html, render_markdown
 from ..report.store import load_report
@@ -91,8 +91,11 @@ def docs(
     if out is None:
         typer.echo(text)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
         typer.echo(str(out))
     return EXIT_OK
 

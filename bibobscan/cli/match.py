@@ -29,7 +29,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 from ..matching import (
     KINDS,
     MATCH_THRESHOLD,
@@ -41,12 +41,21 @@ from ..matching import (
 from ..model import Verdict
 from ..report.cells import safe_cell
 from ._app import EXIT_OK, app, guarded
+from ._dates import day_first_hint, impossible
 
 VERDICT_LABELS = {
-    Verdict.MATCH: "match (zelfde naam)",
-    Verdict.POSSIBLE: "possible (mogelijke naamgenoot)",
-    Verdict.NO_MATCH: "no match (andere naam)",
+    Verdict.MATCH: "match (same name)",
+    Verdict.POSSIBLE: "possible (a possible namesake)",
+    Verdict.NO_MATCH: "no match (another name)",
 }
+RULED_OUT_LABEL = "no match (a namesake: the names agree, but a hard fact such as the date of birth differs)"
+
+
+def verdict_label(result: Result) -> str:
+    """The verdict in words; a pair that a hard fact ruled out is a namesake, not another name."""
+    if result.verdict is Verdict.NO_MATCH and any(f.name == "ruled_out" for f in result.match.features):
+        return RULED_OUT_LABEL
+    return VERDICT_LABELS[result.verdict]
 OUT_COLUMNS = ["name1", "name2", "kind", "score", "verdict", "reasons"]
 MAX_NAME = 500
 MAX_FACT = 200
@@ -56,7 +65,6 @@ IN_COLUMNS = ("name1", "name2", "kind", *(f"{fact}{side}" for fact in FACT_COLUM
 FACT_LABELS = {"born": "date of birth", "place": "place", "kvk": "KvK number", "reg": "registration number"}
 
 _BORN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_BORN_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 def _kind(value: str | None, where: str) -> str | None:
@@ -73,19 +81,13 @@ def parse_born(value: str, where: str) -> str:
     text = value.strip()
     m = _BORN.match(text)
     if not m:
-        dutch = _BORN_DUTCH.match(text)
-        hint = (f" (for {text} write {dutch[3]}-{int(dutch[2]):02d}-{int(dutch[1]):02d})" if dutch else "")
-        raise UsageError(f"{where} {value!r}: not a date of birth; write YYYY, YYYY-MM or YYYY-MM-DD{hint}")
+        raise UsageError(f"{where} {value!r}: not a date of birth; write YYYY, YYYY-MM or YYYY-MM-DD{day_first_hint(text)}")
     year = int(m[1])
     month = int(m[2]) if m[2] else None
     day = int(m[3]) if m[3] else None
-    if month is not None and not 1 <= month <= 12:
-        raise UsageError(f"{where} {value!r}: month {month} does not exist")
-    if month is not None and day is not None:
-        try:
-            date(year, month, day)
-        except ValueError:
-            raise UsageError(f"{where} {value!r}: day {day} does not exist in that month") from None
+    why = impossible(year, month, day or 1) if month is not None else None
+    if why:
+        raise UsageError(f"{where} {value!r} is an impossible date: {why}")
     today = date.today()
     given = (year, month or 1, day or 1)
     if year < 1900 or given > (today.year, today.month, today.day):
@@ -145,7 +147,7 @@ def _as_dict(result: Result) -> dict[str, Any]:
 
 def _print_one(result: Result) -> None:
     typer.echo(f"{result.name_a}  <->  {result.name_b}  ({result.kind})")
-    typer.echo(f"verdict: {VERDICT_LABELS[result.verdict]}   score {result.score:.2f} "
+    typer.echo(f"verdict: {verdict_label(result)}   score {result.score:.2f} "
                f"(match >= {MATCH_THRESHOLD:.2f}, possible >= {POSSIBLE_THRESHOLD:.2f})")
     for f in result.match.features:
         typer.echo(f"  {f.weight:+.2f}  {f.name:<20} {f.sentence}")
@@ -355,7 +357,7 @@ def _batch(pairs: Path, default_kind: str | None, out: Path | None, as_json: boo
         try:
             out.write_text(body, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
+            raise OutputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
         typer.echo(str(out))
     typer.echo(f"{len(results)} pairs: {counts[Verdict.MATCH]} match, {counts[Verdict.POSSIBLE]} possible, "
                f"{counts[Verdict.NO_MATCH]} no match", err=True)

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 from ._app import EXIT_OK, app, guarded
 
 
-def _out_error(out: Path, exc: OSError) -> UsageError:
-    return UsageError(f"--out {out}: cannot write the PDF there ({exc.strerror or exc})")
+def _out_error(out: Path, exc: OSError) -> OutputError:
+    return OutputError(f"--out {out}: cannot write the PDF there ({exc.strerror or exc})")
 
 
 @app.command("pdf")

@@ -14,6 +14,7 @@ from ..collectors import Collector, load_collectors
 from ..config import load_settings
 from ..errors import UsageError
 from ..model import (
+    MAX_SUBJECT_NAME,
     Case,
     Municipality,
     Report,
@@ -55,6 +56,7 @@ from ._app import (
     scan_app,
     with_args,
 )
+from ._dates import iso_date
 from ._store import ByOpt, DatabaseOpt, DataOpt
 
 
@@ -75,13 +77,18 @@ def exit_code(reports: list[Report]) -> int:
 def parse_born(value: str | None) -> date | None:
     if value is None:
         return None
-    try:
-        born = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--born {value!r} is not a date in the form YYYY-MM-DD") from None
+    born = iso_date(value, "--born")
     if born > date.today() or born.year < 1900:
         raise UsageError(f"--born {value} is not a plausible date of birth")
     return born
+
+
+def subject_name(value: str, option: str) -> str:
+    """A name, alias or place of a subject, whitespace collapsed, at most MAX_SUBJECT_NAME."""
+    cleaned = " ".join(value.split())
+    if len(cleaned) > MAX_SUBJECT_NAME:
+        raise UsageError(f"{option} is {len(cleaned)} characters; a name or place is at most {MAX_SUBJECT_NAME}")
+    return cleaned
 
 
 def require_text(value: str, option: str) -> str:
@@ -104,10 +111,7 @@ MAX_CASE_ID = 100
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None or not value.strip():
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+    return iso_date(value, option)
 
 
 def case_text(value: str, option: str) -> str:
@@ -168,7 +172,7 @@ def scan_and_record(
 ) -> int:
     """Scan each subject for its case, record the scan and its report version in the
     case store, and write the report files into ``out`` when given."""
-    from ..demo import wired
+    from ..demo import demo_config_note, wired
     from ..dossier.scanning import scan_into_case
     from ..facts import load_facts
     from ._store import actor, open_dossier
@@ -180,6 +184,8 @@ def scan_and_record(
     dossier = open_dossier(data, database, config=None if demo else config, demo=demo)  # a broken store must not cost a scan either
     options = wired(ScanOptions(indicators_path=indicators, profile_path=profile, progress=_progress, officer_evidence=list(officer)),
                     demo=demo, config=config)
+    if demo and (note := demo_config_note(config)):
+        typer.echo(f"  note: {note}", err=True)
     collectors = load_collectors()
     reports: list[Report] = []
     with dossier.store:
@@ -288,7 +294,7 @@ def scan_person(
     born: Annotated[Optional[str], typer.Option("--born", help="Date of birth, YYYY-MM-DD.")] = None,
 ) -> int:
     """Scan a person (one-click Bibob scan)."""
-    subject = Subject(kind=SubjectKind.PERSON, name=require_text(name, "NAME"), born=parse_born(born), municipality=municipality_of(args.municipality))
+    subject = Subject(kind=SubjectKind.PERSON, name=subject_name(require_text(name, "NAME"), "NAME"), born=parse_born(born), municipality=municipality_of(args.municipality))
     return args.scan(subject)
 
 
@@ -306,7 +312,7 @@ def scan_company(
     if kvk is not None and not (kvk.isdigit() and len(kvk) == 8):
         raise UsageError(f"--kvk {kvk!r} is not a KvK number (8 digits)")
     # Without a name the scan asks the register for it first (scan._collect_by_kvk_only).
-    subject = Subject(kind=SubjectKind.COMPANY, name=(name or "").strip(), kvk=kvk, municipality=municipality_of(args.municipality))
+    subject = Subject(kind=SubjectKind.COMPANY, name=subject_name(name or "", "NAME"), kvk=kvk, municipality=municipality_of(args.municipality))
     return args.scan(subject)
 
 

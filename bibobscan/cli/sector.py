@@ -13,6 +13,7 @@ import typer
 
 from ..errors import UsageError
 from ..model import Case
+from ..report.store import prepare_out_dir
 from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
 from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
 from ..sector.spec import SectorDefinition
@@ -91,17 +92,6 @@ class _Progress:
             self.bar = None
 
 
-def check_out_dir(out: Path) -> None:
-    """``--out`` must be a folder, or not exist yet (it is created); a file there, or a
-    file where one of its parent folders should be, is a usage error."""
-    for path in (out, *out.parents):
-        if path.exists():
-            if not path.is_dir():
-                what = "is a file" if path == out else f"lies inside {path}, which is a file"
-                raise UsageError(f"--out {out} {what}; give a folder for the report (it is created when missing)")
-            return
-
-
 def _check_demo(definition: SectorDefinition) -> None:
     if definition.preset is None or definition.preset.id != DEMO_PRESET or definition.municipality.code != DEMO_MUNICIPALITY or definition.osm_tags:
         raise UsageError(
@@ -138,16 +128,16 @@ def sector_command(
     and write a ranked report (HTML, CSV, XLSX, JSON, PDF/A) for a case. Register and
     company-level public data only: no person-level research. A re-run never replaces
     an earlier report: the new set is numbered (-2, -3, ...)."""
-    from ..demo import wired
+    from ..demo import demo_config_note, wired
     from ..report.sector import write_sector_report
 
     if not municipality.strip():
         raise UsageError("--municipality is required: a name (Tilburg) or CBS code (GM0855)")
-    check_out_dir(out)
     definition = build_definition(preset, municipality, sbi=sbi, sbi_version=sbi_version, postcodes=postcodes, osm_tags=osm_tag)
     if demo:
         _check_demo(definition)
     the_case = sector_case(case, purpose, officer, legal_ground, retention_years, demo=demo)
+    prepare_out_dir(out)  # after the arguments, before any request: a bad --out must not cost a scan
     progress = _Progress()
     options = wired(
         SectorOptions(indicators_path=indicators, profile_path=profile, out_dir=out, resume=resume, progress=progress, cache_max_age_days=cache_max_age),
@@ -156,6 +146,8 @@ def sector_command(
         transport=demo_transport,
     )
     typer.echo(f"Branchescan {definition.subject().name}{' [demo world]' if demo else ''}", err=True)
+    if demo and (note := demo_config_note(config)):
+        typer.echo(f"  note: {note}", err=True)
     try:
         report = asyncio.run(run_sector(definition, options))
     except KeyboardInterrupt:

@@ -35,13 +35,16 @@ def serve(
     import uvicorn
 
     from ..config import load_settings
+    from ..demo import demo_config_note
     from ..store import locate
     from ..web import WebConfig, create_app
     from ..web.demo import DEMO_PASSWORD, prepare_demo
 
-    settings = load_settings(None if demo else config)
-    location = locate(data=data, database=database, store_settings=settings.store, demo=demo)
-    web_config = WebConfig(location=location, demo=demo, config=None if demo else config, archive=archive, workers=workers,
+    settings = load_settings(config)  # checked in the demo too: a broken file is an error, never ignored
+    if demo and (note := demo_config_note(config)):
+        typer.echo(f"note: {note}", err=True)
+    location = locate(data=data, database=database, store_settings={} if demo else settings.store, demo=demo)
+    web_config = WebConfig(location=location, demo=demo, config=config, archive=archive, workers=workers,
                            secure_cookies=True if proxy else None, keep_raw_bodies=bool(settings.store.get("keep_raw_bodies", False)))
     web_app = create_app(web_config)
     store = web_app.state.workspace.store

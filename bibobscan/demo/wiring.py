@@ -39,5 +39,20 @@ def wired(
     if not demo:
         return replace(options, settings=load_settings(config))
     settings = demo_settings()
+    if config is not None:
+        # An explicit settings file is read and checked in the demo too (a broken or
+        # misspelled file is an error, never ignored); its [http] limits apply. Its
+        # [sources] and [store] do not: the demo world has its own recorded sources, and
+        # its fictional cases must never go into a municipality's real case store.
+        own = load_settings(config)
+        settings = replace(settings, http=own.http, source_timeout=own.source_timeout)
     return replace(options, settings=replace(settings, http=without_waits(settings.http)), transport=transport(),
                    environ={}, reference_date=REFERENCE_DATE, demo=True)
+
+
+def demo_config_note(config: Path | None) -> str | None:
+    """What a demo run does with an explicit settings file, in one line for the user."""
+    if config is None:
+        return None
+    return (f"--demo: settings file {config} checked; its [http] limits apply, its [sources] and [store] do not "
+            "(the demo world has its own recorded sources and its own case store)")

@@ -14,7 +14,7 @@ from typing import Any
 
 from anyascii import anyascii
 
-from ..errors import ReportError, UsageError
+from ..errors import OutputError, ReportError
 from ..model import (
     Assessment,
     IndicatorHit,
@@ -61,7 +61,8 @@ def _ensure_dir(path: Path) -> None:
 
 def prepare_out_dir(path: Path) -> Path:
     """Create the report folder (``--out``) and check that reports can be written there,
-    before any source is asked; a UsageError naming the folder otherwise. Returns ``path``."""
+    before any source is asked; an OutputError naming the folder otherwise (exit code 4,
+    as for every file that cannot be written). Returns ``path``."""
     try:
         _ensure_dir(path)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".bibobscan-", suffix=".probe"):
@@ -69,7 +70,7 @@ def prepare_out_dir(path: Path) -> Path:
     except OSError as exc:
         where = exc.filename if exc.filename and str(exc.filename) != str(path) else None
         reason = exc.strerror or str(exc)
-        raise UsageError(f"--out {path}: cannot write reports there ({reason}{f': {where}' if where else ''})") from exc
+        raise OutputError(f"--out {path}: cannot write reports there ({reason}{f': {where}' if where else ''})") from exc
     return path
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from ..cli.scan import MAX_CASE_ID, MAX_CASE_TEXT, add_years
 from ..errors import UsageError
-from ..model import Case, Subject, SubjectKind
+from ..model import MAX_SUBJECT_NAME, Case, Subject, SubjectKind
 from ..municipalities import resolve_municipality
 
-MAX_NAME = 200
+MAX_NAME = MAX_SUBJECT_NAME
 
 CASE_FIELDS = ("zaaknummer", "doel", "aanleiding", "bestuursorgaan", "soort_besluit", "grondslag", "beleidsregel", "zaaktype",
                "behandelaar", "reviewer", "verdeellijst", "bewaartermijn", "team")
