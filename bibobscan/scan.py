@@ -86,6 +86,12 @@ class ScanOptions(RunOptions):
     review: Review | None = None  # the case's dispositions so far, applied to this scan
 
 
+def incomplete_headline(missing: int, band_label: str) -> str:
+    """The headline of an incomplete scan: what is missing first, the band after it, so
+    that it never reads as a clean result ("geen indicaties") at first sight."""
+    sources = "bron" if missing == 1 else "bronnen"
+    return f"Onvolledig onderzoek: {missing} {sources} niet (volledig) geraadpleegd; in de geraadpleegde bronnen: {band_label}"
+
 def new_run(collector: Collector, config: Mapping[str, object], *, error: str | None = None) -> SourceRun:
     """A SourceRun for ``collector`` (status skipped until it has run), with what the
     report says of the source itself: title, terms, endpoint and reliability grade."""
@@ -317,7 +323,7 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
     if incomplete:
         # The headline itself must not read as a clean result when sources are missing.
         assessment.complete = False
-        assessment.band_label = f"{assessment.band_label} – onvolledig onderzoek: {len(incomplete)} bron(nen) niet (volledig) geraadpleegd"
+        assessment.band_label = incomplete_headline(len(incomplete), assessment.band_label)
     return Report(
         subject=subject,
         case=case,

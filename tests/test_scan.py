@@ -148,7 +148,10 @@ def test_partly_failed_source_is_not_read_as_nothing_found() -> None:
     [run] = report.sources
     assert run.status is SourceStatus.NO_RESULTS and run.partial
     assert _outcomes(report)["media.adverse.drugs"] is Outcome.INSUFFICIENT
-    assert report.assessment.complete is False and "onvolledig" in report.assessment.band_label
+    assert report.assessment.complete is False and "onvolledig" in report.assessment.band_label.lower()
+    # what is missing comes first: the band is never the first words of an incomplete scan
+    assert report.assessment.band_label.startswith("Onvolledig onderzoek: 1 bron niet (volledig) geraadpleegd; ")
+    assert report.assessment.band_label.endswith(f"in de geraadpleegde bronnen: {report.assessment.band_label.rsplit(': ', 1)[1]}")
 
 
 def test_company_not_in_register_is_not_read_as_old_and_unshielded() -> None:

@@ -918,3 +918,18 @@ def test_a_sector_report_without_case_or_digest_is_still_read(demo_out: Path, tm
     assert report.case is None and len(report.establishments) == 35
     assert "zonder zaakgegevens" in LexborHTMLParser(render_sector_html(report)).css_first("#zaak").text()
     assert "Zaak: niet vastgelegd" in render_sector_explanation(report)
+
+
+def test_an_establishment_without_usable_data_is_not_assessable_and_listed_apart(demo_out: Path, demo_report: dict[str, Any]) -> None:
+    """No data of its own (no postcode, no name to search on): "niet te beoordelen", never
+    "lagere prioriteit", and after every establishment that could be assessed."""
+    rows = demo_report["establishments"]
+    apart = [e for e in rows if not e["assessable"]]
+    assert apart and all(e["band_label"] == "niet te beoordelen" and not e["hits"] for e in apart)
+    assert all(e["insufficient"] for e in apart)
+    assert [e["assessable"] for e in rows] == sorted((e["assessable"] for e in rows), reverse=True)
+    assert all(e["band_label"] != "niet te beoordelen" for e in rows if e["assessable"])
+    html = (demo_out / f"{BASENAME}.html").read_text(encoding="utf-8")
+    ranking, rest = html.split('id="niet-te-beoordelen"', 1)
+    assert f"Niet te beoordelen ({len(apart)})" in rest
+    assert "(zonder naam)" in rest.split("</table>", 1)[0] and "(zonder naam)" not in ranking.split('id="rangorde"', 1)[1]

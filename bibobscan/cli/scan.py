@@ -24,7 +24,7 @@ from ..model import (
     SubjectKind,
 )
 from ..municipalities import resolve_municipality
-from ..report import STATUS_LABELS, write_report
+from ..report import write_report
 from ..report.store import prepare_out_dir
 from ..scan import ScanOptions
 from ._app import (
@@ -60,14 +60,34 @@ from ._dates import iso_date
 from ._store import ByOpt, DatabaseOpt, DataOpt
 
 
+# The command line speaks English (the reports and pages speak Dutch): one word per status.
+CLI_STATUS = {
+    SourceStatus.OK: "consulted, with hits",
+    SourceStatus.NO_RESULTS: "consulted, no hits",
+    SourceStatus.FAILED: "FAILED",
+    SourceStatus.TIMEOUT: "TIMED OUT",
+    SourceStatus.RATE_LIMITED: "REFUSED (rate limited)",
+    SourceStatus.NOT_CONFIGURED: "NOT CONFIGURED",
+    SourceStatus.SKIPPED: "not applicable",
+}
+
+
 def _progress(run: SourceRun) -> None:
-    label = STATUS_LABELS.get(run.status, run.status.value)
+    label = CLI_STATUS.get(run.status, run.status.value)
     extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
     if run.uncovered or run.partial:
-        extra += f" – onvolledig: {', '.join(run.uncovered + run.partial)}"
+        extra += f" – incomplete: {', '.join(run.uncovered + run.partial)}"
     if run.absent:
-        extra += f" – geen gegevens in deze bron: {', '.join(run.absent)}"
+        extra += f" – no data in this source: {', '.join(run.absent)}"
     typer.echo(f"  [{run.source}] {label} ({run.hits} hits, {run.duration_ms} ms){extra}", err=True)
+
+
+def summary_line(report: Report) -> str:
+    """The scan's result in one English line; an incomplete scan says so first."""
+    a = report.assessment
+    missing = sum(1 for r in report.sources if r.incomplete)
+    first = f"INCOMPLETE: {missing} source{'s' if missing != 1 else ''} not (fully) consulted; " if missing else ""
+    return f"  => {first}{a.total_points:g} points, band {a.band!r} ({a.hits} indicator hits, {a.insufficient} with insufficient data)"
 
 
 def exit_code(reports: list[Report]) -> int:
@@ -202,8 +222,7 @@ def scan_and_record(
             version = change.versions[0]
             report = change.report
             reports.append(report)
-            a = report.assessment
-            typer.echo(f"  => {a.band_label}: {a.total_points:g} points ({a.hits} hits, {a.insufficient} insufficient data)", err=True)
+            typer.echo(summary_line(report), err=True)
             typer.echo(f"  recorded: case {change.record.case_id}, subject {version.subject_no}, scan {version.scan_no}, report version {version.version_no} "
                        f"(status {change.record.status}) in {dossier.store.location.shown}", err=True)
             if out is not None:

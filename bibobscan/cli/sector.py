@@ -168,7 +168,9 @@ def sector_command(
     for warning in report.warnings:
         typer.echo(f"  warning: {warning}", err=True)
     top = [e for e in report.establishments if e.points > 0][:5]
-    typer.echo(f"  => {len(report.establishments)} establishments; top: " + ("; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top) or "—"), err=True)
+    unassessable = sum(1 for e in report.establishments if not e.assessable)
+    apart = f" ({unassessable} not assessable: no usable data of their own, listed apart)" if unassessable else ""
+    typer.echo(f"  => {len(report.establishments)} establishments{apart}; top: " + ("; ".join(f"{e.rank}. {e.name} ({e.points:g})" for e in top) or "—"), err=True)
     for key in ("html", "csv", "toelichting", "xlsx", "json", "pdf"):
         if key in paths:
             typer.echo(str(paths[key]))

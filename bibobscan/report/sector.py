@@ -212,10 +212,12 @@ def render_sector_html(report: SectorReport) -> str:
     env.filters["cell"] = fmt
     template = env.get_template("sector.html.j2")
     rows = table_rows(report)
+    assessable = [e.assessable for e in report.establishments]
     return template.render(
         r=report,
         columns=PRINT_COLUMNS,
-        rows=rows,
+        rows=[row for row, ok in zip(rows, assessable) if ok],
+        unassessable_rows=[row for row, ok in zip(rows, assessable) if not ok],
         why=WHY,
         map=svg_map(report),
         area_hits=[h for h in report.area_hits if h.outcome is Outcome.HIT],
@@ -475,6 +477,8 @@ def _check_sector_shape(data: Any) -> None:
         for name in _OPTIONAL_NUMBER:
             if e.get(name) is not None and not _is(e[name], _NUMBER):
                 raise ValueError(f"{where}.{name} must be a number, not {type(e[name]).__name__}")
+        if "assessable" in e and not isinstance(e["assessable"], bool):  # absent in reports of before 2026-12-07
+            raise ValueError(f"{where}.assessable must be true or false, not {type(e['assessable']).__name__}")
         _check_hits(e["hits"], f"{where}.hits")
     _check_hits(data["area_hits"], "area_hits")
     for key in ("sources", "evidence", "area_signals"):

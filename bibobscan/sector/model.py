@@ -67,6 +67,10 @@ class RankedEstablishment:
     evidence_ids: list[str] = field(default_factory=list)
     # notices that only share a non-distinctive name: "id (date, kind): title – why", never scored
     possible_publications: list[str] = field(default_factory=list)
+    # False when no indicator about the establishment itself could be evaluated (no
+    # register, publication or activity data): its 0 points then mean "not assessable",
+    # never "low risk", and it is listed apart from the ranking (rank.UNASSESSABLE)
+    assessable: bool = True
 
 
 @dataclass(slots=True)

@@ -14,10 +14,18 @@ import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from ..model import Evidence
 from ..rules import Indicator, Profile
 from .model import RankedEstablishment
-from .scoring import HIT, INSUFFICIENT, IndicatorResult, RowAssessment, assess_rows, evaluate_tables
+from .scoring import HIT, INSUFFICIENT, NO_HIT, IndicatorResult, RowAssessment, assess_rows, evaluate_tables
 from .signals import SignalTables
 
 CLUSTER_SIGNAL = "establishment.cluster"
+# the wording of an establishment without any usable data of its own (see assessable)
+UNASSESSABLE = "niet te beoordelen"
+
+
+def location_only(signal: str) -> bool:
+    """A signal that needs nothing but the establishment's place (the concentration of
+    the sector around it, the area): evaluating it says nothing about the business."""
+    return signal == CLUSTER_SIGNAL or signal.startswith("area.")
 LOWER, CLOSER, FIRST = "lagere prioriteit", "nader bekijken", "eerst bekijken"
 KIND_WORDS = {"closure": "sluiting", "permit_revoked": "intrekking", "bibob": "Bibob", "mention": "vermelding"}
 
@@ -110,6 +118,8 @@ def ranked_rows(frame: pd.DataFrame, ranking: Ranking, profile: Profile) -> list
         evidence: list[str] = []
         for h in hits:
             evidence.extend(e for e in h.evidence_ids if e not in evidence)
+        own_data = any(out[row] == NO_HIT for res, out in zip(results, outcomes) if not location_only(res.indicator.signal))
+        assessable = bool(hits) or own_data
         band = int(bands[row])
         threshold = thresholds[band]
         lat, lon = rec["lat"], rec["lon"]
@@ -120,11 +130,13 @@ def ranked_rows(frame: pd.DataFrame, ranking: Ranking, profile: Profile) -> list
             sources=str(rec["sources"]), matched_on=str(rec["matched_on"]), kvk=str(rec["kvk"]),
             kvk_name=str(rec["kvk_name"]), match_note=str(rec["match_note"]), registered_on=str(rec["registered_on"]),
             sbi_main=str(rec["sbi_main"]), points=float(totals[row]), band=threshold.band,
-            band_label=labels[band], hits=hits, insufficient=insufficient, notes=str(rec["notes"]),
+            band_label=labels[band] if assessable else UNASSESSABLE, hits=hits, insufficient=insufficient, notes=str(rec["notes"]),
             in_cluster=bool(cluster_hit[row]), evidence_ids=evidence,
             possible_publications=[possible_line(p) for p in rec["possible_publications"] or []],
+            assessable=assessable,
         ))
-    return out
+    # the establishments that cannot be assessed come after the ranking, as their own group
+    return [e for e in out if e.assessable] + [e for e in out if not e.assessable]
 
 
 def possible_line(p: dict[str, str]) -> str:
