@@ -6,7 +6,8 @@ OpenStreetMap or a register could run ``=HYPERLINK(...)`` or worse in the reader
 spreadsheet. :func:`safe_cell` turns any value into text that a spreadsheet shows as
 written: such a cell gets a leading apostrophe (the usual neutraliser, shown by
 neither program). Leading spaces do not hide a formula start (``" =1+1"`` is
-neutralised too). Numbers are not touched: write them as numbers.
+neutralised too). Control characters go and bidi controls show as markers
+(:mod:`bibobscan.report.inert`). Numbers are not touched: write them as numbers.
 
     >>> safe_cell('=HYPERLINK("http://evil.example","klik")')
     '\\'=HYPERLINK("http://evil.example","klik")'
@@ -19,6 +20,8 @@ XLSX the tool writes.
 
 from __future__ import annotations
 
+from .inert import inert_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,7 +32,7 @@ def safe_cell(value: object) -> str:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
+    text = inert_text(str(value))
     stripped = text.lstrip(" ")
     if text.startswith(FORMULA_START) or stripped.startswith(FORMULA_START):
         return "'" + text

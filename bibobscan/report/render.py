@@ -23,6 +23,7 @@ from ..model import (
     Verdict,
 )
 from ..resources import templates_dir
+from .inert import inert
 from .integrity import digest_of, sealed
 
 STATUS_LABELS = {
@@ -64,6 +65,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=inert,  # no control characters, no hidden text direction (report/inert.py)
     )
     env.filters["safe_url"] = safe_url
     env.filters["status_label"] = lambda s: STATUS_LABELS.get(SourceStatus(s), str(s))
