@@ -28,6 +28,7 @@ CAP_POSSIBLE = MATCH_THRESHOLD - 0.01  # "at most a possible match"
 MIN_PAIR = 0.6  # two words below this similarity are not paired at all
 MERGE_MIN = 0.85  # "Van der Bilt" ~ "Vanderbilt": words written apart or together
 JOIN_MIN = 0.9  # whole names written with and without spaces
+GLUED_AFTER_PARTICLE_MIN = 0.95  # words glued after a particle: letter for letter, or one slip in a long word
 INITIAL_CREDIT = 0.5  # a full name matched only by its initial counts half
 ALPHA = {"person": 0.25, "company": 0.4}  # weight of the less-covered side
 CONFLICT = -0.1  # parts on both sides that have no counterpart
@@ -266,15 +267,17 @@ def _contracted(word: str, run: list[str]) -> bool:
 
 def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...], str]]:
     """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
-    runs: list[tuple[tuple[int, ...], str]] = []
+    runs: list[tuple[tuple[int, ...], str, bool]] = []
     for size in (2, 3):
         for start in range(len(tb) - size + 1):
             run = tuple(range(start, start + size))
             if tb[run[-1]].kind is Kind.PARTICLE or any(tb[j].kind is Kind.NUMBER for j in run):
                 continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
-            if start and tb[start - 1].kind is Kind.PARTICLE:
-                continue  # a run takes a whole particle chain: "der Meulen" alone is no "Vermeulen"
-            runs.append((run, "".join(tb[j].text for j in run)))
+            # a run takes a whole particle chain: "der Meulen" alone is no "Vermeulen"; only
+            # a (near) letter-for-letter glued word may follow a particle: "Al Salah Society"
+            # / "Al Salahsociety", "La Familia Michoacana" / "La Familiamichoacana"
+            after_particle = bool(start) and tb[start - 1].kind is Kind.PARTICLE
+            runs.append((run, "".join(tb[j].text for j in run), after_particle))
     out: list[tuple[float, int, tuple[int, ...], str]] = []
     if not runs:
         return out
@@ -282,7 +285,7 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
         if x.kind not in _WORDISH:
             continue
         best: tuple[float, tuple[int, ...], str] | None = None
-        for run, joined in runs:
+        for run, joined, after_particle in runs:
             if not vowelless and abs(len(joined) - len(x.text)) > 2 + len(x.text) // 5:
                 continue  # too long or short to reach MERGE_MIN as written
             particles = tb[run[0]].kind is Kind.PARTICLE
@@ -293,7 +296,8 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
             if particles and not x.text.startswith(tb[run[0]].text):
                 continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
             sim = word_similarity(x.text, joined, vowelless)
-            if sim >= (JOIN_MIN if particles else MERGE_MIN) and (best is None or sim > best[0]):
+            needed = GLUED_AFTER_PARTICLE_MIN if after_particle else JOIN_MIN if particles else MERGE_MIN
+            if sim >= needed and (best is None or sim > best[0]):
                 best = (sim, run, "merge")
         if best is not None:
             out.append((best[0], i, best[1], best[2]))
@@ -568,9 +572,57 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
 
     if kind == COMPANY:
         _company_rules(a, b, al, features)
+        _damaged_text(a, b, features)
     else:
         _person_rules(a, b, al, full, initials, features)
     return NameScore(features, cov_a, cov_b)
+
+
+# A company name damaged in transit (a stray byte, an OCR digit, a lost space) can split
+# or glue words so that the word-by-word comparison misses a name that is, letter for
+# letter, nearly the same. Compared as one string without spaces, such a name is within
+# a few edits: one per eight letters, at most three, and only when one of the two names
+# shows visible damage (a control character or stray byte, mojibake, a digit inside a
+# word, a character no company name is written with). Two clean names one letter apart
+# ("Export Bank of Iran" / "of Iraq") stay two names.
+DAMAGE_EDITS_PER_LETTER = 1 / 8
+DAMAGE_MAX_EDITS = 3
+DAMAGE_MIN_LETTERS = 8
+DAMAGE_SCORE = MATCH_THRESHOLD + 0.04
+# caps that damage cannot explain: a number, a holding word, another kind of legal form
+_DAMAGE_KEEPS = CAPS - {"extra_distinct_word"}
+_VISIBLE_DAMAGE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad]|[ÃÂ][\x80-\xbf\u0152-\u2122]|[A-Za-z][0-9][A-Za-z]|"
+                             r"(?<![A-Za-z0-9])[0-9][A-Za-z]{2,}|[A-Za-z]{2,}[0-9](?![A-Za-z0-9])|[\[\]{}|\\~^`<>?!#$%*_=\"]")
+
+
+_OCR_DIGIT = re.compile(r"[A-Za-z][0-9]+[A-Za-z]")
+
+
+def _compact(side: ParsedName) -> str:
+    return "".join(c for t in side.tokens for c in t.text if c.isalnum())
+
+
+def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) -> None:
+    current = max(0.0, min(1.0, sum(f.weight for f in features)))
+    if current >= DAMAGE_SCORE:
+        return
+    keeps = _DAMAGE_KEEPS
+    if _OCR_DIGIT.search(a.original) or _OCR_DIGIT.search(b.original):
+        keeps = keeps - {"number_one_side"}  # "EXP0RT": the lone number is a letter read as a digit
+    if any(f.name in keeps for f in features):
+        return
+    ca, cb = _compact(a), _compact(b)
+    shorter = min(len(ca), len(cb))
+    if shorter < DAMAGE_MIN_LETTERS:
+        return
+    edits = OSA.distance(ca, cb, score_cutoff=DAMAGE_MAX_EDITS + 1)
+    allowed = min(DAMAGE_MAX_EDITS, int(shorter * DAMAGE_EDITS_PER_LETTER))
+    if edits > allowed or (edits and not (_VISIBLE_DAMAGE.search(a.original) or _VISIBLE_DAMAGE.search(b.original))):
+        return
+    how = "alleen anders gespatieerd" if edits == 0 else f"op {edits} beschadigde teken(s) na gelijk"
+    features.append(MatchFeature("damaged_text", round(DAMAGE_SCORE - current, 4),
+                                 f"Zonder spaties gelezen zijn de namen {how} ('{ca}' / '{cb}'): "
+                                 "waarschijnlijk dezelfde naam, beschadigd bij het overnemen (stuurteken, OCR, verloren spatie)."))
 
 
 def _out_of_order(pairs: list[Pair]) -> bool:
