@@ -314,6 +314,13 @@ class IndicatorHit:
     suppressed: list[str] = field(default_factory=list)  # profile suppressions applied (reasons)
     status: str = ""  # the indicator's status: experimental / test / stable
     suppressed_ids: list[str] = field(default_factory=list)  # evidence the profile left out for this indicator
+    # one event counts once (profile one_event_once): at the indicator that scores an
+    # event, the other indicators that report it ("ook gemeld als ...") and the other
+    # reports of it (evidence ids not in evidence_ids: other outlets, the publication);
+    # at an indicator that lost an event to another, that indicator's title
+    also_reported_as: list[str] = field(default_factory=list)
+    same_event_ids: list[str] = field(default_factory=list)
+    counted_under: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from . import __version__
 from .collectors import CollectContext, Collected, Collector
 from .config import Settings
 from .errors import SourceError, status_for
+from .events import evaluate_once_per_event, link_events, mark_signals
 from .facts import covered_types
 from .http import BodyRecorder, HttpClient
 from .model import (
@@ -312,12 +313,14 @@ def score(subject: Subject, case: Case, runs: list[SourceRun], evidence: list[Ev
     resolve_all(subject, evidence, reference)
     apply_dispositions(evidence, review)
     signals = derive_signals(subject, evidence, reference)
+    events = link_events(evidence, signals)
+    mark_signals(signals, events)
     coverage = coverage_of(runs, collectors, covered_types(evidence))
-    hits = [
-        evaluate_with_suppressions(ind, signals, evidence, coverage.full, subject.name, rules.profile, coverage.partial)
-        for ind in rules.indicators
-        if subject.kind.value in ind.applies_to and ind.status != "deprecated"
-    ]
+    applicable = [ind for ind in rules.indicators if subject.kind.value in ind.applies_to and ind.status != "deprecated"]
+    hits = evaluate_once_per_event(
+        applicable, signals, events, rules.profile.one_event_once,
+        lambda ind, seen: evaluate_with_suppressions(ind, seen, evidence, coverage.full, subject.name, rules.profile, coverage.partial),
+    )
     assessment = assess(hits, rules.profile, caveats_for(runs, hits))
     incomplete = [r for r in runs if r.incomplete]
     if incomplete:

@@ -50,6 +50,9 @@ def check_profile_against(profile: Profile, indicators: list[Indicator], *, also
         for ind_id in rule.indicators:
             if ind_id not in ids:
                 error(f"unknown indicator id {ind_id!r}{_nearest(ind_id, ids)}", f"suppress[{i}].indicators")
+    for ind_id in profile.one_event_once:
+        if ind_id not in ids:
+            error(f"unknown indicator id {ind_id!r}{_nearest(ind_id, ids)}", "one_event_once")
     return errors
 
 

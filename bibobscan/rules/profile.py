@@ -66,6 +66,9 @@ class Profile:
     weights: dict[str, float] = field(default_factory=dict)
     theme_caps: dict[str, float] = field(default_factory=dict)
     suppress: list[Suppression] = field(default_factory=list)
+    # one event (bibobscan.events) scores under one of these indicators only: the first
+    # in this list that hits on it; the others say "telt al mee onder ..."
+    one_event_once: list[str] = field(default_factory=list)
     file: str = ""
     sha256: str = ""
     # line of each field in the profile file: "weights", "weights.<id>", "theme_caps.<theme>",
@@ -112,7 +115,7 @@ def load_profile(path: Path) -> Profile:
 
 def _parse_profile(data: dict[str, Any], path: Path, raw: bytes, lines: dict[str, int]) -> Profile:
     file = str(path)
-    unknown = sorted(set(data) - {"name", "description", "thresholds", "weights", "theme_caps", "suppress"})
+    unknown = sorted(set(data) - {"name", "description", "thresholds", "weights", "theme_caps", "suppress", "one_event_once"})
     if unknown:
         raise IndicatorError("unknown field", file=file, field=unknown[0])
     thresholds_raw = data.get("thresholds")
@@ -127,9 +130,15 @@ def _parse_profile(data: dict[str, Any], path: Path, raw: bytes, lines: dict[str
         raise IndicatorError("thresholds must ascend and start at min 0", file=file, field="thresholds")
     weights = _numbers(data.get("weights") or {}, file, "weights")
     caps = _numbers(data.get("theme_caps") or {}, file, "theme_caps")
+    once = data.get("one_event_once") or []
+    if not isinstance(once, list) or not all(isinstance(x, str) and x.strip() for x in once):
+        raise IndicatorError("must be a list of indicator ids, the one that wins first", file=file, field="one_event_once")
+    if len(set(once)) != len(once):
+        twice = next(x for x in once if once.count(x) > 1)
+        raise IndicatorError(f"{twice!r} is listed twice", file=file, field="one_event_once")
     return Profile(
         name=str(data.get("name") or path.stem), thresholds=thresholds, weights=weights,
-        theme_caps=caps, suppress=_suppressions(data.get("suppress") or [], file),
+        theme_caps=caps, suppress=_suppressions(data.get("suppress") or [], file), one_event_once=[x.strip() for x in once],
         file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=lines,
     )
 
