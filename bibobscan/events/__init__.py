@@ -5,7 +5,7 @@ carried by three outlets, is one event. :func:`link_events` links them (same act
 close together, or the same story); the scan marks each signal of a linked item with its
 event id (``attrs["event"]``), and the profile's ``one_event_once`` list lets one event
 score under one indicator only (see ``bibobscan/scan.py``, :func:`evaluate_once_per_event`, and
-docs/signals.md, "One event counts once").
+docs/indicators.md, "One event counts once").
 """
 
 from ._claim import evaluate_once_per_event

@@ -51,7 +51,9 @@ def check_profile_against(profile: Profile, indicators: list[Indicator], *, also
             if ind_id not in ids:
                 error(f"unknown indicator id {ind_id!r}{_nearest(ind_id, ids)}", f"suppress[{i}].indicators")
     for ind_id in profile.one_event_once:
-        if ind_id not in ids:
+        # an id this indicator set does not load is left out (a profile serves several
+        # sets), unless it is a near miss of one it does load: then it is a typo
+        if ind_id not in ids and _nearest(ind_id, ids):
             error(f"unknown indicator id {ind_id!r}{_nearest(ind_id, ids)}", "one_event_once")
     return errors
 
