@@ -92,7 +92,9 @@ def docs(
         typer.echo(text)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        from .._atomic import write_text
+
+        write_text(out, text)
         typer.echo(str(out))
     return EXIT_OK
 
