@@ -91,9 +91,11 @@ def docs(
     if out is None:
         typer.echo(text)
     else:
+        from .._atomic import write_text
+
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            write_text(out, text)
         except OSError as exc:
             raise OutputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
         typer.echo(str(out))
