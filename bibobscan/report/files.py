@@ -3,6 +3,8 @@ the implementation is :mod:`bibobscan._atomic`."""
 
 from __future__ import annotations
 
-from .._atomic import fsync_dir, write_bytes as write_bytes_atomic, write_text as write_text_atomic
+from .._atomic import fsync_dir
+from .._atomic import write_bytes as write_bytes_atomic
+from .._atomic import write_text as write_text_atomic
 
 __all__ = ["fsync_dir", "write_bytes_atomic", "write_text_atomic"]

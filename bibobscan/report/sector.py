@@ -17,10 +17,10 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._atomic import write_bytes, write_text
