@@ -35,7 +35,7 @@ import random
 import sys
 import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,7 @@ def synthetic_osm(n: int, seed: int) -> list[Evidence]:
     way named in capitals or with "B.V."), 3 % without postcode and house number."""
     rng = random.Random(seed)
     out: list[Evidence] = []
-    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 20, tzinfo=UTC)
     i = 0
     while len(out) < n:
         lat, lon = 51.2 + rng.random() * 2.0, 4.0 + rng.random() * 2.8
@@ -293,7 +293,7 @@ def part3(n: int = 600) -> None:
     for latency in (0.1, 0.25, 0.5):
         transport = LatencyTransport({"api.kvk.nl": latency}, replay=False)
 
-        async def burst() -> None:
+        async def burst(transport: LatencyTransport = transport) -> None:
             async with HttpClient(settings=HttpSettings(), transport=transport) as http:
                 await asyncio.gather(*(http.get(f"https://api.kvk.nl/api/v2/zoeken?i={i}", source="kvk") for i in range(n)))
 

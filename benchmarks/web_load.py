@@ -131,7 +131,7 @@ def main() -> int:
         data = Path(tmp) / "data"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        log = open(Path(tmp) / "server.log", "w+b")  # noqa: SIM115 (read back on failure)
+        log = open(Path(tmp) / "server.log", "w+b")
         server = subprocess.Popen([*CLI, "serve", "--demo", "--data", str(data), "--port", str(port), "--scan-workers", str(args.workers)],
                                   stdout=log, stderr=subprocess.STDOUT)
         problems: list[str] = []

@@ -21,7 +21,7 @@ import email.utils
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -191,7 +191,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     current = now if now is not None else time.time()
     return max(0.0, when.timestamp() - current)
 
@@ -367,7 +367,7 @@ class HttpClient:
                 status_code=response.status_code,
                 headers=response.headers,
                 content=content,
-                retrieved_at=datetime.now(timezone.utc).replace(microsecond=0),
+                retrieved_at=datetime.now(UTC).replace(microsecond=0),
             )
             if self.recorder is not None:
                 self.recorder.record(fetched)

@@ -132,7 +132,7 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
         if result.query:
             run.query = result.query
         run.status = SourceStatus.OK if evidence else SourceStatus.NO_RESULTS
-    except asyncio.TimeoutError:
+    except TimeoutError:
         run.status = SourceStatus.TIMEOUT
         run.error = f"geen antwoord binnen {options.settings.source_timeout:g} s (bron-deadline)"
     except SourceError as exc:

@@ -17,7 +17,7 @@ from bibobscan.report.store import report_from_dict
 from bibobscan.scan import ScanOptions, scan
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _scan(which: str) -> tuple[str, tuple[RawBody, ...]]:
     subject = PERSON if which == "person" else COMPANY
     case = demo_case("T-" + which)

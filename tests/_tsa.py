@@ -150,7 +150,7 @@ class LocalTsa:
         tsa = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 if self.headers.get("Content-Type") != "application/timestamp-query":
                     code, kind, out = 415, "text/plain", b"wrong content type"
@@ -162,7 +162,7 @@ class LocalTsa:
                 self.end_headers()
                 self.wfile.write(out)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

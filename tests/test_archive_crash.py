@@ -17,10 +17,9 @@ from pathlib import Path
 
 import bagit
 import pytest
+from test_archive import PAYLOAD, info
 
 from bibobscan.archive import Archive, VerifyResult, read_chain
-
-from test_archive import PAYLOAD, info
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = str(ROOT / "tests")

@@ -4,7 +4,7 @@ profile's one_event_once precedence, "ook gemeld als" and the demo company's clo
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from bibobscan.resources import default_profile, indicators_dir
 from bibobscan.rules import load_indicators, load_profile
 from bibobscan.rules.checks import check_profile_against
 
-NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
 def ev(eid: str, title: str, day: str, source: str = "news", excerpt: str = "", verdict: Verdict = Verdict.MATCH) -> Evidence:

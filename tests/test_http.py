@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+from typing import Any
 
 import httpx
 import pytest
 
 from bibobscan.errors import NetworkError, RateLimited, ResponseTooLarge, SourceTimeout, UpstreamError
 from bibobscan.http import HostPolicy, HttpClient, HttpSettings, parse_retry_after
-
-from typing import Any
 
 Sleeps = Any
 

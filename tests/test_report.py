@@ -8,8 +8,20 @@ from datetime import date
 from pathlib import Path
 
 from bibobscan.model import (
-    Assessment, Case, Evidence, IndicatorHit, Match, MatchFeature, Outcome, Report,
-    SourceRun, SourceStatus, Subject, SubjectKind, Verdict, utcnow,
+    Assessment,
+    Case,
+    Evidence,
+    IndicatorHit,
+    Match,
+    MatchFeature,
+    Outcome,
+    Report,
+    SourceRun,
+    SourceStatus,
+    Subject,
+    SubjectKind,
+    Verdict,
+    utcnow,
 )
 from bibobscan.report import read_report, render_html, safe_url, write_report
 

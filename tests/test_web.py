@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from _web import PERSON_FORM, csrf_of, login, post, wait_for_job, workspace
 
 from bibobscan.accounts import MAX_FAILED_PER_NAME
 from bibobscan.report.integrity import check
-
-from _web import PERSON_FORM, csrf_of, login, post, wait_for_job, workspace
 
 EVIDENCE = re.compile(r'name="bewijsstuk" value="([^"]+)"')
 

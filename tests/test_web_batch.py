@@ -17,9 +17,9 @@ from bibobscan.web import Workspace
 CASE_FIELDS = {k: v for k, v in PERSON_FORM.items() if k in (
     "aanleiding", "doel", "bestuursorgaan", "soort_besluit", "grondslag", "beleidsregel", "zaaktype", "behandelaar",
     "reviewer", "verdeellijst", "bewaartermijn", "team")}
-GOOD_CSV = ("naam;soort;geboortedatum;kvk;gemeente\n"
-            "Bram Voorbeeld;persoon;14-03-1987;;Tilburg\n"
-            "Voorbeeld Shisha Lounge B.V.;bedrijf;;99000011;Tilburg\n").encode("utf-8")
+GOOD_CSV = (b"naam;soort;geboortedatum;kvk;gemeente\n"
+            b"Bram Voorbeeld;persoon;14-03-1987;;Tilburg\n"
+            b"Voorbeeld Shisha Lounge B.V.;bedrijf;;99000011;Tilburg\n")
 ERROR = re.compile(r'<p class="field-error" id="fout-([a-z_]+)">([^<]*)</p>')
 
 
@@ -70,10 +70,10 @@ def test_a_batch_becomes_one_scanned_case_per_applicant(tmp_path: Path) -> None:
 
 
 def test_a_broken_csv_is_refused_per_line_and_nothing_is_saved(tmp_path: Path) -> None:
-    broken = ("naam,soort,geboortedatum,kvk,gemeente\n"
-              "Bram Voorbeeld,persoon,1990-02-31,,Tilburg\n"
-              "X,firma,,,\n"
-              "Y,persoon,,,Tilbrug\n").encode("utf-8")
+    broken = (b"naam,soort,geboortedatum,kvk,gemeente\n"
+              b"Bram Voorbeeld,persoon,1990-02-31,,Tilburg\n"
+              b"X,firma,,,\n"
+              b"Y,persoon,,,Tilbrug\n")
     with workspace(tmp_path) as (client, ws):
         login(client, "demo-behandelaar")
         before = len(ws.store.cases())

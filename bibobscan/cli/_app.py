@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Annotated, Any, Optional, get_type_hints
+from typing import Annotated, Any, get_type_hints
 
 import typer
 
@@ -105,18 +105,18 @@ DecisionTypeOpt = Annotated[str, typer.Option("--decision-type", help="Type of b
 PolicyRuleOpt = Annotated[str, typer.Option("--policy-rule", help="The Bibob policy rule and article that triggered the scan (CVDR link).")]
 ZaaktypeOpt = Annotated[str, typer.Option("--zaaktype", help="Zaaktype (sets the retention in the Selectielijst).")]
 ReviewerOpt = Annotated[str, typer.Option("--reviewer", help="Who checks the conclusion (four eyes; not the officer).")]
-DistributionOpt = Annotated[Optional[str], typer.Option("--distribution", help="Named distribution list (art. 28), ';'-separated: 'J. Jansen, Bibob; Burgemeester'.")]
+DistributionOpt = Annotated[str | None, typer.Option("--distribution", help="Named distribution list (art. 28), ';'-separated: 'J. Jansen, Bibob; Burgemeester'.")]
 IdentifiedByOpt = Annotated[str, typer.Option("--identified-by", help="How the subject's identity was established, e.g. 'KvK-uittreksel bij aanvraag'.")]
-IdentifiedOnOpt = Annotated[Optional[str], typer.Option("--identified-on", help="When the identity was established, YYYY-MM-DD.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Also write the report as HTML and JSON into this folder (the case store always keeps it).")]
+IdentifiedOnOpt = Annotated[str | None, typer.Option("--identified-on", help="When the identity was established, YYYY-MM-DD.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Also write the report as HTML and JSON into this folder (the case store always keeps it).")]
 DemoOpt = Annotated[bool, typer.Option("--demo", help="Use the embedded fictional demo world (offline).")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML).")]
-ProfileOpt = Annotated[Optional[Path], typer.Option("--profile", help="Scoring profile (YAML).")]
-IndicatorsOpt = Annotated[Optional[Path], typer.Option("--indicators", help="Indicator file or folder.")]
-MunicipalityOpt = Annotated[Optional[str], typer.Option("--municipality", help="Municipality name or CBS code (GM0855).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (TOML).")]
+ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Scoring profile (YAML).")]
+IndicatorsOpt = Annotated[Path | None, typer.Option("--indicators", help="Indicator file or folder.")]
+MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", help="Municipality name or CBS code (GM0855).")]
 OfficerOpt = Annotated[str, typer.Option("--officer", help="Name or role of the officer.")]
 GroundOpt = Annotated[str, typer.Option("--legal-ground", help="Legal ground / policy rule.")]
-FactsOpt = Annotated[Optional[Path], typer.Option("--facts", help="Officer-supplied facts (YAML/JSON): questionnaire, earlier Bibob conclusion, ...")]
+FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Officer-supplied facts (YAML/JSON): questionnaire, earlier Bibob conclusion, ...")]
 RetentionOpt = Annotated[int, typer.Option("--retention-years", help="Retention period in years (default 5).")]
 
 

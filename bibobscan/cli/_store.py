@@ -6,7 +6,7 @@ import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,9 @@ from ..dossier import Dossier
 from ..errors import UsageError
 from ..store import CaseStore, locate
 
-DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data folder of the case store (default $BIBOBSCAN_DATA, else ~/.local/share/bibobscan).")]
-DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Database URL instead of the embedded SQLite file, e.g. postgresql+psycopg://user@host/db (or $BIBOBSCAN_DATABASE).")]
-ByOpt = Annotated[Optional[str], typer.Option("--by", help="Who does this (default $BIBOBSCAN_USER, else the login name); recorded in the audit log.")]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder of the case store (default $BIBOBSCAN_DATA, else ~/.local/share/bibobscan).")]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database URL instead of the embedded SQLite file, e.g. postgresql+psycopg://user@host/db (or $BIBOBSCAN_DATABASE).")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default $BIBOBSCAN_USER, else the login name); recorded in the audit log.")]
 USER_ENV = "BIBOBSCAN_USER"
 MAX_ACTOR = 200
 

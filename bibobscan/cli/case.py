@@ -10,7 +10,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -67,7 +67,7 @@ store_app = typer.Typer(no_args_is_help=True, help="The case store itself.")
 app.add_typer(store_app, name="store")
 
 CaseArg = Annotated[str, typer.Argument(help="Case number (zaaknummer).")]
-SubjectOpt = Annotated[Optional[int], typer.Option("--subject", min=1, help="Which subject of the case (1, 2, ...); default: the only one, or all.")]
+SubjectOpt = Annotated[int | None, typer.Option("--subject", min=1, help="Which subject of the case (1, 2, ...); default: the only one, or all.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ReasonTextOpt = Annotated[str, typer.Option("--reason", help="Why (required: the file records it).")]
 
@@ -87,11 +87,11 @@ def case_new(
     kind: Annotated[str, typer.Option("--kind", help="person or company.")],
     purpose: PurposeOpt,
     name: Annotated[str, typer.Option("--name", help="The subject's name (for a company, or give --kvk).")] = "",
-    born: Annotated[Optional[str], typer.Option("--born", help="Date of birth (person), YYYY-MM-DD.")] = None,
-    kvk: Annotated[Optional[str], typer.Option("--kvk", help="KvK number (company).")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Date of birth (person), YYYY-MM-DD.")] = None,
+    kvk: Annotated[str | None, typer.Option("--kvk", help="KvK number (company).")] = None,
     municipality: MunicipalityOpt = None,
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Another name of the subject (repeatable).")] = None,
-    place: Annotated[Optional[list[str]], typer.Option("--place", help="A place known to belong to the subject (repeatable).")] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name of the subject (repeatable).")] = None,
+    place: Annotated[list[str] | None, typer.Option("--place", help="A place known to belong to the subject (repeatable).")] = None,
     role: Annotated[str, typer.Option("--role", help="The subject's role, e.g. aanvrager, bestuurder.")] = "",
     reason: ReasonOpt = "",
     authority: AuthorityOpt = "",
@@ -154,8 +154,8 @@ def case_add_subject(
     case: CaseArg,
     kind: Annotated[str, typer.Option("--kind", help="person or company.")],
     name: Annotated[str, typer.Option("--name", help="The subject's name.")] = "",
-    born: Annotated[Optional[str], typer.Option("--born", help="Date of birth (person), YYYY-MM-DD.")] = None,
-    kvk: Annotated[Optional[str], typer.Option("--kvk", help="KvK number (company).")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Date of birth (person), YYYY-MM-DD.")] = None,
+    kvk: Annotated[str | None, typer.Option("--kvk", help="KvK number (company).")] = None,
     municipality: MunicipalityOpt = None,
     role: Annotated[str, typer.Option("--role", help="Role in the case, e.g. bestuurder, financier.")] = "",
     relation: Annotated[str, typer.Option("--relation", help="Relation to the other subjects, e.g. 'bestuurder van subject 1'.")] = "",
@@ -178,23 +178,23 @@ def case_add_subject(
 @with_store_args
 def case_edit(
     case: CaseArg,
-    purpose: Annotated[Optional[str], typer.Option("--purpose", help="Doel.")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Aanleiding.")] = None,
-    authority: Annotated[Optional[str], typer.Option("--authority", help="Bestuursorgaan.")] = None,
-    decision_type: Annotated[Optional[str], typer.Option("--decision-type", help="Type of decision.")] = None,
-    legal_ground: Annotated[Optional[str], typer.Option("--legal-ground", help="Legal ground.")] = None,
-    policy_rule: Annotated[Optional[str], typer.Option("--policy-rule", help="Policy rule and article.")] = None,
-    zaaktype: Annotated[Optional[str], typer.Option("--zaaktype", help="Zaaktype.")] = None,
-    officer: Annotated[Optional[str], typer.Option("--officer", help="Behandelaar.")] = None,
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Reviewer (four eyes).")] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help="Doel.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Aanleiding.")] = None,
+    authority: Annotated[str | None, typer.Option("--authority", help="Bestuursorgaan.")] = None,
+    decision_type: Annotated[str | None, typer.Option("--decision-type", help="Type of decision.")] = None,
+    legal_ground: Annotated[str | None, typer.Option("--legal-ground", help="Legal ground.")] = None,
+    policy_rule: Annotated[str | None, typer.Option("--policy-rule", help="Policy rule and article.")] = None,
+    zaaktype: Annotated[str | None, typer.Option("--zaaktype", help="Zaaktype.")] = None,
+    officer: Annotated[str | None, typer.Option("--officer", help="Behandelaar.")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Reviewer (four eyes).")] = None,
     distribution: DistributionOpt = None,
-    confidentiality: Annotated[Optional[str], typer.Option("--confidentiality", help="Confidentiality marking.")] = None,
-    retention_until: Annotated[Optional[str], typer.Option("--retention-until", help="Retention date, YYYY-MM-DD.")] = None,
+    confidentiality: Annotated[str | None, typer.Option("--confidentiality", help="Confidentiality marking.")] = None,
+    retention_until: Annotated[str | None, typer.Option("--retention-until", help="Retention date, YYYY-MM-DD.")] = None,
     subject: SubjectOpt = None,
-    identified_by: Annotated[Optional[str], typer.Option("--identified-by", help="How the subject's identity was established.")] = None,
+    identified_by: Annotated[str | None, typer.Option("--identified-by", help="How the subject's identity was established.")] = None,
     identified_on: IdentifiedOnOpt = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="The subject's role.")] = None,
-    relation: Annotated[Optional[str], typer.Option("--relation", help="The subject's relation to the others.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The subject's role.")] = None,
+    relation: Annotated[str | None, typer.Option("--relation", help="The subject's relation to the others.")] = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """Change case data (any option given) or a subject's identification and role; makes a new report version."""
@@ -255,7 +255,7 @@ def _one_subject(dossier: Dossier, case: str, subject: int | None) -> int:
 def case_scan(
     case: CaseArg,
     subject: SubjectOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write the reports as HTML and JSON into this folder.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the reports as HTML and JSON into this folder.")] = None,
     config: ConfigOpt = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
@@ -367,10 +367,10 @@ def case_zienswijze(
     case: CaseArg,
     shared_on: Annotated[str, typer.Option("--shared-on", help="When the findings or intended decision were shared, YYYY-MM-DD.")],
     shared: Annotated[str, typer.Option("--shared", help="What was shared with the applicant.")],
-    response_on: Annotated[Optional[str], typer.Option("--response-on", help="When the applicant responded, YYYY-MM-DD.")] = None,
+    response_on: Annotated[str | None, typer.Option("--response-on", help="When the applicant responded, YYYY-MM-DD.")] = None,
     response: Annotated[str, typer.Option("--response", help="The response, or a summary of it.")] = "",
-    response_file: Annotated[Optional[Path], typer.Option("--response-file", help="The response as a UTF-8 text file (instead of --response).")] = None,
-    attach: Annotated[Optional[list[Path]], typer.Option("--attach", help="A file the applicant sent (repeatable).")] = None,
+    response_file: Annotated[Path | None, typer.Option("--response-file", help="The response as a UTF-8 text file (instead of --response).")] = None,
+    attach: Annotated[list[Path] | None, typer.Option("--attach", help="A file the applicant sent (repeatable).")] = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """Record what was shared with the applicant and their response (Wet Bibob art. 32/33)."""
@@ -407,7 +407,7 @@ def case_zienswijze(
 @with_store_args
 def case_finalise(
     case: CaseArg,
-    keep_raw_bodies: Annotated[Optional[bool], typer.Option("--keep-raw-bodies/--drop-raw-bodies",
+    keep_raw_bodies: Annotated[bool | None, typer.Option("--keep-raw-bodies/--drop-raw-bodies",
                                                             help="Keep the raw source responses for the archive (default: the [store] keep_raw_bodies setting, else drop them).")] = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
@@ -441,7 +441,7 @@ def case_reopen(
 @guarded
 @with_store_args
 def case_purge(
-    case: Annotated[Optional[str], typer.Argument(help="Case number; or --expired for every case whose retention ended.")] = None,
+    case: Annotated[str | None, typer.Argument(help="Case number; or --expired for every case whose retention ended.")] = None,
     expired: Annotated[bool, typer.Option("--expired", help="Destroy every case whose retention date has passed.")] = False,
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the tombstone).")] = "bewaartermijn verstreken (Archiefwet, Selectielijst)",
     args: StoreArgs = StoreArgs(),
@@ -469,10 +469,10 @@ def case_purge(
 @guarded
 @with_store_args
 def case_list(
-    status: Annotated[Optional[str], typer.Option("--status", help="Only cases in this state (concept, gescand, beoordeeld, ...).")] = None,
-    officer: Annotated[Optional[str], typer.Option("--officer", help="Only this officer's cases.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only cases in this state (concept, gescand, beoordeeld, ...).")] = None,
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's cases.")] = None,
     expired: Annotated[bool, typer.Option("--expired", help="Only cases whose retention date has passed.")] = False,
-    search: Annotated[Optional[str], typer.Option("--search", help="Case number or subject name contains this.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Case number or subject name contains this.")] = None,
     as_json: JsonOpt = False,
     args: StoreArgs = StoreArgs(),
 ) -> int:
@@ -569,7 +569,7 @@ def case_export(
     format_: Annotated[str, typer.Option("--format", help="html, json, pdf or lbb (the LBB hand-off folder).")],
     out: Annotated[Path, typer.Option("--out", help="File to write (for lbb: a folder).")],
     subject: SubjectOpt = None,
-    version: Annotated[Optional[int], typer.Option("--version", min=1, help="A report version (default: the newest).")] = None,
+    version: Annotated[int | None, typer.Option("--version", min=1, help="A report version (default: the newest).")] = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """Export a report version (HTML, JSON, PDF/A) or the LBB hand-off; every export is in the audit log."""
@@ -634,7 +634,7 @@ def case_audit(
 @with_store_args
 def case_bodies(
     case: CaseArg,
-    scan: Annotated[Optional[int], typer.Option("--scan", min=1, help="Only this scan.")] = None,
+    scan: Annotated[int | None, typer.Option("--scan", min=1, help="Only this scan.")] = None,
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """The raw source responses kept while the case is open (sha256, size, URL)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,7 +27,7 @@ from ._app import EXIT_CONFIG, EXIT_OK, IndicatorsOpt, ProfileOpt, app, guarded
 indicators_app = typer.Typer(no_args_is_help=True, help="Validate, test and document indicator files.")
 app.add_typer(indicators_app, name="indicators")
 
-PathArg = Annotated[Optional[Path], typer.Argument(help="Indicator file or folder (default: the shipped set).")]
+PathArg = Annotated[Path | None, typer.Argument(help="Indicator file or folder (default: the shipped set).")]
 
 
 @indicators_app.command("validate")
@@ -76,7 +76,7 @@ def test(path: PathArg = None) -> int:
 @guarded
 def docs(
     path: PathArg = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE (.md or .html); default: Markdown on standard output.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to FILE (.md or .html); default: Markdown on standard output.")] = None,
     profile: ProfileOpt = None,
 ) -> int:
     """A readable catalogue of every indicator with its sentences, legal anchor, references and weights."""
@@ -91,9 +91,11 @@ def docs(
     if out is None:
         typer.echo(text)
     else:
+        from .._atomic import write_text
+
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            write_text(out, text)
         except OSError as exc:
             raise OutputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
         typer.echo(str(out))

@@ -355,7 +355,9 @@ def _batch(pairs: Path, default_kind: str | None, out: Path | None, as_json: boo
         sys.stdout.flush()
     else:
         try:
-            out.write_text(body, encoding="utf-8")
+            from .._atomic import write_text
+
+            write_text(out, body)
         except OSError as exc:
             raise OutputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
         typer.echo(str(out))

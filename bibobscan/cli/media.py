@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, Optional
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -144,9 +144,9 @@ def _print_human(subject: str, company: bool, result: Assessment) -> None:
 @media_app.command("check")
 @guarded
 def media_check(
-    subject: Annotated[Optional[str], typer.Option("--subject", help="Name of the person or company (for --jsonl: used for lines without a subject).")] = None,
-    text_file: Annotated[Optional[Path], typer.Option("--text-file", help="A text file to check ('-' reads standard input).")] = None,
-    jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help='JSON Lines file, one {"id", "subject", "text"} per line (\'-\' reads standard input).')] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Name of the person or company (for --jsonl: used for lines without a subject).")] = None,
+    text_file: Annotated[Path | None, typer.Option("--text-file", help="A text file to check ('-' reads standard input).")] = None,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help='JSON Lines file, one {"id", "subject", "text"} per line (\'-\' reads standard input).')] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result of --text-file as JSON.")] = False,
     kind: Annotated[str, typer.Option("--kind", help="person or company (default person).")] = "person",
 ) -> int:

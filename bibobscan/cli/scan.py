@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -58,7 +58,6 @@ from ._app import (
 )
 from ._dates import iso_date
 from ._store import ByOpt, DatabaseOpt, DataOpt
-
 
 # The command line speaks English (the reports and pages speak Dutch): one word per status.
 CLI_STATUS = {
@@ -310,7 +309,7 @@ with_scan_args = with_args(ScanArgs)
 def scan_person(
     name: Annotated[str, typer.Argument(help="Full name of the person.")],
     args: ScanArgs,
-    born: Annotated[Optional[str], typer.Option("--born", help="Date of birth, YYYY-MM-DD.")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Date of birth, YYYY-MM-DD.")] = None,
 ) -> int:
     """Scan a person (one-click Bibob scan)."""
     subject = Subject(kind=SubjectKind.PERSON, name=subject_name(require_text(name, "NAME"), "NAME"), born=parse_born(born), municipality=municipality_of(args.municipality))
@@ -322,8 +321,8 @@ def scan_person(
 @with_scan_args
 def scan_company(
     args: ScanArgs,
-    name: Annotated[Optional[str], typer.Argument(help="Company name (or give --kvk).")] = None,
-    kvk: Annotated[Optional[str], typer.Option("--kvk", help="KvK number (8 digits).")] = None,
+    name: Annotated[str | None, typer.Argument(help="Company name (or give --kvk).")] = None,
+    kvk: Annotated[str | None, typer.Option("--kvk", help="KvK number (8 digits).")] = None,
 ) -> int:
     """Scan a company by name or KvK number."""
     if not name and not kvk:

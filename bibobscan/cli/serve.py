@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,9 +27,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (default loopback only; behind a reverse proxy keep it so).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     config: ConfigOpt = None,
-    archive: Annotated[Optional[Path], typer.Option("--archive", help="Archive folder for sealing (default: <data>/archief).")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", help="Archive folder for sealing (default: <data>/archief).")] = None,
     workers: Annotated[int, typer.Option("--scan-workers", min=1, max=64, help="Scans that run at once; the rest wait in line.")] = 4,
-    proxy: Annotated[Optional[str], typer.Option("--trusted-proxy", help="Address of the reverse proxy whose X-Forwarded-For/-Proto headers to trust (then cookies are Secure).")] = None,
+    proxy: Annotated[str | None, typer.Option("--trusted-proxy", help="Address of the reverse proxy whose X-Forwarded-For/-Proto headers to trust (then cookies are Secure).")] = None,
 ) -> int:
     """Start the web workspace (Dutch pages and the JSON API at /api/v1, OpenAPI at /openapi.json)."""
     import uvicorn
@@ -82,7 +82,7 @@ def _accounts(data: Path | None, database: str | None, demo: bool, config: Path 
 def users_add(
     name: Annotated[str, typer.Argument(help="Account name (lower case, e.g. j.devries).")],
     role: Annotated[str, typer.Option("--role", help="behandelaar, reviewer, bureau or beheerder.")],
-    team: Annotated[Optional[list[str]], typer.Option("--team", help="A case team the account belongs to (repeatable).")] = None,
+    team: Annotated[list[str] | None, typer.Option("--team", help="A case team the account belongs to (repeatable).")] = None,
     display_name: Annotated[str, typer.Option("--display-name", help="The name shown in the pages.")] = "",
     demo: DemoOpt = False, data: DataOpt = None, database: DatabaseOpt = None, config: ConfigOpt = None,
 ) -> int:

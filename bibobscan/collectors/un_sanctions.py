@@ -23,7 +23,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -224,8 +224,8 @@ def parse_list(data: bytes, *, source: str = "bundled") -> UnList:
             f"{where} has no usable dateGenerated attribute ({stamp!r})", source=UnSanctionsCollector.id
         ) from exc
     if generated.tzinfo is None:
-        generated = generated.replace(tzinfo=timezone.utc)
-    generated = generated.astimezone(timezone.utc).replace(microsecond=0)
+        generated = generated.replace(tzinfo=UTC)
+    generated = generated.astimezone(UTC).replace(microsecond=0)
     individuals = [_individual(el) for el in root.iterfind("INDIVIDUALS/INDIVIDUAL")]
     entities = [_entity(el) for el in root.iterfind("ENTITIES/ENTITY")]
     if not individuals and not entities:

@@ -43,7 +43,7 @@ NOT_A_FORM = {
     "ustanova", "partnership", "partnerships", "syndicates", "undivided", "artisan", "commercant", "cooperation",
     "procura", "prokura", "procuration", "proprietary", "chartered", "per", "son", "sonota", "up", "ok", "op",
     "am", "is", "as", "et", "ed", "da", "do", "de", "di", "bo", "ko", "li", "lg", "tr", "pr", "pp", "ms", "si",
-    "nl", "eu", "ee", "ei", "ii", "vi", "ctr", "ct", "multi",
+    "nl", "eu", "ee", "ei", "ii", "vi", "ctr", "ct",
 }
 # Business nouns that make a multi-word "form" ("Trust Company", "Bank Corporation")
 # part of what the company does: such aliases are left out as a whole.

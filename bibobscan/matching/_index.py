@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from ..model import Match
 from ._features import POSSIBLE_THRESHOLD, abjad_skeleton, compare_parsed, phonetic
 from ._normalise import COMPANY, PERSON, Kind, ParsedName, parse, parse_company, parse_person
 from ._score import Result, resolve_kind, verdict_for
 from ._text import fold_key
-from ..model import Match
 
 _INDEXED = (Kind.NAME, Kind.GENERIC, Kind.STRUCTURAL, Kind.NUMBER)
 

@@ -17,11 +17,13 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .._atomic import write_bytes, write_text
 from ..errors import ReportError
 from ..model import (
     Assessment,
@@ -242,13 +244,20 @@ def render_sector_csv(report: SectorReport) -> str:
 
 def write_sector_xlsx(report: SectorReport, path: Path) -> None:
     """XLSX (openpyxl through pandas): sheet "Rangorde" is the ranked table; sheet
-    "Toelichting" carries the statements that must travel with it."""
+    "Toelichting" carries the statements that must travel with it. Written atomically as
+    a new file (FileExistsError when ``path`` exists)."""
+    write_bytes(path, render_sector_xlsx(report), exclusive=True)
+
+
+def render_sector_xlsx(report: SectorReport) -> bytes:
+    """The XLSX of :func:`write_sector_xlsx`, as bytes."""
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped, unused-ignore]
 
     table = pd.DataFrame(table_rows(report), columns=list(COLUMNS))
     notes = pd.DataFrame({"Toelichting": [safe_cell(line) for line in explanation_lines(report)]})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Rangorde", index=False)
         notes.to_excel(writer, sheet_name="Toelichting", index=False)
         sheet = writer.sheets["Rangorde"]
@@ -262,6 +271,7 @@ def write_sector_xlsx(report: SectorReport, path: Path) -> None:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         writer.sheets["Toelichting"].column_dimensions["A"].width = 140
+    return buffer.getvalue()
 
 
 DEMO_BANNER = (
@@ -328,31 +338,19 @@ def sector_basename(report: SectorReport) -> str:
     return slug[:80].strip("-") or "branchescan"
 
 
-# The files of one sector report, by format: the name after the stem. Every one of them is
-# claimed free before a set is written, also the PDF when it is not written this time (so
-# that ``bibobscan pdf <stem>.json`` has its name and never meets another run's PDF).
+# The files of one sector report, by format: the name after the stem. A stem is used only
+# when none of them exists, also the PDF when it is not written this time (so that
+# ``bibobscan pdf <stem>.json`` has its name and never meets another run's PDF).
 SET_SUFFIXES = {"html": ".html", "csv": ".csv", "toelichting": "-toelichting.txt", "xlsx": ".xlsx", "json": ".json", "pdf": ".pdf"}
 
 
-def claim_sector_set(out_dir: Path, name: str, formats: tuple[str, ...]) -> dict[str, Path]:
-    """Create empty, new files for ``formats`` under the first stem ``name``, ``name-2``,
-    ``name-3`` ... of which no file of the set exists. Never overwrites a file, also not
-    when another run claims the same stem at the same moment (``open(..., "x")``)."""
+def _free_stems(out_dir: Path, name: str) -> Iterator[dict[str, Path]]:
+    """The stems ``name``, ``name-2``, ``name-3`` ... of which no file of the set exists."""
     for serial in range(1, MAX_SERIAL + 1):
         stem = name if serial == 1 else f"{name}-{serial}"
         paths = {fmt_: out_dir / f"{stem}{suffix}" for fmt_, suffix in SET_SUFFIXES.items()}
-        if any(p.exists() for p in paths.values()):
-            continue
-        created: list[Path] = []
-        try:
-            for fmt_ in formats:
-                paths[fmt_].open("x").close()
-                created.append(paths[fmt_])
-        except FileExistsError:
-            for p in created:
-                p.unlink(missing_ok=True)
-            continue
-        return {fmt_: paths[fmt_] for fmt_ in formats}
+        if not any(p.exists() for p in paths.values()):
+            yield paths
     raise ReportError(f"{out_dir}: {name}.html and {MAX_SERIAL - 1} numbered copies already exist; choose another --out folder")
 
 
@@ -360,8 +358,9 @@ def write_sector_report(report: SectorReport, out_dir: Path, basename: str | Non
     """Write HTML, CSV (with ``<name>-toelichting.txt``), XLSX and JSON, and with ``pdf``
     the PDF/A-3b; the paths by format ("html", "csv", "toelichting", "xlsx", "json",
     "pdf"). An earlier report in ``out_dir`` is never replaced: the set gets the next free
-    stem (:func:`claim_sector_set`). A file that cannot be written is a ReportError naming
-    it; the files of the set that were claimed are removed again."""
+    stem (:func:`_free_stems`). Each file is written atomically as a new file; the HTML,
+    written first, claims the stem. A file that cannot be written is a ReportError naming
+    it; the files of the set already written are removed again."""
     json_text = render_sector_json(report)
     html_text = render_sector_html(report)
     pdf_bytes = None
@@ -369,33 +368,39 @@ def write_sector_report(report: SectorReport, out_dir: Path, basename: str | Non
         from .pdf import render_sector_pdf
 
         pdf_bytes = render_sector_pdf(report, json_text)
-    formats = ("html", "csv", "toelichting", "xlsx", "json", *(("pdf",) if pdf else ()))
+    writers: dict[str, Callable[[Path], None]] = {
+        "html": lambda path: write_text(path, html_text, exclusive=True),
+        "csv": lambda path: write_text(path, render_sector_csv(report), exclusive=True, encoding="utf-8-sig"),
+        "toelichting": lambda path: write_text(path, render_sector_explanation(report), exclusive=True),
+        "xlsx": lambda path: write_sector_xlsx(report, path),
+        "json": lambda path: write_text(path, json_text, exclusive=True),
+    }
+    if pdf_bytes is not None:
+        writers["pdf"] = lambda path: write_bytes(path, pdf_bytes, exclusive=True)
     current = out_dir
-    paths: dict[str, Path] = {}
+    written: list[Path] = []
     try:
         if out_dir.exists() and not out_dir.is_dir():
             raise NotADirectoryError(20, "exists and is not a folder", str(out_dir))
         out_dir.mkdir(parents=True, exist_ok=True)
-        paths = claim_sector_set(out_dir, basename or sector_basename(report), formats)
-        current = paths["html"]
-        paths["html"].write_text(html_text, encoding="utf-8")
-        current = paths["csv"]
-        paths["csv"].write_text(render_sector_csv(report), encoding="utf-8-sig", newline="")
-        current = paths["toelichting"]
-        paths["toelichting"].write_text(render_sector_explanation(report), encoding="utf-8")
-        current = paths["xlsx"]
-        write_sector_xlsx(report, paths["xlsx"])
-        current = paths["json"]
-        paths["json"].write_text(json_text, encoding="utf-8")
-        if pdf_bytes is not None:
-            current = paths["pdf"]
-            paths["pdf"].write_bytes(pdf_bytes)
+        for paths in _free_stems(out_dir, basename or sector_basename(report)):
+            try:
+                for fmt_, write in writers.items():
+                    current = paths[fmt_]
+                    write(current)  # whole or not at all; the HTML, first, claims the stem
+                    written.append(current)
+            except FileExistsError:  # another run took this stem at the same moment
+                for p in written:
+                    p.unlink(missing_ok=True)
+                written.clear()
+                continue
+            return {fmt_: paths[fmt_] for fmt_ in writers}
     except OSError as exc:
-        for p in paths.values():
+        for p in written:
             p.unlink(missing_ok=True)
         where = exc.filename or current
         raise ReportError(f"cannot write the sector report to {where}: {exc.strerror or exc}") from exc
-    return paths
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --- reading back ----------------------------------------------------------------------------

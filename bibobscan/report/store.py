@@ -74,44 +74,45 @@ def prepare_out_dir(path: Path) -> Path:
     return path
 
 
-def _claim(out_dir: Path, name: str) -> tuple[Path, Path]:
-    """Create an empty, new ``name.html`` + ``name.json`` pair; when either exists
-    (another scan's report), ``name-2``, ``name-3``, ... Never overwrites a file."""
+def _write_new_pair(out_dir: Path, name: str, html_text: str, json_text: str) -> tuple[Path, Path]:
+    """Write ``name.html`` + ``name.json``; when either exists (another scan's report),
+    ``name-2``, ``name-3``, ... Never overwrites a file and never leaves an empty or half
+    one: the HTML, written whole and then hard-linked to its name (which fails when the
+    name is taken, also by a scan finishing at the same moment), claims the stem; the JSON
+    follows under the same stem. Ten scans of one subject started in the same second into
+    one folder therefore get ``name``, ``name-2`` ... ``name-10``, each a complete pair."""
     for serial in range(1, MAX_SERIAL + 1):
         stem = name if serial == 1 else f"{name}-{serial}"
         html_path, json_path = out_dir / f"{stem}.html", out_dir / f"{stem}.json"
         if html_path.exists() or json_path.exists():
             continue
         try:
-            html_path.open("x", encoding="utf-8").close()
+            write_text_atomic(html_path, html_text, exclusive=True)
         except FileExistsError:
             continue
         try:
-            json_path.open("x", encoding="utf-8").close()
-        except FileExistsError:
+            write_text_atomic(json_path, json_text, exclusive=True)
+        except FileExistsError:  # a JSON without its HTML under this stem: leave it, take the next
             html_path.unlink(missing_ok=True)
             continue
+        except BaseException:
+            html_path.unlink(missing_ok=True)
+            raise
         return html_path, json_path
     raise ReportError(f"{out_dir}: {name}.html and {MAX_SERIAL - 1} numbered copies already exist; choose another --out folder")
 
 
 def write_report(report: Report, out_dir: Path, basename: str | None = None) -> tuple[Path, Path]:
     """Write ``<name>.html`` and ``<name>.json`` into ``out_dir`` (created when absent),
-    never replacing an existing report (see :func:`_claim`). A folder or file that cannot
-    be written is a ReportError naming it."""
+    atomically and never replacing an existing report (see :func:`_write_new_pair`). A
+    folder or file that cannot be written is a ReportError naming it."""
     html_text, json_text = render_html(report), render_json(report)
-    current = out_dir
     try:
         _ensure_dir(out_dir)
-        html_path, json_path = _claim(out_dir, basename or report_basename(report))
-        current = html_path
-        write_text_atomic(html_path, html_text)  # replaces the empty claim, never half-written
-        current = json_path
-        write_text_atomic(json_path, json_text)
+        return _write_new_pair(out_dir, basename or report_basename(report), html_text, json_text)
     except OSError as exc:
-        where = exc.filename or current
+        where = exc.filename or out_dir
         raise ReportError(f"cannot write the report to {where}: {exc.strerror or exc}") from exc
-    return html_path, json_path
 
 
 # --- reading back --------------------------------------------------------------------------

@@ -31,10 +31,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .._atomic import write_text
 from ..errors import UsageError
 
 CACHE_DIR = ".bibobscan-cache"
@@ -59,7 +60,7 @@ class Entry:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _parse_time(text: str) -> datetime | None:
@@ -67,7 +68,7 @@ def _parse_time(text: str) -> datetime | None:
         when = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 class Checkpoint:
@@ -121,9 +122,7 @@ class Checkpoint:
         assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         record = {"header": {**self.header(), "created_at": self._now().isoformat()}}
-        with self.path.open("w", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            handle.flush()
+        write_text(self.path, json.dumps(record, ensure_ascii=False) + "\n")
 
     def _refuse(self, why: str) -> CacheMismatch:
         return CacheMismatch(
@@ -214,6 +213,8 @@ class Checkpoint:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"key": key, "saved_at": saved_at, "value": value}, ensure_ascii=False, default=str)
+        # Appended, not replaced (one line per answer): a kill mid-line leaves a torn last
+        # line, which _load skips; the header above is written atomically.
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()

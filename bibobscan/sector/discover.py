@@ -291,7 +291,7 @@ class Discovery:
             run.notes = list(result.notes)
             run.query = result.query or run.query
             run.status = SourceStatus.OK if result.evidence else SourceStatus.NO_RESULTS
-        except asyncio.TimeoutError:
+        except TimeoutError:
             run.status = SourceStatus.TIMEOUT
             run.error = f"geen antwoord binnen {self.settings.source_timeout:g} s (bron-deadline)"
         except SourceError as exc:
@@ -327,7 +327,7 @@ class Discovery:
             )
             run.status, run.hits = SourceStatus.OK, 1
             run.notes.append(f"{result.total} objecten met de branchetags in Nederland" + (f" (OpenStreetMap-stand {result.timestamp})" if result.timestamp else ""))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             run.status, run.error = SourceStatus.TIMEOUT, f"geen antwoord binnen {self.settings.source_timeout:g} s (bron-deadline)"
         except SourceError as exc:
             run.status, run.error = status_for(exc), str(exc)

@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 from .. import __version__
-from ..http import HttpClient
-from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
-from ..rules import assess
-from ..scan import RuleSet, RunOptions, caveats_for, evaluate_with_suppressions, load_rule_set
 from ..collectors.cbs import CbsCollector
 from ..collectors.koop import KoopCollector
 from ..collectors.kvk import KvkCollector
 from ..collectors.osm import OsmCollector
+from ..http import HttpClient
+from ..model import Evidence, Outcome, SourceRun, SourceStatus, utcnow
+from ..rules import assess
+from ..scan import RuleSet, RunOptions, caveats_for, evaluate_with_suppressions, load_rule_set
 from .checkpoint import DEFAULT_MAX_AGE_DAYS, Checkpoint
 from .discover import Collection, Discovery, Establishment, ProgressFn
 from .frame import establishment_frame

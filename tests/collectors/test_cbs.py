@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.cbs import CbsCollector
 from bibobscan.errors import (

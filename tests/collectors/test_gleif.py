@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.gleif import DEFAULT_URL, MAX_LAYERS, SIGNAL, GleifCollector
 from bibobscan.errors import MalformedResponse

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.koop import DEFAULT_URL, KoopCollector, build_cql
 from bibobscan.demo.replay import ReplayTransport

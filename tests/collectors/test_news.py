@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.news import (
     GOOGLE_NEWS_URL,

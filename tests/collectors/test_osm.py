@@ -11,8 +11,8 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.osm import DEFAULT_URL, OsmCollector, Selection, build_query, selection_for
 from bibobscan.errors import (

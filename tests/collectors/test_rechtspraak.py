@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.rechtspraak import (
     CONTENT_URL,

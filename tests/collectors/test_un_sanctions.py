@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def test_bundled_list_counts_and_date() -> None:
     un = load_list()
     assert len(un.individuals) == 730
     assert len(un.entities) == 273
-    assert un.generated == datetime(2026, 2, 27, 0, 0, 9, tzinfo=timezone.utc)
+    assert un.generated == datetime(2026, 2, 27, 0, 0, 9, tzinfo=UTC)
     assert un.date == BUNDLED_DATE
     assert un.sha256 == hashlib.sha256(bundled_bytes()).hexdigest()
     assert load_list() is un  # parsed once per process
@@ -86,7 +86,7 @@ def test_real_list_finds_a_listed_individual(make_ctx: MakeCtx) -> None:
     assert ev.url == LIST_PAGE
     assert ev.title == "ERIC BADEGE (VN-sanctielijst, CDi.001)"
     assert ev.published_at == "2012-12-31"
-    assert ev.retrieved_at == datetime(2026, 2, 27, 0, 0, 9, tzinfo=timezone.utc)
+    assert ev.retrieved_at == datetime(2026, 2, 27, 0, 0, 9, tzinfo=UTC)
     assert ev.sha256 == load_list().sha256
     f = ev.fields
     assert f["name"] == "ERIC BADEGE"
@@ -135,7 +135,7 @@ def test_configured_path_is_used_and_dated(make_ctx: MakeCtx) -> None:
     hits = by_ref(result)
     assert list(hits) == ["TSi.001"]
     ev = hits["TSi.001"]
-    assert ev.retrieved_at == datetime(2026, 5, 4, 6, 30, tzinfo=timezone.utc)
+    assert ev.retrieved_at == datetime(2026, 5, 4, 6, 30, tzinfo=UTC)
     assert ev.sha256 == hashlib.sha256(SMALL.read_bytes()).hexdigest()
     assert "2026-05-04" in result.query and SMALL.name in result.query and str(SMALL.parent) not in result.query  # no machine path
     # token_set: listed with an extra (third) name, still a candidate

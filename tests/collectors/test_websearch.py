@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from _run import collect_once
+
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.websearch import BRAVE_URL, WebSearchCollector
 from bibobscan.errors import (

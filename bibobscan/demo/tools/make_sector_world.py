@@ -46,10 +46,10 @@ from urllib.parse import quote_plus
 from bibobscan.collectors.cbs import population_query
 from bibobscan.collectors.koop import DEFAULT_URL as KOOP_URL
 from bibobscan.collectors.koop import MAX_RECORDS
-from bibobscan.sector.discover import MunicipalKoop
 from bibobscan.collectors.osm import build_query, selection_for
 from bibobscan.model import Municipality, SectorSpec, Subject, SubjectKind
 from bibobscan.sector.baseline import baseline_query
+from bibobscan.sector.discover import MunicipalKoop
 
 SEED = 20261120
 REFERENCE = date(2026, 11, 20)

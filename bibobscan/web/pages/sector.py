@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from ..._atomic import write_text
 from ...accounts import Account, Role
 from ...cli import sector as cli_sector
 from ...cli.scan import MAX_CASE_ID, MAX_CASE_TEXT
@@ -288,9 +288,7 @@ def start_sector_scan(ws: Workspace, account: Account, definition: SectorDefinit
 
 
 def _write_meta(out: Path, meta: dict[str, Any]) -> None:
-    tmp = out / (META + ".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, out / META)
+    write_text(out / META, json.dumps(meta, ensure_ascii=False, indent=2))
 
 
 # --- finding a scan the account may see -------------------------------------------------------------
