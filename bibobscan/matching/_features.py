@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import OSA
@@ -377,22 +378,28 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     keys = {f.key.replace(" ", ""): f for f in other.legal_forms if not f.modifier}
     if not keys or not side.tokens:
         return side
+    for _end, words, rest in _edge_runs(side, other, 4):
+        text = "".join(t.text for t in words)
+        for key, form in keys.items():
+            if 2 <= len(text) <= len(key) and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key):
+                return _with_forms(side, rest, (*side.legal_forms, replace(form, written=" ".join(t.text for t in words))))
+    return side
+
+
+def _edge_runs(side: ParsedName, other: ParsedName, longest: int) -> Iterator[tuple[bool, tuple[Token, ...], tuple[Token, ...]]]:
+    """The last and first 1..``longest`` words of ``side`` that may be a damaged legal
+    form, shortest first, with the words that remain: never a word ``other`` has too, a
+    number, or a run that leaves no distinctive word. (at the end?, run, rest)"""
     others = {t.text for t in other.tokens}
-    for n in (1, 2, 3, 4):
+    for n in range(1, longest + 1):
         if n >= len(side.tokens):
-            break
+            return
         for at_end in (True, False):
             words = side.tokens[-n:] if at_end else side.tokens[:n]
             rest = side.tokens[:-n] if at_end else side.tokens[n:]
             if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
                 continue
-            text = "".join(t.text for t in words)
-            for key, form in keys.items():
-                if 2 <= len(text) <= len(key) and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key):
-                    forms = (*side.legal_forms, replace(form, written=" ".join(t.text for t in words)))
-                    return replace(side, tokens=rest, legal_forms=forms,
-                                   form_text="".join(f.key.replace(" ", "") for f in forms if not f.modifier))
-    return side
+            yield at_end, words, rest
 
 
 def _with_forms(side: ParsedName, tokens: tuple[Token, ...], forms: tuple[LegalForm, ...]) -> ParsedName:
@@ -427,22 +434,14 @@ def _mend_split_form(side: ParsedName, other: ParsedName) -> ParsedName:
     target = other.form_text
     if not target or side.form_text == target or not side.form_text:
         return side
-    others = {t.text for t in other.tokens}
-    for n in (1, 2, 3):
-        if n >= len(side.tokens):
-            break
-        for at_end in (True, False):
-            words = side.tokens[-n:] if at_end else side.tokens[:n]
-            rest = side.tokens[:-n] if at_end else side.tokens[n:]
-            if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
-                continue
-            joined = "".join(t.text for t in words)
-            text = joined + side.form_text if at_end else side.form_text + joined
-            if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
-                written = " ".join(t.text for t in words)
-                forms = tuple(replace(f, written=written) if k == 0 else f
-                              for k, f in enumerate(x for x in other.legal_forms if not x.modifier))
-                return _with_forms(side, rest, forms)
+    for at_end, words, rest in _edge_runs(side, other, 3):
+        joined = "".join(t.text for t in words)
+        text = joined + side.form_text if at_end else side.form_text + joined
+        if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
+            written = " ".join(t.text for t in words)
+            forms = tuple(replace(f, written=written) if k == 0 else f
+                          for k, f in enumerate(x for x in other.legal_forms if not x.modifier))
+            return _with_forms(side, rest, forms)
     return side
 
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import fsync_dir
 from ..errors import ReportError
 from ..model import Report
 
@@ -218,7 +219,7 @@ class AtomicFile:
         except BaseException:
             self.temp.unlink(missing_ok=True)
             raise
-        _fsync_folder(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def _link_new(self) -> None:
         try:
@@ -237,17 +238,3 @@ class AtomicFile:
             os.close(self._fd)
             self._fd = None
         self.temp.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); a platform without folder descriptors skips it."""
-    try:
-        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
