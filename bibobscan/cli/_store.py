@@ -6,14 +6,15 @@ import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..config import load_settings
-from ..dossier import Dossier
 from ..errors import UsageError
-from ..store import CaseStore, locate
+
+if TYPE_CHECKING:
+    from ..dossier import Dossier
+    from ..store import CaseStore
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder of the case store (default $BIBOBSCAN_DATA, else ~/.local/share/bibobscan).")]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database URL instead of the embedded SQLite file, e.g. postgresql+psycopg://user@host/db (or $BIBOBSCAN_DATABASE).")]
@@ -58,11 +59,16 @@ class StoreArgs:
 
 
 def open_store(data: Path | None, database: str | None, *, config: Path | None = None, demo: bool = False, create: bool = True) -> CaseStore:
+    from ..config import load_settings
+    from ..store import CaseStore, locate
     settings = load_settings(config)
     return CaseStore.open(locate(data=data, database=database, store_settings=settings.store, demo=demo), create=create)
 
 
 def open_dossier(data: Path | None, database: str | None, *, config: Path | None = None, demo: bool = False, create: bool = True) -> Dossier:
+    from ..config import load_settings
+    from ..dossier import Dossier
+    from ..store import CaseStore, locate
     settings = load_settings(config)
     store = CaseStore.open(locate(data=data, database=database, store_settings=settings.store, demo=demo), create=create)
     return Dossier(store, keep_raw_bodies=bool(settings.store.get("keep_raw_bodies", False)))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..archive import Archive, payload_from_report, timestamps
-from ..config import load_settings
 from ..errors import UsageError
 from ..model import to_jsonable, utcnow
-from ..report.store import load_report
 from ._app import EXIT_OK, ConfigOpt, app, guarded
 from ._store import ByOpt, actor
+
+if TYPE_CHECKING:
+    from ..archive import Archive
 
 archive_app = typer.Typer(no_args_is_help=True, help="Seal reports into a verifiable archive; verify, list and destroy after retention.")
 app.add_typer(archive_app, name="archive")
@@ -26,6 +26,8 @@ EXIT_DAMAGED = 1
 def open_archive(path: Path, config: Path | None = None, *, sealing: bool = True) -> Archive:
     """The archive at ``path``. Sealing adds an RFC 3161 timestamp to each entry when the
     settings name a TSA (``[archive] tsa_url``); stored tokens are checked in any case."""
+    from ..archive import Archive, timestamps
+    from ..config import load_settings
     settings = load_settings(config)
     url = settings.archive.get("tsa_url")
     certificate = settings.archive.get("tsa_certificate")
@@ -54,6 +56,8 @@ def archive_put(
     config: ConfigOpt = None,
 ) -> int:
     """Seal a report into the archive (a new bag); prints the bag's path. A report changed by hand is refused."""
+    from ..archive import payload_from_report
+    from ..report.store import load_report
     if not report.is_file():
         raise UsageError(f"{report}: no such report file")
     loaded, raw, _seal = load_report(report, require_seal=True)

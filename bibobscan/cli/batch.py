@@ -6,26 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..batch import (
-    MAX_BYTES,
-    MAX_ROWS,
-    BatchProgress,
-    BatchResult,
-    create_cases,
-    parse_applicants,
-    run_batch,
-)
-from ..collectors import load_collectors
 from ..errors import BatchError
 from ..model import Report
-from ..report import write_report
-from ..report.store import prepare_out_dir
-from ..scan import ScanOptions
-from ..store import CaseRecord
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
@@ -50,6 +36,10 @@ from ._app import (
 from ._store import ByOpt, DatabaseOpt, DataOpt, actor, open_dossier
 from .case import case_app
 from .scan import _progress, make_case
+
+if TYPE_CHECKING:
+    from ..batch import BatchProgress, BatchResult
+    from ..store import CaseRecord
 
 
 @case_app.command("batch")
@@ -84,8 +74,13 @@ def case_batch(
     A CSV with any broken line is refused as a whole (every line's problem is named,
     in Dutch) and nothing is saved. Exit code 3 when a case's scan failed or is
     incomplete (the results table says which)."""
+    from ..batch import MAX_BYTES, MAX_ROWS, create_cases, parse_applicants, run_batch
+    from ..collectors import load_collectors
     from ..demo import demo_config_note, wired
     from ..dossier.scanning import scan_into_case
+    from ..report import write_report
+    from ..report.store import prepare_out_dir
+    from ..scan import ScanOptions
 
     with file.open("rb") as handle:
         content = handle.read(MAX_BYTES + 1)  # parse_applicants refuses a larger file without reading all of it

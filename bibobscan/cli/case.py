@@ -10,11 +10,10 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..dossier import Dossier, Status, missing_elements, report_of, review_of
 from ..errors import UsageError
 from ..model import (
     Degree,
@@ -24,8 +23,6 @@ from ..model import (
     Verdict,
     to_jsonable,
 )
-from ..report.render import VERDICT_LABELS
-from ..store import CaseRecord
 from ._app import (
     EXIT_OK,
     AuthorityOpt,
@@ -59,6 +56,10 @@ from .scan import (
     scan_and_record,
     subject_name,
 )
+
+if TYPE_CHECKING:
+    from ..dossier import Dossier
+    from ..store import CaseRecord
 
 with_store_args = with_args(StoreArgs)
 case_app = typer.Typer(no_args_is_help=True, help="The Bibob file: cases in the case store, review, finalise, export, seal.")
@@ -447,6 +448,7 @@ def case_purge(
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """Destroy case data after its retention date; a tombstone and the audit log stay (Archiefwet)."""
+    from ..dossier import Status
     if (case is None) == (not expired):
         raise UsageError("give a case number or --expired (not both)")
     dossier = args.dossier()
@@ -477,6 +479,7 @@ def case_list(
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """List the cases in the store, newest first."""
+    from ..dossier import Status
     if status is not None and status not in {s.value for s in Status}:
         raise UsageError(f"--status {status!r}: one of {', '.join(s.value for s in Status)}")
     dossier = args.dossier()
@@ -507,6 +510,8 @@ def case_show(
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """The state of a case: data, subjects, scans, report versions, review, what is missing, and every evidence item with its id."""
+    from ..dossier import Status, missing_elements, report_of, review_of
+    from ..report.render import VERDICT_LABELS
     dossier = args.dossier()
     with dossier.store:
         record = dossier.store.case(case)
@@ -678,6 +683,7 @@ def store_info(
     args: StoreArgs = StoreArgs(),
 ) -> int:
     """Where the case store is, its schema revision and how many cases it holds."""
+    from ..dossier import Status
     from ..store import head_revision
 
     dossier = args.dossier()

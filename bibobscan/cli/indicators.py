@@ -7,21 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..collectors import load_collectors
 from ..errors import IndicatorError, OutputError, UsageError
-from ..report import write_report
-from ..report.catalogue import render_html, render_markdown
-from ..report.store import load_report
-from ..resources import default_profile, indicators_dir
-from ..rules import (
-    check_profile_against,
-    indicator_files,
-    load_indicators_collecting,
-    load_profile,
-    run_all,
-    set_hash,
-)
-from ..scan import load_rule_set, rescore
 from ._app import EXIT_CONFIG, EXIT_OK, IndicatorsOpt, ProfileOpt, app, guarded
 
 indicators_app = typer.Typer(no_args_is_help=True, help="Validate, test and document indicator files.")
@@ -36,6 +22,8 @@ def validate(path: PathArg = None, profile: ProfileOpt = None) -> int:
     """Check every indicator file and the profile (also against the indicators: unknown
     ids in weights and suppress, unknown themes in theme_caps); errors name file, line,
     indicator and field."""
+    from ..resources import default_profile, indicators_dir
+    from ..rules import check_profile_against, load_indicators_collecting, load_profile
     target = path or indicators_dir()
     indicators, errors = load_indicators_collecting(target)
     messages = [str(err) for err in errors]
@@ -57,6 +45,8 @@ def validate(path: PathArg = None, profile: ProfileOpt = None) -> int:
 @guarded
 def test(path: PathArg = None) -> int:
     """Run every inline test; print each failure with expected vs actual."""
+    from ..resources import indicators_dir
+    from ..rules import load_indicators_collecting, run_all
     target = path or indicators_dir()
     indicators, errors = load_indicators_collecting(target)
     for err in errors:
@@ -80,6 +70,10 @@ def docs(
     profile: ProfileOpt = None,
 ) -> int:
     """A readable catalogue of every indicator with its sentences, legal anchor, references and weights."""
+    from ..report.catalogue import render_html, render_markdown
+    from ..resources import indicators_dir
+    from ..rules import indicator_files, set_hash
+    from ..scan import load_rule_set
     rules = load_rule_set(path, profile)
     set_id = set_hash(indicator_files(path or indicators_dir()))
     if out is not None and out.suffix.lower() in (".html", ".htm"):
@@ -111,7 +105,11 @@ def rescore_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the new report.")] = Path("."),
 ) -> int:
     """Re-evaluate the stored evidence of an earlier scan with other indicators or weights (offline)."""
+    from ..collectors import load_collectors
     from ..model import sha256_hex
+    from ..report import write_report
+    from ..report.store import load_report
+    from ..scan import load_rule_set, rescore
 
     if not report.is_file():
         raise UsageError(f"{report}: no such report file")

@@ -25,23 +25,17 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import OutputError, UsageError
-from ..matching import (
-    KINDS,
-    MATCH_THRESHOLD,
-    POSSIBLE_THRESHOLD,
-    Record,
-    Result,
-    compare,
-)
 from ..model import Verdict
-from ..report.cells import safe_cell
 from ._app import EXIT_OK, app, guarded
 from ._dates import day_first_hint, impossible
+
+if TYPE_CHECKING:
+    from ..matching import Record, Result
 
 VERDICT_LABELS = {
     Verdict.MATCH: "match (same name)",
@@ -68,6 +62,7 @@ _BORN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _kind(value: str | None, where: str) -> str | None:
+    from ..matching import KINDS
     if value is None or not value.strip():
         return None
     kind = value.strip().lower()
@@ -146,6 +141,7 @@ def _as_dict(result: Result) -> dict[str, Any]:
 
 
 def _print_one(result: Result) -> None:
+    from ..matching import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
     typer.echo(f"{result.name_a}  <->  {result.name_b}  ({result.kind})")
     typer.echo(f"verdict: {verdict_label(result)}   score {result.score:.2f} "
                f"(match >= {MATCH_THRESHOLD:.2f}, possible >= {POSSIBLE_THRESHOLD:.2f})")
@@ -168,6 +164,7 @@ def _split(cell: str) -> list[str]:
 
 def _record(name: str, kind: str | None, cells: dict[str, str], side: str, where: str) -> Record:
     """One side of a pair from the cells of a row (columns born1, place1, ... for side "1")."""
+    from ..matching import Record
     born = cells.get(f"born{side}", "")
     kvk = cells.get(f"kvk{side}", "")
     return Record(
@@ -259,6 +256,7 @@ def read_pairs(path: Path, default_kind: str | None) -> list[tuple[Record, Recor
 def _side(name: str, kind: str | None, side: str, born: str | None, places: Sequence[str] | None,
           kvk: str | None, regs: Sequence[str] | None, aliases: Sequence[str] | None) -> Record:
     """One side of the single form from its options (--born-a, --place-a, ...)."""
+    from ..matching import Record
     return Record(
         name,
         kind=kind,
@@ -306,6 +304,7 @@ def match_command(
 
     Facts given for both sides (date of birth, place, KvK number, registration numbers) confirm or rule out a match.
     """
+    from ..matching import compare
     default_kind = _kind(kind, "--kind")
     side_options = {
         "--born-a": born_a, "--born-b": born_b, "--place-a": place_a, "--place-b": place_b,
@@ -337,6 +336,8 @@ def match_command(
 
 
 def _batch(pairs: Path, default_kind: str | None, out: Path | None, as_json: bool) -> int:
+    from ..matching import compare
+    from ..report.cells import safe_cell
     rows = read_pairs(pairs, default_kind)
     results = [compare(a, b) for a, b in rows]
     counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}

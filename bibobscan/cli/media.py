@@ -22,13 +22,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
 from ..errors import UsageError
-from ..nlp import Assessment, assess_many
 from ._app import EXIT_OK, EXIT_USAGE, app, guarded
+
+if TYPE_CHECKING:
+    from ..nlp import Assessment
 
 media_app = typer.Typer(no_args_is_help=True, help="Adverse media in Dutch texts (spaCy rules, no model needed).")
 app.add_typer(media_app, name="media")
@@ -151,6 +153,7 @@ def media_check(
     kind: Annotated[str, typer.Option("--kind", help="person or company (default person).")] = "person",
 ) -> int:
     """Does a Dutch text link the subject to crime? Themes, confidence and reasons per text."""
+    from ..nlp import assess_many
     company = _kind(kind, "--kind")
     if (text_file is None) == (jsonl is None):
         raise UsageError("give either --text-file FILE or --jsonl FILE")

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import __version__
-from ..collectors import Collector, load_collectors
-from ..config import load_settings
 from ..errors import UsageError
 from ..model import (
     MAX_SUBJECT_NAME,
@@ -23,10 +21,6 @@ from ..model import (
     Subject,
     SubjectKind,
 )
-from ..municipalities import resolve_municipality
-from ..report import write_report
-from ..report.store import prepare_out_dir
-from ..scan import ScanOptions
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
@@ -58,6 +52,9 @@ from ._app import (
 )
 from ._dates import iso_date
 from ._store import ByOpt, DatabaseOpt, DataOpt
+
+if TYPE_CHECKING:
+    from ..collectors import Collector
 
 # The command line speaks English (the reports and pages speak Dutch): one word per status.
 CLI_STATUS = {
@@ -172,6 +169,7 @@ def make_case(case_id: str, purpose: str, officer: str, legal_ground: str, reten
 
 
 def municipality_of(value: str | None) -> Municipality | None:
+    from ..municipalities import resolve_municipality
     return resolve_municipality(value) if value is not None else None
 
 
@@ -191,9 +189,13 @@ def scan_and_record(
 ) -> int:
     """Scan each subject for its case, record the scan and its report version in the
     case store, and write the report files into ``out`` when given."""
+    from ..collectors import load_collectors
     from ..demo import demo_config_note, wired
     from ..dossier.scanning import scan_into_case
     from ..facts import load_facts
+    from ..report import write_report
+    from ..report.store import prepare_out_dir
+    from ..scan import ScanOptions
     from ._store import actor, open_dossier
 
     officer = load_facts(facts) if facts is not None else []
@@ -354,6 +356,8 @@ def demo_command(
 @guarded
 def sources_command(config: ConfigOpt = None) -> int:
     """List every collector: what it covers, whether it is configured, its terms."""
+    from ..collectors import load_collectors
+    from ..config import load_settings
     settings = load_settings(config)
     collectors: list[Collector] = load_collectors()
     for c in collectors:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
 from ..errors import UsageError
 from ..model import Case
-from ..report.store import prepare_out_dir
-from ..sector import ProgressEvent, SectorOptions, build_definition, run_sector
-from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
-from ..sector.spec import SectorDefinition
 from ._app import (
     EXIT_INCOMPLETE,
     EXIT_OK,
@@ -30,6 +24,12 @@ from ._app import (
     guarded,
 )
 from .scan import make_case
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..sector import ProgressEvent
+    from ..sector.spec import SectorDefinition
 
 DEMO_PRESET = "kappers"
 DEMO_MUNICIPALITY = "GM0855"
@@ -118,7 +118,7 @@ def sector_command(
     retention_years: RetentionOpt = 5,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF/A-3b (A4, every column; default on).")] = True,
     resume: Annotated[bool, typer.Option("--resume/--no-resume", help="Reuse answers cached by an earlier (interrupted) run in --out; --no-resume fetches everything again.")] = True,
-    cache_max_age: Annotated[float, typer.Option("--cache-max-age", min=0, help="Reuse cached live answers at most this many days old (default 7; 0 = never). Demo answers do not age.")] = DEFAULT_MAX_AGE_DAYS,
+    cache_max_age: Annotated[float | None, typer.Option("--cache-max-age", min=0, help="Reuse cached live answers at most this many days old (default 7; 0 = never). Demo answers do not age.")] = None,
     profile: ProfileOpt = None,
     indicators: IndicatorsOpt = None,
     config: ConfigOpt = None,
@@ -130,6 +130,9 @@ def sector_command(
     an earlier report: the new set is numbered (-2, -3, ...)."""
     from ..demo import demo_config_note, wired
     from ..report.sector import write_sector_report
+    from ..report.store import prepare_out_dir
+    from ..sector import SectorOptions, build_definition, run_sector
+    from ..sector.checkpoint import DEFAULT_MAX_AGE_DAYS
 
     if not municipality.strip():
         raise UsageError("--municipality is required: a name (Tilburg) or CBS code (GM0855)")
@@ -140,7 +143,7 @@ def sector_command(
     prepare_out_dir(out)  # after the arguments, before any request: a bad --out must not cost a scan
     progress = _Progress()
     options = wired(
-        SectorOptions(indicators_path=indicators, profile_path=profile, out_dir=out, resume=resume, progress=progress, cache_max_age_days=cache_max_age),
+        SectorOptions(indicators_path=indicators, profile_path=profile, out_dir=out, resume=resume, progress=progress, cache_max_age_days=DEFAULT_MAX_AGE_DAYS if cache_max_age is None else cache_max_age),
         demo=demo,
         config=config,
         transport=demo_transport,
@@ -149,6 +152,8 @@ def sector_command(
     if demo and (note := demo_config_note(config)):
         typer.echo(f"  note: {note}", err=True)
     try:
+        import asyncio
+
         report = asyncio.run(run_sector(definition, options))
     except KeyboardInterrupt:
         progress.close()

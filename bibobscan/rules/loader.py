@@ -40,7 +40,12 @@ THEMES = frozenset(
 )
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster on the
+# indicator set), the pure-Python one otherwise; both give the same marks (lines).
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that remembers the line of every mapping and of each of its keys, and
     refuses a key that occurs twice in one mapping (plain PyYAML keeps the last)."""
 
