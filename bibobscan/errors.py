@@ -12,6 +12,7 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   ├── RateLimited         429/503 after the allowed retries
     │   ├── UpstreamError       an unexpected HTTP status (5xx, 401, ...)
     │   ├── NetworkError        DNS, refused connection, TLS, not recorded in the demo world
+    │   ├── RequestRefused      a request or redirect to a non-public address the settings do not name
     │   ├── ResponseTooLarge    the body passed the size cap
     │   ├── ErrorInBody         an error reported inside an HTTP 200 (SRU diagnostic, ...)
     │   └── MalformedResponse   a body that does not parse as the documented format
@@ -98,6 +99,14 @@ class UpstreamError(SourceError):
 
 class NetworkError(SourceError):
     pass
+
+
+class RequestRefused(SourceError):
+    """bibobscan refused to send a request (or follow a redirect) to a loopback, private,
+    link-local or otherwise non-public address that the settings do not name (the SSRF
+    guard, :mod:`bibobscan._netguard`): the source did not deliver."""
+
+    status = SourceStatus.FAILED
 
 
 class ResponseTooLarge(SourceError):
@@ -187,7 +196,10 @@ class DossierError(BibobscanError):
 
 
 def status_for(error: BaseException) -> SourceStatus:
-    """The SourceRun status that an error during collection stands for."""
+    """The SourceRun status that an error during collection stands for: each
+    SourceError's ``status`` (RequestRefused and the other delivery failures: failed;
+    SourceTimeout: timeout; RateLimited: rate_limited; NotConfigured: not_configured),
+    anything else failed."""
     if isinstance(error, SourceError):
         return error.status
     return SourceStatus.FAILED

@@ -152,7 +152,8 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     done, with the number they gave; without one it is skipped and says why."""
     later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
     first = [c for c in collectors if c not in later]
-    async with HttpClient(settings=options.settings.http, transport=options.transport, recorder=options.recorder) as http:
+    allowed = options.settings.named_hosts(collectors, options.environ)
+    async with HttpClient(settings=options.settings.http, transport=options.transport, recorder=options.recorder, allowed_hosts=allowed) as http:
         tasks = _start(first, subject, options, http, reference)
         register_runs: list[SourceRun] = []
         if later:
