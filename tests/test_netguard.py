@@ -153,4 +153,5 @@ def test_a_scan_records_a_refused_redirect_as_a_failed_source() -> None:
                       load_collectors(["gleif"]), options))
     (gleif,) = report.sources
     assert gleif.status is SourceStatus.FAILED
-    assert "refused" in gleif.error and "127.0.0.1" in gleif.error
+    assert "niet-openbaar netwerkadres" in (gleif.error or "")
+    assert "refused" in gleif.technische_melding and "127.0.0.1" in gleif.technische_melding
