@@ -11,7 +11,8 @@ IPv4-mapped IPv6 address (``::ffff:127.0.0.1``) or as a literal IP in the URL.
 
 A host that appears in a configured endpoint URL (a local SearXNG at
 ``http://127.0.0.1:8888``, yente at ``localhost``) was chosen by whoever wrote the
-settings and is allowed as it is.
+settings and is allowed as it is, on the port the URL names (or its scheme's default):
+a redirect from elsewhere to another service on that machine stays refused.
 
 The check resolves the name itself, so a name that resolves differently when httpx
 connects a moment later (DNS rebinding) is not covered; this guards against addresses
@@ -40,6 +41,20 @@ async def system_resolver(host: str) -> list[str]:
     """Every address ``host`` resolves to, through the event loop's ``getaddrinfo``."""
     infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     return sorted({str(info[4][0]) for info in infos})
+
+
+def cached(resolver: Resolver) -> Resolver:
+    """``resolver`` asked once per host (for one HttpClient, i.e. one scan); a failed
+    lookup is not remembered."""
+    seen: dict[str, Sequence[str]] = {}
+
+    async def resolve(host: str) -> Sequence[str]:
+        if host not in seen:
+            found = resolver(host)
+            seen[host] = await found if inspect.isawaitable(found) else found
+        return seen[host]
+
+    return resolve
 
 
 def refusal_reason(address: str) -> str | None:
@@ -83,17 +98,31 @@ def host_of(url: str) -> str:
         return ""
 
 
+def endpoint_of(url: str) -> str:
+    """``host:port`` of ``url`` (the scheme's default port when none is written; IPv6
+    in brackets); '' without a host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if not host:
+        return ""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def named_hosts(values: Iterable[Any]) -> frozenset[str]:
-    """The hosts of every http(s) URL among ``values`` (settings values: strings, lists
-    of strings, nested tables): the hosts the settings name explicitly."""
+    """``host:port`` of every http(s) URL among ``values`` (settings values: strings,
+    lists of strings, nested tables): the endpoints the settings name explicitly."""
     hosts: set[str] = set()
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
             if value.strip().lower().startswith(("http://", "https://")):
-                host = host_of(value.strip())
-                if host:
-                    hosts.add(host)
+                endpoint = endpoint_of(value.strip())
+                if endpoint:
+                    hosts.add(endpoint)
         elif isinstance(value, Mapping):
             for item in value.values():
                 walk(item)
@@ -108,10 +137,11 @@ def named_hosts(values: Iterable[Any]) -> frozenset[str]:
 
 async def check_url(url: str, *, source: str, allowed: frozenset[str] = frozenset(), resolver: Resolver | None = None) -> None:
     """Raise RequestRefused when ``url``'s host is, or resolves to, an address that is
-    not public and the settings do not name it. Without ``resolver`` only literal IP
-    addresses and ``localhost`` names are checked (an injected transport: no DNS)."""
+    not public and the settings do not name it (``allowed``: ``host:port`` entries, see
+    :func:`named_hosts`). Without ``resolver`` only literal IP addresses and
+    ``localhost`` names are checked (an injected transport: no DNS)."""
     host = host_of(url)
-    if host in allowed:
+    if endpoint_of(url) in allowed:
         return
     literal = _literal(host)
     if literal is not None:

@@ -210,8 +210,9 @@ class HttpClient:
     (respx, ``httpx.MockTransport`` or the demo replay transport); ``sleep`` can be
     replaced in tests so back-off costs no wall time.
 
-    ``allowed_hosts`` are the hosts the settings name (they may be local); every other
-    host must resolve to public addresses only. ``resolver`` (host -> IP strings)
+    ``allowed_hosts`` are the ``host:port`` endpoints the settings name (they may be
+    local, see :func:`bibobscan._netguard.named_hosts`); every other host must resolve
+    to public addresses only. ``resolver`` (host -> IP strings)
     replaces DNS; by default DNS is asked only when no ``transport`` is injected (with
     one, only literal IP addresses and ``localhost`` are checked, no lookup is made).
     """
@@ -230,7 +231,8 @@ class HttpClient:
         self.settings = settings or HttpSettings()
         self.recorder = recorder
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
-        self._resolver = resolver if resolver is not None else (_netguard.system_resolver if transport is None else None)
+        chosen = resolver if resolver is not None else (_netguard.system_resolver if transport is None else None)
+        self._resolver = _netguard.cached(chosen) if chosen is not None else None
         self._sleep = sleep
         self._gates: dict[str, _HostGate] = {}
         self._client = httpx.AsyncClient(

@@ -64,12 +64,15 @@ def test_names_are_judged_by_every_address_they_resolve_to() -> None:
 def test_a_host_the_settings_name_is_allowed_even_when_local() -> None:
     settings = Settings(sources={"websearch": {"url": "http://127.0.0.1:8888"}, "opensanctions": {"url": "http://localhost:8000"}})
     allowed = settings.named_hosts(load_collectors(), environ={"GLEIF_URL": "http://evil.example/gleif"})
-    assert allowed == {"127.0.0.1", "localhost", "evil.example"}
+    assert allowed == {"127.0.0.1:8888", "localhost:8000", "evil.example:80"}
     for url in ("http://127.0.0.1:8888/search", "http://localhost:8000/match/default", "http://evil.example/gleif/lei-records"):
         run(check_url(url, source="t", allowed=allowed, resolver=resolver))
-    with pytest.raises(RequestRefused):  # only the host named: not another local one
-        run(check_url("http://127.0.0.2/", source="t", allowed=allowed, resolver=resolver))
-    assert named_hosts([{"feeds": ["https://Feed.Example/rss", "geen url"]}, "ftp://x.example/"]) == {"feed.example"}
+    # only the endpoint named: not another local host, nor another service on the named one
+    for url in ("http://127.0.0.2:8888/", "http://127.0.0.1:2375/containers/json", "https://localhost/"):
+        with pytest.raises(RequestRefused):
+            run(check_url(url, source="t", allowed=allowed, resolver=resolver))
+    assert named_hosts([{"feeds": ["https://Feed.Example/rss", "geen url"]}, "ftp://x.example/", "http://[::1]:8080/"]) == {
+        "feed.example:443", "[::1]:8080"}
 
 
 def _client(handler, seen: list[str], **settings) -> HttpClient:  # type: ignore[no-untyped-def]
@@ -155,3 +158,38 @@ def test_a_scan_records_a_refused_redirect_as_a_failed_source() -> None:
     assert gleif.status is SourceStatus.FAILED
     assert "niet-openbaar netwerkadres" in (gleif.error or "")
     assert "refused" in gleif.technische_melding and "127.0.0.1" in gleif.technische_melding
+
+
+def test_each_host_is_resolved_once_per_client() -> None:
+    lookups: list[str] = []
+
+    def counting(host: str) -> list[str]:
+        lookups.append(host)
+        return [PUBLIC]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="ok")
+
+    async def go() -> None:
+        async with HttpClient(settings=HttpSettings(host_policies={}), transport=httpx.MockTransport(handler), resolver=counting) as http:
+            for _ in range(3):
+                await http.get("https://public.example/x", source="t")
+
+    run(go())
+    assert lookups == ["public.example"]
+
+
+def test_a_local_searxng_named_in_the_settings_is_asked_in_a_scan() -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url.copy_with(query=None)))
+        return httpx.Response(200, json={"query": "q", "results": [], "unresponsive_engines": []})
+
+    settings = Settings(sources={"websearch": {"url": "http://127.0.0.1:8888"}})
+    options = ScanOptions(settings=settings, transport=httpx.MockTransport(handler), environ={}, reference_date=date(2026, 11, 20))
+    report = run(scan(Subject(kind=SubjectKind.PERSON, name="Bram Voorbeeld"), Case(case_id="T-1", purpose="test"),
+                      load_collectors(["websearch"]), options))
+    (websearch,) = report.sources
+    assert websearch.status is SourceStatus.NO_RESULTS, websearch.technische_melding
+    assert asked == ["http://127.0.0.1:8888/search"]
