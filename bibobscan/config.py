@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._netguard import named_hosts
 from .errors import ConfigError
 from .http import HttpSettings
 
@@ -72,6 +73,11 @@ class Settings:
             if value:
                 merged[key] = value
         return merged
+
+    def named_hosts(self, collectors: Iterable[Collector], environ: Mapping[str, str] | None = None) -> frozenset[str]:
+        """The hosts of every URL a source's settings name (file or environment): the
+        only hosts the HTTP layer may ask at a local or private address."""
+        return named_hosts([self.sources, *(self.source_config(c.id, c.env, environ) for c in collectors)])
 
 
 def default_paths() -> list[Path]:

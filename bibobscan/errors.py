@@ -12,6 +12,7 @@ Everything the package raises on purpose derives from :class:`BibobscanError`::
     │   ├── RateLimited         429/503 after the allowed retries
     │   ├── UpstreamError       an unexpected HTTP status (5xx, 401, ...)
     │   ├── NetworkError        DNS, refused connection, TLS, not recorded in the demo world
+    │   ├── RequestRefused      a request or redirect to a non-public address the settings do not name
     │   ├── ResponseTooLarge    the body passed the size cap
     │   ├── ErrorInBody         an error reported inside an HTTP 200 (SRU diagnostic, ...)
     │   └── MalformedResponse   a body that does not parse as the documented format
@@ -35,7 +36,7 @@ The scan orchestrator turns each ``SourceError`` into the status of that source'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from .model import SourceStatus
 
@@ -65,51 +66,88 @@ class ConfigError(BibobscanError):
 
 
 class SourceError(BibobscanError):
-    """A data source did not deliver. ``source`` names it."""
+    """A data source did not deliver. ``source`` names it.
+
+    The message (``str(error)``) is the technical text; :meth:`dutch_message` is the
+    sentence a report shows the officer (``dutch`` of each class), the technical text
+    kept apart as ``SourceRun.technische_melding``."""
 
     status: SourceStatus = SourceStatus.FAILED
+    dutch: ClassVar[str] = "De bron heeft geen gegevens geleverd."
 
     def __init__(self, message: str, *, source: str = "") -> None:
         super().__init__(message)
         self.source = source
 
+    def dutch_message(self) -> str:
+        """What went wrong, in one Dutch sentence for the report."""
+        return self.dutch
+
 
 class NotConfigured(SourceError):
     status = SourceStatus.NOT_CONFIGURED
+    dutch = "De bron is niet ingesteld (een sleutel of adres ontbreekt in de instellingen) en is niet bevraagd."
 
 
 class SourceTimeout(SourceError):
     status = SourceStatus.TIMEOUT
+    dutch = "De bron gaf niet op tijd antwoord."
 
 
 class RateLimited(SourceError):
     status = SourceStatus.RATE_LIMITED
+    dutch = "De bron weigerde tijdelijk verzoeken (te veel verzoeken of overbelast); probeer het later opnieuw."
 
     def __init__(self, message: str, *, source: str = "", retry_after: float | None = None) -> None:
         super().__init__(message, source=source)
         self.retry_after = retry_after
 
+    def dutch_message(self) -> str:
+        if self.retry_after and self.retry_after >= 1:
+            return f"De bron weigerde tijdelijk verzoeken (te veel verzoeken of overbelast); probeer het over {self.retry_after:.0f} seconden opnieuw."
+        return self.dutch
+
 
 class UpstreamError(SourceError):
+    dutch = "De bron antwoordde met een foutmelding."
+
     def __init__(self, message: str, *, source: str = "", status_code: int | None = None) -> None:
         super().__init__(message, source=source)
         self.status_code = status_code
 
+    def dutch_message(self) -> str:
+        if self.status_code in (401, 403):
+            return f"De bron weigerde de toegang (HTTP {self.status_code}); controleer de sleutel in de instellingen."
+        if self.status_code is not None:
+            return f"De bron antwoordde met een foutmelding (HTTP {self.status_code})."
+        return self.dutch
+
 
 class NetworkError(SourceError):
-    pass
+    dutch = "De bron was niet bereikbaar (netwerk, naamopzoeking of verbinding mislukt)."
+
+
+class RequestRefused(SourceError):
+    """bibobscan refused to send a request (or follow a redirect) to a loopback, private,
+    link-local or otherwise non-public address that the settings do not name (the SSRF
+    guard, :mod:`bibobscan._netguard`): the source did not deliver."""
+
+    status = SourceStatus.FAILED
+    dutch = ("Het verzoek is niet verstuurd: het adres wijst naar een intern of niet-openbaar netwerkadres dat de "
+             "instellingen niet noemen (beveiliging).")
 
 
 class ResponseTooLarge(SourceError):
-    pass
+    dutch = "Het antwoord van de bron was groter dan de ingestelde limiet en is niet gelezen."
 
 
 class ErrorInBody(SourceError):
-    pass
+    dutch = "De bron meldde een fout in haar antwoord."
 
 
 class MalformedResponse(SourceError):
-    pass
+    dutch = ("Het antwoord van de bron had niet het verwachte formaat (bijvoorbeeld afgebroken, of een webpagina in "
+             "plaats van gegevens) en is niet gelezen.")
 
 
 class IndicatorError(BibobscanError):
@@ -187,7 +225,10 @@ class DossierError(BibobscanError):
 
 
 def status_for(error: BaseException) -> SourceStatus:
-    """The SourceRun status that an error during collection stands for."""
+    """The SourceRun status that an error during collection stands for: each
+    SourceError's ``status`` (RequestRefused and the other delivery failures: failed;
+    SourceTimeout: timeout; RateLimited: rate_limited; NotConfigured: not_configured),
+    anything else failed."""
     if isinstance(error, SourceError):
         return error.status
     return SourceStatus.FAILED

@@ -6,6 +6,9 @@
   no retry on other 4xx;
 - a cap on the response size, read while streaming;
 - only http/https;
+- no request and no redirect hop to a loopback, private, link-local or other
+  non-public address unless the settings name the host (:mod:`bibobscan._netguard`);
+  redirects are followed here, each ``Location`` checked, not by httpx;
 - the transport is injectable (respx / ``httpx.MockTransport`` in tests, the demo
   world's replay transport for ``--demo``).
 
@@ -27,7 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from . import __version__
+from . import __version__, _netguard
+from ._netguard import Resolver, check_url, host_of
 from .errors import (
     NetworkError,
     RateLimited,
@@ -39,6 +43,9 @@ from .model import sha256_hex
 
 USER_AGENT = f"bibobscan/{__version__} (open-source Bibob scan for Dutch municipalities)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Caller headers kept when a redirect leaves the host (a key header never travels on).
+_CROSS_HOST_HEADERS = frozenset({"accept", "accept-language"})
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -202,6 +209,12 @@ class HttpClient:
     Use as ``async with HttpClient(...) as http:``. ``transport`` replaces the network
     (respx, ``httpx.MockTransport`` or the demo replay transport); ``sleep`` can be
     replaced in tests so back-off costs no wall time.
+
+    ``allowed_hosts`` are the ``host:port`` endpoints the settings name (they may be
+    local, see :func:`bibobscan._netguard.named_hosts`); every other host must resolve
+    to public addresses only. ``resolver`` (host -> IP strings)
+    replaces DNS; by default DNS is asked only when no ``transport`` is injected (with
+    one, only literal IP addresses and ``localhost`` are checked, no lookup is made).
     """
 
     def __init__(
@@ -212,17 +225,21 @@ class HttpClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         user_agent: str = USER_AGENT,
         recorder: BodyRecorder | None = None,
+        allowed_hosts: frozenset[str] = frozenset(),
+        resolver: Resolver | None = None,
     ) -> None:
         self.settings = settings or HttpSettings()
         self.recorder = recorder
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        chosen = resolver if resolver is not None else (_netguard.system_resolver if transport is None else None)
+        self._resolver = _netguard.cached(chosen) if chosen is not None else None
         self._sleep = sleep
         self._gates: dict[str, _HostGate] = {}
         self._client = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": user_agent},
             timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
-            follow_redirects=True,
-            max_redirects=self.settings.max_redirects,
+            follow_redirects=False,  # followed in _send, every hop through the guard
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -290,8 +307,8 @@ class HttpClient:
     ) -> Fetched:
         """Send one request with retries; return it when its status is accepted.
 
-        Raises RateLimited, UpstreamError, SourceTimeout, NetworkError or
-        ResponseTooLarge, each carrying ``source``.
+        Raises RateLimited, UpstreamError, SourceTimeout, NetworkError,
+        RequestRefused or ResponseTooLarge, each carrying ``source``.
         """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -347,21 +364,8 @@ class HttpClient:
                     if delay > 0:
                         await self._sleep(delay)
                     gate.next_start = max(now, gate.next_start) + gate.policy.min_interval
-            try:
-                request = self._client.build_request(
-                    method, url, params=params, headers=headers, json=json, data=data
-                )
-                response = await self._client.send(request, stream=True)
-                try:
-                    content = await self._read_capped(response, source)
-                finally:
-                    await response.aclose()
-            except httpx.TimeoutException as exc:
-                raise SourceTimeout(f"timeout talking to {urlsplit(url).hostname}: {type(exc).__name__}", source=source) from exc
-            except httpx.TooManyRedirects as exc:
-                raise NetworkError(f"too many redirects from {url}", source=source) from exc
-            except httpx.TransportError as exc:
-                raise NetworkError(f"{urlsplit(url).hostname}: {exc or type(exc).__name__}", source=source) from exc
+            request = self._client.build_request(method, url, params=params, headers=headers, json=json, data=data)
+            response, content = await self._send(request, source=source, headers=headers)
             fetched = Fetched(
                 url=str(response.url),
                 status_code=response.status_code,
@@ -372,6 +376,55 @@ class HttpClient:
             if self.recorder is not None:
                 self.recorder.record(fetched)
             return fetched
+
+    async def _send(
+        self, request: httpx.Request, *, source: str, headers: Mapping[str, str] | None
+    ) -> tuple[httpx.Response, bytes]:
+        """Send ``request`` and follow its redirects (at most ``max_redirects``), each
+        hop checked by the guard first; the last response with its capped body."""
+        hops = 0
+        while True:
+            await check_url(str(request.url), source=source, allowed=self.allowed_hosts, resolver=self._resolver)
+            host = request.url.host
+            try:
+                response = await self._client.send(request, stream=True)
+                try:
+                    location = response.headers.get("location") if response.status_code in REDIRECT_STATUSES else None
+                    content = b"" if location else await self._read_capped(response, source)
+                finally:
+                    await response.aclose()
+            except httpx.TimeoutException as exc:
+                raise SourceTimeout(f"timeout talking to {host}: {type(exc).__name__}", source=source) from exc
+            except httpx.TransportError as exc:
+                raise NetworkError(f"{host}: {exc or type(exc).__name__}", source=source) from exc
+            if not location:
+                return response, content
+            hops += 1
+            if hops > self.settings.max_redirects:
+                raise NetworkError(f"too many redirects from {request.url} (more than {self.settings.max_redirects})", source=source)
+            try:
+                target = request.url.join(location)
+            except httpx.InvalidURL as exc:
+                raise NetworkError(f"{host}: redirect to an invalid URL {location!r}", source=source) from exc
+            if target.scheme not in ("http", "https") or not target.host:
+                raise NetworkError(f"{host}: refusing a redirect to non-http(s) URL {str(target)!r}", source=source)
+            request = self._redirect(request, response.status_code, target, headers)
+
+    def _redirect(
+        self, request: httpx.Request, status: int, target: httpx.URL, headers: Mapping[str, str] | None
+    ) -> httpx.Request:
+        """The request a redirect asks for: GET without a body after 303 (and after 301/302
+        of a POST, as browsers do), the same method and body after 307/308; caller
+        headers other than Accept are dropped when the host changes."""
+        method = request.method
+        body: bytes | None = request.content
+        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+            method, body = "GET", None
+        same_host = host_of(str(target)) == host_of(str(request.url))
+        kept = dict(headers or {}) if same_host else {k: v for k, v in (headers or {}).items() if k.lower() in _CROSS_HOST_HEADERS}
+        if body is not None and request.headers.get("content-type"):
+            kept["Content-Type"] = request.headers["content-type"]
+        return self._client.build_request(method, target, headers=kept, content=body)
 
     async def _read_capped(self, response: httpx.Response, source: str) -> bytes:
         cap = self.settings.max_bytes

@@ -196,7 +196,7 @@ class SourceRun:
     status: SourceStatus
     hits: int = 0
     query: str = ""
-    error: str | None = None
+    error: str | None = None  # why the source did not deliver: a Dutch sentence for the officer
     started_at: datetime | None = None
     duration_ms: int = 0
     title: str = ""
@@ -212,6 +212,9 @@ class SourceRun:
     absent: list[str] = field(default_factory=list)
     endpoint: str = ""  # base URL asked (or the bundled file's name), never a key
     reliability: str = ""  # a Reliability value: the kind of source
+    # the raw technical text behind ``error`` (the exception, the HTTP status, the host),
+    # shown apart from it in the report for the administrator
+    technische_melding: str = ""
 
     @property
     def incomplete(self) -> bool:
@@ -559,6 +562,7 @@ def source_run_from_dict(d: dict[str, Any]) -> SourceRun:
         partial=list(d.get("partial") or []),
         endpoint=d.get("endpoint", ""),
         reliability=d.get("reliability", ""),
+        technische_melding=d.get("technische_melding", ""),
     )
 
 

@@ -20,7 +20,7 @@ import httpx
 from . import __version__
 from .collectors import CollectContext, Collected, Collector
 from .config import Settings
-from .errors import SourceError, status_for
+from .errors import NotConfigured, SourceError, status_for
 from .events import evaluate_once_per_event, link_events, mark_signals
 from .facts import covered_types
 from .http import BodyRecorder, HttpClient
@@ -117,7 +117,7 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
         run.query = f"(query onbekend: {exc})"
     if reason:
         run.status = SourceStatus.NOT_CONFIGURED
-        run.error = reason
+        run.error, run.technische_melding = NotConfigured.dutch, reason
         return run, []
     ctx = CollectContext(http=http, config=config, reference_date=reference, demo=options.demo)
     started = time.monotonic()
@@ -132,18 +132,28 @@ async def _run_one(collector: Collector, subject: Subject, options: ScanOptions,
         if result.query:
             run.query = result.query
         run.status = SourceStatus.OK if evidence else SourceStatus.NO_RESULTS
-    except TimeoutError:
-        run.status = SourceStatus.TIMEOUT
-        run.error = f"geen antwoord binnen {options.settings.source_timeout:g} s (bron-deadline)"
-    except SourceError as exc:
-        run.status = status_for(exc)
-        run.error = str(exc)
-    except Exception as exc:  # a bug in one collector must not cost the other sources
-        run.status = SourceStatus.FAILED
-        run.error = f"interne fout in collector {collector.id}: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # a bug in one collector must not cost the other sources either
+        record_failure(run, exc, collector.id, options.settings.source_timeout)
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.hits = len(evidence)
     return run, evidence
+
+
+def record_failure(run: SourceRun, exc: BaseException, collector_id: str, deadline: float) -> None:
+    """Record on ``run`` why its source did not deliver: the status, a Dutch sentence for
+    the officer in ``error`` and the technical text in ``technische_melding``."""
+    if isinstance(exc, TimeoutError):
+        run.status = SourceStatus.TIMEOUT
+        run.error = f"De bron gaf geen antwoord binnen {deadline:g} seconden (bron-deadline)."
+        run.technische_melding = f"source_timeout of {deadline:g} s exceeded"
+    elif isinstance(exc, SourceError):
+        run.status = status_for(exc)
+        run.error = exc.dutch_message()
+        run.technische_melding = str(exc)
+    else:
+        run.status = SourceStatus.FAILED
+        run.error = f"Interne fout in collector {collector_id}; meld dit aan de beheerder van bibobscan."
+        run.technische_melding = f"{type(exc).__name__}: {exc}"
 
 
 async def collect_all(subject: Subject, collectors: list[Collector], options: ScanOptions, reference: date) -> tuple[list[SourceRun], list[Evidence]]:
@@ -152,7 +162,8 @@ async def collect_all(subject: Subject, collectors: list[Collector], options: Sc
     done, with the number they gave; without one it is skipped and says why."""
     later = [c for c in collectors if c.uses_kvk and subject.kind is SubjectKind.COMPANY and not subject.kvk]
     first = [c for c in collectors if c not in later]
-    async with HttpClient(settings=options.settings.http, transport=options.transport, recorder=options.recorder) as http:
+    allowed = options.settings.named_hosts(collectors, options.environ)
+    async with HttpClient(settings=options.settings.http, transport=options.transport, recorder=options.recorder, allowed_hosts=allowed) as http:
         tasks = _start(first, subject, options, http, reference)
         register_runs: list[SourceRun] = []
         if later:
@@ -227,7 +238,7 @@ def caveats_for(runs: list[SourceRun], hits: list[IndicatorHit]) -> list[str]:
     notes = []
     for run in runs:
         if run.status.missing:
-            notes.append(f"Bron {run.title or run.source} is niet geraadpleegd ({run.status.value}): {run.error or 'onbekende fout'}.")
+            notes.append(f"Bron {run.title or run.source} is niet geraadpleegd ({run.status.value}): {(run.error or 'onbekende fout').rstrip('.')}.")
         for note in run.notes:
             notes.append(f"{run.title or run.source}: {note}")
     to_review = [h.title for h in hits if h.outcome is Outcome.HIT and h.points == 0]

@@ -38,6 +38,18 @@ def make_ctx(sleeps: Sleeps) -> Callable[..., CollectContext]:
     return factory
 
 
+@pytest.fixture(autouse=True)
+def _no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test asks DNS: the SSRF guard's system resolver (used when no transport is
+    injected, e.g. under respx) answers one public address for every
+    name. Guard tests pass their own resolver."""
+
+    async def public(host: str) -> list[str]:
+        return ["93.184.215.14"]
+
+    monkeypatch.setattr("bibobscan._netguard.system_resolver", public)
+
+
 # --- the case store -------------------------------------------------------------------------
 
 import os  # noqa: E402

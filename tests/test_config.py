@@ -179,3 +179,17 @@ def test_store_and_archive_tables_are_checked_and_documented() -> None:
         assert key in (config.__doc__ or ""), f"{key} is not in the settings layout of bibobscan/config.py"
     for key in STORE_KEYS:
         assert f"[store] {key}" in docs, f"[store] {key} is not documented in README.md or docs/dossier.md"
+
+
+def test_every_endpoint_setting_is_accepted() -> None:
+    settings = settings_from_mapping({"sources": {
+        "news": {"google_news_url": "https://nieuws.example/rss/search"},
+        "websearch": {"brave_api_key": "k", "brave_url": "https://brave.example/search"},
+        "rechtspraak": {"url": "https://zoeken.example", "content_url": "https://rs.example/content"},
+        "kvk": {"base_url": "https://kvk.example/api"}, "gleif": {"url": "https://gleif.example/api/v1"},
+        "koop": {"url": "https://sru.example/sru"}, "osm": {"url": "https://overpass.example/api/interpreter"},
+        "cbs": {"base_url": "https://cbs.example/odata"}, "opensanctions": {"url": "https://yente.example"},
+    }})
+    validate_sources(settings, load_collectors())
+    with pytest.raises(ConfigError, match="content_url"):  # a near miss names the real key
+        validate_sources(settings_from_mapping({"sources": {"rechtspraak": {"contents_url": "x"}}}), load_collectors())

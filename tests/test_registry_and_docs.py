@@ -31,6 +31,18 @@ def test_every_collector_is_described_and_documented() -> None:
             assert var in readme, f"environment variable {var} of {c.id} is not documented in README.md"
 
 
+def test_every_setting_of_every_collector_is_in_the_readme_settings_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented: dict[str, set[str]] = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 4 and cells[0].startswith("`") and cells[1].startswith("`"):
+            documented.setdefault(cells[0].strip("`"), set()).update(w.strip("` ") for w in cells[1].split(","))
+    for c in load_collectors():
+        missing = set(c.options) - documented.get(c.id, set())
+        assert not missing, f"settings {sorted(missing)} of {c.id} are not in the README settings table"
+
+
 def test_every_signal_type_is_documented() -> None:
     doc = (ROOT / "docs" / "signals.md").read_text(encoding="utf-8")
     for name in SIGNAL_TYPES:

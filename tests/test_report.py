@@ -21,6 +21,7 @@ from bibobscan.model import (
     Subject,
     SubjectKind,
     Verdict,
+    source_run_from_dict,
     utcnow,
 )
 from bibobscan.report import read_report, render_html, safe_url, write_report
@@ -45,7 +46,8 @@ def sample_report() -> Report:
         case=Case(case_id="Z-1", purpose=f"Doel {XSS}", retention_until=date(2031, 1, 1)),
         sources=[
             SourceRun(source="news", status=SourceStatus.OK, hits=2, query=f"q={XSS}", title="Nieuws"),
-            SourceRun(source="koop", status=SourceStatus.FAILED, error=f"HTTP 500 {XSS}", title="KOOP"),
+            SourceRun(source="koop", status=SourceStatus.FAILED, error="De bron antwoordde met een foutmelding (HTTP 500).", title="KOOP",
+                      technische_melding=f"HTTP 500 from repository.overheid.nl: {XSS}"),
             SourceRun(source="kvk", status=SourceStatus.NOT_CONFIGURED, error="missing api_key", title="KvK"),
         ],
         evidence=[ev, namesake],
@@ -68,6 +70,18 @@ def test_everything_from_outside_is_escaped() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
     assert "<script" not in html.lower()
+
+
+def test_a_failed_source_shows_the_dutch_sentence_and_the_technical_text_apart(tmp_path: Path) -> None:
+    report = sample_report()
+    html = render_html(report)
+    assert "De bron antwoordde met een foutmelding (HTTP 500)." in html
+    assert "Technische melding: <span class=\"mono\">HTTP 500 from repository.overheid.nl: " in html
+    assert html.count("Technische melding:") == 1  # only where there is one
+    _html_path, json_path = write_report(report, tmp_path)
+    (koop,) = [s for s in read_report(json_path).sources if s.source == "koop"]
+    assert koop.technische_melding.startswith("HTTP 500 from repository.overheid.nl")
+    assert source_run_from_dict({"source": "x", "status": "failed", "error": "oud"}).technische_melding == ""  # an older report
 
 
 def test_html_is_self_contained_and_states_signal_not_decision() -> None:

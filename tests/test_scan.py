@@ -75,9 +75,12 @@ def test_each_failure_is_recorded_and_the_scan_completes() -> None:
         "g_not_for_persons": SourceStatus.SKIPPED,
     }
     errors = {s.source: s.error or "" for s in report.sources}
-    assert "HTTP 500" in errors["b_fails"]
-    assert "interne fout" in errors["e_bug"] and "KeyError" in errors["e_bug"]
-    assert "missing api_key" in errors["d_unconfigured"]
+    technical = {s.source: s.technische_melding for s in report.sources}
+    # the officer reads a Dutch sentence; the technical text is kept apart
+    assert errors["b_fails"] == "De bron antwoordde met een foutmelding (HTTP 500)." and "HTTP 500 from fake" in technical["b_fails"]
+    assert errors["c_hangs"].startswith("De bron gaf geen antwoord binnen") and "source_timeout" in technical["c_hangs"]
+    assert "Interne fout" in errors["e_bug"] and "KeyError" not in errors["e_bug"] and "KeyError" in technical["e_bug"]
+    assert "niet ingesteld" in errors["d_unconfigured"] and technical["d_unconfigured"] == "missing api_key"
     # The indicators fed only by the failed/slow sources are "insufficient", not "no hit".
     by_id = {h.indicator_id: h for h in report.indicators}
     assert by_id["publication.closure"].outcome is Outcome.INSUFFICIENT
@@ -261,3 +264,15 @@ def test_the_skip_message_says_why_there_is_no_kvk_number() -> None:
     assert "gaf geen antwoord" in (next(r for r in report.sources if r.source == "gleif").error or "")
     alone = asyncio.run(scan(unknown, CASE, load_collectors(["gleif"]), failed))
     assert "niet geraadpleegd" in (alone.sources[0].error or "")
+
+
+def test_every_source_error_class_has_its_own_dutch_sentence() -> None:
+    import bibobscan.errors as errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.SourceError)]
+    assert len(classes) >= 9
+    for cls in classes:
+        assert "dutch" in cls.__dict__ or cls is errors.SourceError, f"{cls.__name__} has no Dutch sentence of its own"
+        assert cls.dutch.endswith(".") and cls.dutch[0].isupper()
+    assert errors.UpstreamError("HTTP 401 from x", status_code=401).dutch_message().startswith("De bron weigerde de toegang")
+    assert "over 30 seconden" in errors.RateLimited("HTTP 429", retry_after=30).dutch_message()

@@ -71,6 +71,8 @@ CLI_STATUS = {
 def _progress(run: SourceRun) -> None:
     label = CLI_STATUS.get(run.status, run.status.value)
     extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
+    if run.technische_melding:
+        extra += f" [{run.technische_melding}]"
     if run.uncovered or run.partial:
         extra += f" – incomplete: {', '.join(run.uncovered + run.partial)}"
     if run.absent:

@@ -343,6 +343,11 @@ def feed_urls(config: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def google_news_url(config: Mapping[str, Any]) -> str:
+    """The Google News search feed asked: ``google_news_url`` or the public one."""
+    return str(config.get("google_news_url") or GOOGLE_NEWS_URL)
+
+
 def google_enabled(config: Mapping[str, Any]) -> bool:
     value = config.get("google_news", True)
     if isinstance(value, str):
@@ -355,7 +360,7 @@ class NewsCollector(Collector):
     reliability = Reliability.NEWS
 
     def describe_endpoint(self, config: Mapping[str, Any]) -> str:
-        urls = ([GOOGLE_NEWS_URL] if google_enabled(config) else []) + [public_url(u) for u in feed_urls(config)]
+        urls = ([public_url(google_news_url(config))] if google_enabled(config) else []) + [public_url(u) for u in feed_urls(config)]
         return "; ".join(u for u in urls if u)
     title = "Nieuws (Google News en RSS-feeds)"
     covers = (
@@ -369,7 +374,7 @@ class NewsCollector(Collector):
     applies_to = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     provides = frozenset({"media.adverse", "media.mention"})
     env = {"feeds": "BIBOBSCAN_NEWS_FEEDS"}
-    options = ("feeds", "google_news")
+    options = ("feeds", "google_news", "google_news_url")
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         if not google_enabled(config) and not feed_urls(config):
@@ -392,7 +397,7 @@ class NewsCollector(Collector):
             for name in search_names(subject, MAX_NAMES):
                 q = f'"{name}"'
                 requests.append(
-                    _Request(f"Google News q={q}", GOOGLE_NEWS_URL, {"q": q, **GOOGLE_PARAMS}, GOOGLE_FEED, f"Google News q={q} (nl-NL)")
+                    _Request(f"Google News q={q}", google_news_url(config), {"q": q, **GOOGLE_PARAMS}, GOOGLE_FEED, f"Google News q={q} (nl-NL)")
                 )
         names = ", ".join(f'"{n}"' for n in search_names(subject, MAX_NAMES))
         for url in feed_urls(config):

@@ -35,7 +35,7 @@ from ..model import (
     SubjectKind,
     clip,
 )
-from ._base import CollectContext, Collected, Collector
+from ._base import CollectContext, Collected, Collector, public_url
 from ._partial import gather_partial
 from ._xml import (
     Element,
@@ -75,6 +75,11 @@ class Ruling:
     text: str  # the published text, paragraphs joined
     title: str = ""
     notes: list[str] = field(default_factory=list)
+
+
+def content_url(config: Mapping[str, Any]) -> str:
+    """The open-data content service asked per ECLI: ``content_url`` or the public one."""
+    return str(config.get("content_url") or CONTENT_URL)
 
 
 def parse_ruling(fetched: Fetched, *, source: str) -> Ruling:
@@ -206,7 +211,7 @@ class RechtspraakCollector(Collector):
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.COMPANY})
     provides: ClassVar[frozenset[str]] = frozenset({SIGNAL})
     env: ClassVar[Mapping[str, str]] = WebSearchCollector.env
-    options: ClassVar[tuple[str, ...]] = WebSearchCollector.options
+    options: ClassVar[tuple[str, ...]] = (*WebSearchCollector.options, "content_url")  # content_url: default CONTENT_URL
 
     def __init__(self) -> None:
         self._search = WebSearchCollector()
@@ -217,11 +222,12 @@ class RechtspraakCollector(Collector):
 
     def describe_endpoint(self, config: Mapping[str, Any]) -> str:
         search = self._search.describe_endpoint(config)
-        return f"{search}; {CONTENT_URL}" if search else CONTENT_URL
+        content = public_url(content_url(config))
+        return f"{search}; {content}" if search else content
 
     def describe_query(self, subject: Subject, config: Mapping[str, Any]) -> str:
         queries = ", ".join(f'q="{n}" site:{SITE}' for n in search_names(subject, MAX_NAMES))
-        return f"{WebSearchCollector.engine_label(config)} {queries}; daarna {CONTENT_URL}?id=ECLI"
+        return f"{WebSearchCollector.engine_label(config)} {queries}; daarna {public_url(content_url(config))}?id=ECLI"
 
     async def collect(self, subject: Subject, ctx: CollectContext) -> Collected:
         self.require_configured(ctx.config)
@@ -261,7 +267,7 @@ class RechtspraakCollector(Collector):
         return Collected(evidence, query=query, notes=notes, partial=self.provides if incomplete else frozenset())
 
     async def _content(self, ctx: CollectContext, ecli: str) -> tuple[Fetched, Ruling | None]:
-        fetched = await ctx.http.get(CONTENT_URL, source=self.id, params={"id": ecli}, accept_status=(200, 404))
+        fetched = await ctx.http.get(content_url(ctx.config), source=self.id, params={"id": ecli}, accept_status=(200, 404))
         if fetched.status_code != 200 or urlsplit(fetched.url).hostname == NOT_FOUND_HOST:
             return fetched, None  # an unknown ECLI redirects to mededeling.rechtspraak.nl/404
         ruling = parse_ruling(fetched, source=self.id)

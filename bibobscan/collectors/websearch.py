@@ -89,7 +89,7 @@ class WebSearchCollector(Collector):
     applies_to: ClassVar[frozenset[SubjectKind]] = frozenset({SubjectKind.PERSON, SubjectKind.COMPANY})
     provides: ClassVar[frozenset[str]] = frozenset({"media.adverse", "media.mention"})
     env: ClassVar[Mapping[str, str]] = {"url": "BIBOBSCAN_SEARXNG_URL", "brave_api_key": "BRAVE_API_KEY"}
-    options: ClassVar[tuple[str, ...]] = ("url", "brave_api_key")
+    options: ClassVar[tuple[str, ...]] = ("url", "brave_api_key", "brave_url")  # brave_url: default BRAVE_URL
 
     def not_configured_reason(self, config: Mapping[str, Any]) -> str | None:
         if config.get("url") or config.get("brave_api_key"):
@@ -101,7 +101,7 @@ class WebSearchCollector(Collector):
     def describe_endpoint(self, config: Mapping[str, Any]) -> str:
         if config.get("url"):
             return public_url(str(config["url"]))
-        return BRAVE_URL if config.get("brave_api_key") else ""
+        return public_url(brave_url(config)) if config.get("brave_api_key") else ""
 
     @staticmethod
     def engine(config: Mapping[str, Any]) -> str:
@@ -154,7 +154,7 @@ class WebSearchCollector(Collector):
                                          headers={"Accept": "application/json"})
             self._raise_for_status(fetched, "SearXNG", source)
             return self._searxng(fetched, json_body(fetched, source=source), source)
-        fetched = await ctx.http.get(BRAVE_URL, source=source, accept_status=(200, *_ERROR_STATUSES),
+        fetched = await ctx.http.get(brave_url(ctx.config), source=source, accept_status=(200, *_ERROR_STATUSES),
                                      params={"q": q, "country": "NL", "search_lang": "nl", "count": str(MAX_RESULTS)},
                                      headers={"Accept": "application/json", "X-Subscription-Token": str(ctx.config["brave_api_key"])})
         self._raise_for_status(fetched, "Brave", source)
@@ -238,6 +238,11 @@ class WebSearchCollector(Collector):
             fields={"outlet": result.site, "outlet_url": _origin(result.url),
                     "text": text, "engines": result.engines[:10]},
         )
+
+
+def brave_url(config: Mapping[str, Any]) -> str:
+    """The Brave Search endpoint asked: ``brave_url`` or the public API."""
+    return str(config.get("brave_url") or BRAVE_URL)
 
 
 def _result(url: Any, title: Any, snippet: Any, published: Any, engines: list[Any]) -> WebResult | None:

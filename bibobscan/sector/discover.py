@@ -55,7 +55,7 @@ from ..collectors.kvk_sector import (
 from ..collectors.news import search_names
 from ..collectors.osm import OsmCollector
 from ..config import Settings
-from ..errors import SourceError, status_for
+from ..errors import NotConfigured, SourceError
 from ..http import HttpClient
 from ..model import (
     MAX_EXCERPT,
@@ -71,7 +71,7 @@ from ..model import (
     utcnow,
 )
 from ..resolve.names import fold, similarity
-from ..scan import new_run
+from ..scan import new_run, record_failure
 from ..signals import classify_publication
 from .attribution import CREDITED, Vocabulary, attribute
 from .baseline import SOURCE as BASELINE_SOURCE
@@ -275,7 +275,7 @@ class Discovery:
             run.query = f"(query onbekend: {exc})"
         reason = collector.not_configured_reason(config)
         if reason:
-            run.status, run.error = SourceStatus.NOT_CONFIGURED, reason
+            run.status, run.error, run.technische_melding = SourceStatus.NOT_CONFIGURED, NotConfigured.dutch, reason
             return run, None
         ctx = CollectContext(http=self.http, config=config, reference_date=self.reference, demo=self.demo)
         started = time.monotonic()
@@ -291,13 +291,8 @@ class Discovery:
             run.notes = list(result.notes)
             run.query = result.query or run.query
             run.status = SourceStatus.OK if result.evidence else SourceStatus.NO_RESULTS
-        except TimeoutError:
-            run.status = SourceStatus.TIMEOUT
-            run.error = f"geen antwoord binnen {self.settings.source_timeout:g} s (bron-deadline)"
-        except SourceError as exc:
-            run.status, run.error = status_for(exc), str(exc)
-        except Exception as exc:  # a bug in one collector must not cost the other sources
-            run.status, run.error = SourceStatus.FAILED, f"interne fout in collector {collector.id}: {type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug in one collector must not cost the other sources either
+            record_failure(run, exc, collector.id, self.settings.source_timeout)
         run.duration_ms = int((time.monotonic() - started) * 1000)
         run.hits = len(result.evidence) if result is not None else 0
         if self._stat(collector.id)["cached"]:
@@ -327,10 +322,8 @@ class Discovery:
             )
             run.status, run.hits = SourceStatus.OK, 1
             run.notes.append(f"{result.total} objecten met de branchetags in Nederland" + (f" (OpenStreetMap-stand {result.timestamp})" if result.timestamp else ""))
-        except TimeoutError:
-            run.status, run.error = SourceStatus.TIMEOUT, f"geen antwoord binnen {self.settings.source_timeout:g} s (bron-deadline)"
-        except SourceError as exc:
-            run.status, run.error = status_for(exc), str(exc)
+        except (TimeoutError, SourceError) as exc:
+            record_failure(run, exc, BASELINE_SOURCE, self.settings.source_timeout)
         run.duration_ms = int((time.monotonic() - started) * 1000)
         return run, result
 
@@ -674,7 +667,7 @@ class Discovery:
 
     def _finish_run(self, run: SourceRun, stat: dict[str, Any], total: int, what: str, reason: str | None) -> None:
         if reason:
-            run.status, run.error = SourceStatus.NOT_CONFIGURED, reason
+            run.status, run.error, run.technische_melding = SourceStatus.NOT_CONFIGURED, NotConfigured.dutch, reason
             return
         failed = stat.get("failed", []) if stat else []
         delivered = stat.get("delivered", 0) if stat else 0

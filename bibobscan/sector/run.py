@@ -43,7 +43,9 @@ class SectorOptions(RunOptions):
 
 async def collect_sector(definition: SectorDefinition, options: SectorOptions, reference: date, checkpoint: Checkpoint) -> Collection:
     settings = options.settings
-    async with HttpClient(settings=settings.http, transport=options.transport) as http:
+    sources = (KvkCollector(), OsmCollector(), CbsCollector(), KoopCollector())
+    allowed = settings.named_hosts(sources, options.environ)
+    async with HttpClient(settings=settings.http, transport=options.transport, allowed_hosts=allowed) as http:
         discovery = Discovery(
             definition=definition, http=http, settings=settings, reference=reference, checkpoint=checkpoint,
             environ=options.environ, progress=options.progress, demo=options.demo,

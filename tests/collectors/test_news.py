@@ -444,3 +444,13 @@ def test_text_keeps_the_mention_when_the_lead_is_long(make_ctx: MakeCtx) -> None
     text = result.evidence[0].fields["text"]
     assert len(text) <= 1000
     assert text.startswith("Lang verhaal. … ") and "Pas hier noemt men Bram Voorbeeld." in text
+
+
+def test_a_configured_google_news_url_is_the_one_asked(make_ctx: MakeCtx) -> None:
+    mirror = "https://nieuws-proxy.gemeente.example/rss/search"
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(mirror).mock(return_value=xml("google-news-search.xml"))
+        result = run(PERSON, make_ctx({"google_news_url": mirror}))
+    assert route.call_count == 1 and route.calls.last.request.url.params["q"] == '"Bram Voorbeeld"'
+    assert result.evidence
+    assert NewsCollector().describe_endpoint({"google_news_url": mirror}) == mirror

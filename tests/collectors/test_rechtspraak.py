@@ -178,3 +178,27 @@ def test_persons_are_not_searched_and_without_engine_it_is_not_configured(make_c
     assert not route.called
     with pytest.raises(NotConfigured, match="zoekmachine"):
         run(NAMED, make_ctx({}))
+
+
+def test_a_configured_content_url_is_the_one_asked(make_ctx: MakeCtx) -> None:
+    mirror = "https://rechtspraak-mirror.gemeente.example/content"
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"{SEARX}/search").mock(return_value=searx(f"https://uitspraken.rechtspraak.nl/details?id={ECLI}"))
+        content = mock.get(mirror).mock(return_value=httpx.Response(200, content=VERBATIM, headers=XML))
+        result = run(NAMED, make_ctx({"url": SEARX, "content_url": mirror}))
+    assert content.calls.last.request.url.params["id"] == ECLI
+    (ev,) = result.evidence
+    assert ev.fields["ecli"] == ECLI
+    assert mirror in RechtspraakCollector().describe_endpoint({"url": SEARX, "content_url": mirror})
+
+
+def test_a_configured_brave_url_serves_the_ruling_search_too(make_ctx: MakeCtx) -> None:
+    proxy = "https://brave-proxy.gemeente.example/v1/search"
+    brave = {"type": "search", "web": {"results": [{"url": f"https://uitspraken.rechtspraak.nl/details?id={ECLI}", "title": ECLI,
+                                                    "description": ""}]}, "query": {"more_results_available": False}}
+    with respx.mock(assert_all_called=True) as mock:
+        search = mock.get(proxy).mock(return_value=httpx.Response(200, json=brave))
+        mock.get(CONTENT_URL).mock(return_value=httpx.Response(200, content=VERBATIM, headers=XML))
+        result = run(NAMED, make_ctx({"brave_api_key": "k", "brave_url": proxy}))
+    assert search.calls.last.request.url.params["q"] == '"Westlandse Plantenkwekerij" site:uitspraken.rechtspraak.nl'
+    assert len(result.evidence) == 1

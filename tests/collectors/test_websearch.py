@@ -181,3 +181,13 @@ def test_malformed_answers_raise(make_ctx: MakeCtx, body: bytes) -> None:
 def test_not_configured_raises(make_ctx: MakeCtx) -> None:
     with pytest.raises(NotConfigured):
         run(COMPANY, make_ctx({}))
+
+
+def test_a_configured_brave_url_is_the_one_asked(make_ctx: MakeCtx) -> None:
+    proxy = "https://brave-proxy.gemeente.example/v1/search"
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(proxy).mock(return_value=httpx.Response(200, json=fixture("brave-web-search.trimmed.json")))
+        result = run(COMPANY, make_ctx({"brave_api_key": "k", "brave_url": proxy}))
+    assert route.calls.last.request.headers["X-Subscription-Token"] == "k"
+    assert len(result.evidence) == 2
+    assert WebSearchCollector().describe_endpoint({"brave_api_key": "k", "brave_url": proxy}) == proxy

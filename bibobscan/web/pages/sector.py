@@ -365,6 +365,7 @@ def sector_result(request: Request, job_id: str) -> Response:
     unassessable_rows = [row for row, e in zip(every, report.establishments) if not e.assessable]
     partial = {s.source for s in report.sources if s.status is SourceStatus.FAILED and (s.error or "").startswith(STATUS_PARTIAL)}
     sources = [{"source": s.source, "title": s.title or s.source, "status": s.status.value, "hits": s.hits, "error": s.error or "",
+                "technical": s.technische_melding,
                 "label": STATUS_PARTIAL if s.source in partial else STATUS_LABELS.get(s.status, s.status.value)} for s in report.sources]
     downloads = [(key, str(name)) for key, name in meta["files"].items() if key in DOWNLOADS]
     return page(request, "sector_result.html.j2", meta=meta, report=report, columns=COLUMNS, rows=rows, unassessable_rows=unassessable_rows, why=WHY, sources=sources,
