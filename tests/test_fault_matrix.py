@@ -78,8 +78,10 @@ SEARX_PAGE = json.dumps({"query": "q", "results": [
     {"url": f"https://uitspraken.rechtspraak.nl/details?id={ECLI}", "title": f"{ECLI}, Parket bij de Hoge Raad, Voorbeeld Shisha "
      "Lounge B.V. tegen de Staat der Nederlanden; cassatie in het belang der wet", "content": "Voorbeeld Shisha Lounge",
      "engines": ["duckduckgo"]}], "unresponsive_engines": []}).encode()
-NO_SEARX_ERROR = ("SearXNG reports errors by HTTP status; engines without an answer inside a 200 are a partial "
-                  "answer (test_websearch), not an error")
+# SearXNG's error inside a 200: every engine failed and nothing came back
+SEARX_NO_ENGINE = (json.dumps({"query": "q", "number_of_results": 0, "results": [], "answers": [], "corrections": [],
+                               "infoboxes": [], "suggestions": [],
+                               "unresponsive_engines": [["google", "CAPTCHA"], ["brave", "timeout"]]}).encode(), JSON)
 
 PROFILES: dict[str, Profile] = {
     "cbs": Profile(SECTOR, frozenset({"opendata.cbs.nl"}), fixture("cbs/typeddataset-gm0307-nl01.constructed.json"), JSON,
@@ -99,13 +101,13 @@ PROFILES: dict[str, Profile] = {
     "osm": Profile(SECTOR, frozenset({"overpass-api.de"}), fixture("osm/overpass-kappers.constructed.json"), JSON,
                    error_in_200=(fixture("osm/overpass-out-of-memory-remark.json"), JSON)),
     "rechtspraak": Profile(COMPANY, frozenset({"zoeken.gemeente.example"}), SEARX_PAGE, JSON, config={"url": SEARX},
-                           no_error_in_200=NO_SEARX_ERROR, healthy={"data.rechtspraak.nl": (RULING, XML)}),
+                           error_in_200=SEARX_NO_ENGINE, healthy={"data.rechtspraak.nl": (RULING, XML)}),
     # the search answers; reading the ruling from the open data fails
     "rechtspraak/content": Profile(COMPANY, frozenset({"data.rechtspraak.nl"}), RULING, XML, config={"url": SEARX},
                                    source="rechtspraak", healthy={"zoeken.gemeente.example": (SEARX_PAGE, JSON)},
                                    error_in_200=(b"<?xml version='1.0'?><error><message>Internal error</message></error>", XML)),
     "websearch": Profile(PERSON, frozenset({"zoeken.gemeente.example"}), fixture("websearch/searxng-search.constructed.json"), JSON,
-                         config={"url": SEARX}, no_error_in_200=NO_SEARX_ERROR),
+                         config={"url": SEARX}, error_in_200=SEARX_NO_ENGINE),
     "un_sanctions": Profile(PERSON, frozenset(), fixture("un/small_list.xml"), XML, local_file=True),
 }
 

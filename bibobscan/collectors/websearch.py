@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..errors import MalformedResponse, UpstreamError
+from ..errors import ErrorInBody, MalformedResponse, UpstreamError
 from ..http import Fetched
 from ..model import (
     MAX_FIELD_TEXT,
@@ -184,10 +184,12 @@ class WebSearchCollector(Collector):
         answer = SearchAnswer(fetched, [])
         failed = [f"{clip(str(e[0]), 40)} ({clip(str(e[1]), 60)})" for e in body.get("unresponsive_engines") or []
                   if isinstance(e, list) and len(e) == 2]
+        if failed and not body["results"]:
+            # no engine answered: an error inside a 200, never "no findings"
+            raise ErrorInBody(f"SearXNG: no engine answered ({', '.join(failed[:10])})", source=source)
         if failed:
-            # other engines answered: a note; nothing came back at all: not "no findings"
+            # other engines answered: a note, the results stand
             answer.notes.append(f"zoekmachines zonder antwoord: {', '.join(failed[:10])}; resultaten kunnen ontbreken")
-            answer.incomplete = not body["results"]
         for r in body["results"][:MAX_RESULTS]:
             if isinstance(r, dict):
                 listed = r.get("engines")

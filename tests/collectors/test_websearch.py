@@ -15,6 +15,7 @@ from _run import collect_once
 from bibobscan.collectors import CollectContext, Collected
 from bibobscan.collectors.websearch import BRAVE_URL, WebSearchCollector
 from bibobscan.errors import (
+    ErrorInBody,
     MalformedResponse,
     NotConfigured,
     RateLimited,
@@ -116,8 +117,8 @@ def test_failed_engines_are_noted_and_no_answer_at_all_is_not_no_findings(make_c
     assert any("CAPTCHA" in n for n in result.notes)
     with respx.mock(assert_all_called=True) as mock:
         mock.get(f"{SEARX}/search").mock(return_value=searx_answer(unresponsive=[["google", "CAPTCHA"], ["brave", "timeout"]]))
-        result = run(COMPANY, make_ctx({"url": SEARX}))
-    assert result.evidence == [] and result.partial == WebSearchCollector.provides
+        with pytest.raises(ErrorInBody, match="no engine answered.*CAPTCHA"):
+            run(COMPANY, make_ctx({"url": SEARX}))
 
 
 def test_a_full_page_or_more_results_at_brave_is_partial(make_ctx: MakeCtx) -> None:
