@@ -61,11 +61,18 @@ POSTGRES_ENV = "BIBOBSCAN_TEST_POSTGRES"  # a server URL, e.g. postgresql+psycop
 REQUIRE_POSTGRES_ENV = "BIBOBSCAN_REQUIRE_POSTGRES"  # set by .ci/run: a missing server is a failure there
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test writes into the user's real case store: every test gets its own data
-    folder (commands that record scans use it unless they are given --data)."""
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _session_cache: Path) -> None:
+    """No test writes into the user's real case store or cache: every test gets its own
+    data folder (commands that record scans use it unless they are given --data), and
+    the session one cache folder (the UN list's index)."""
     monkeypatch.setenv("BIBOBSCAN_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("BIBOBSCAN_CACHE", str(_session_cache))
     monkeypatch.delenv("BIBOBSCAN_DATABASE", raising=False)
     monkeypatch.delenv("BIBOBSCAN_USER", raising=False)
 

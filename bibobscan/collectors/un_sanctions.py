@@ -2,8 +2,9 @@
 
 No network: the subject's names are compared with a snapshot of the UN consolidated
 list (XML) that ships with the package (``bibobscan/data/``), or with a newer copy of
-the same file named by the optional setting ``path``. The list is parsed once per
-process (with defusedxml) and cached.
+the same file named by the optional setting ``path``. The list is parsed once (with defusedxml) and kept
+per process; a compact index of it on disk (``_un_index``) spares the next process
+the parse.
 
 This collector only *selects candidates*: every listed individual (for a person) or
 entity (for a company) whose name is similar enough becomes one ``sanctions.entry``
@@ -45,6 +46,7 @@ from ..model import (
     SubjectKind,
     clip,
 )
+from . import _un_index
 from ._base import CollectContext, Collected, Collector
 
 STALE_AFTER_DAYS = 90  # a bundled snapshot older than this is flagged in the report
@@ -200,9 +202,21 @@ def load_list(path: str | None = None) -> UnList:
                 ) from exc
         else:
             data = bundled_bytes()
-        parsed = parse_list(data, source=path or "bundled")
+        source = path or "bundled"
+        digest, counts = hashlib.sha256(data).hexdigest(), _un_index.counts_in(data)
+        parsed = _un_index.read_index(digest, counts, source, _from_index, UnEntry)
+        if parsed is None:
+            parsed = parse_list(data, source=source)
+            _un_index.write_index(parsed, counts)
         _CACHE[key] = parsed
         return parsed
+
+
+def _from_index(*, indexes: dict[bool, list[list[Any]]], **fields: Any) -> UnList:
+    """A UnList from its on-disk index (collectors/_un_index.py)."""
+    built = {kind: _Index(keys=[str(k) for k in keys], owners=[int(o) for o in owners], raw=[str(r) for r in raw])
+             for kind, (keys, owners, raw) in indexes.items()}
+    return UnList(**fields, _indexes=built)
 
 
 def parse_list(data: bytes, *, source: str = "bundled") -> UnList:
