@@ -9,6 +9,7 @@ indicators and assesses. ``score`` is the offline half, reused by ``rescore``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -384,15 +385,29 @@ async def _collect_by_kvk_only(subject: Subject, collectors: list[Collector], op
     return sorted(runs + skipped, key=lambda r: r.source), evidence
 
 
+def _warm_up() -> None:
+    """Build the text pipeline scoring needs (spaCy, about half a second the first time in
+    a process) in a thread while the sources are asked: on a live scan the network wait
+    hides it."""
+    from .nlp import get_nlp
+
+    get_nlp()
+
+
 async def scan(subject: Subject, case: Case, collectors: list[Collector], options: ScanOptions) -> Report:
     if subject.kind is SubjectKind.SECTOR:
         raise ValueError("a sector is scanned by bibobscan.sector, not by scan()")
     rules = load_rule_set(options.indicators_path, options.profile_path, subject.kind)  # fail before any request
     reference = options.reference_date or utcnow().date()
-    if subject.kind is SubjectKind.COMPANY and not subject.name.strip():
-        runs, evidence = await _collect_by_kvk_only(subject, collectors, options, reference)
-    else:
-        runs, evidence = await collect_all(subject, collectors, options, reference)
+    warm = asyncio.ensure_future(asyncio.to_thread(_warm_up))
+    try:
+        if subject.kind is SubjectKind.COMPANY and not subject.name.strip():
+            runs, evidence = await _collect_by_kvk_only(subject, collectors, options, reference)
+        else:
+            runs, evidence = await collect_all(subject, collectors, options, reference)
+    finally:
+        with contextlib.suppress(Exception):  # a pipeline that cannot be built fails in score() with its reason
+            await warm
     if options.officer_evidence:
         evidence.extend(options.officer_evidence)
     return score(subject, case, runs, evidence, collectors, rules, reference=reference, demo=options.demo, review=options.review)
