@@ -48,11 +48,17 @@ _TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
 _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|runners?|cowboys?|halers?|melkers?|handelaars?|handelaren)$")
 _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
 
+LINK_BASE = 0.5  # a finding about the company's people, building or load, not the company itself
+
 ROLE_LABELS = {
     "reporter": "journalist of verslaggever",
     "spokesperson": "woordvoerder",
     "official": "functionaris (bijvoorbeeld burgemeester, officier van justitie, rechter, advocaat of deskundige)",
+    "professional": "beroepsbeoefenaar voor wie dit het onderwerp van het werk is (bijvoorbeeld voorlichter, docent, arts of advocaat)",
 }
+# "X is advocaat", "X staat als advocaat ...", "X werkt als voorlichter": words between the
+# subject and its role
+_ROLE_LINK = frozenset({"is", "was", "werkt", "werkte", "staat", "stond", "geeft", "gaf", "treedt", "trad", "op", "als", "de", "een", "het", "zelf", "al", "jaren"})
 
 
 class Sent(NamedTuple):
@@ -80,6 +86,10 @@ class _SubjectState:
     weak_acts: list[tuple[int, str]] = field(default_factory=list)
     unknown: list[tuple[int, str]] = field(default_factory=list)
     suspect: list[tuple[int, str]] = field(default_factory=list)  # "als verdachte aangehouden"
+    # "X, die eerder slachtoffer was van een overval, is nu aangehouden": a victim cue in a
+    # relative clause after the subject tells its past; it does not cancel the main clause
+    past_victim: list[tuple[int, str]] = field(default_factory=list)
+    past_victim_spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges of those clauses
 
 
 class _Doc:
@@ -219,7 +229,8 @@ class _Doc:
                 if following == "van":
                     target = self._subject_within(i + 2, i + 6)
                     if target is not None:
-                        if self.company and self._company_head(w):
+                        former = w.startswith(("oud-", "ex-")) or (i > 0 and norms[i - 1] in ("voormalige", "voormalig", "oud", "ex"))
+                        if self.company and self._company_head(w) and not former:
                             actors.append(Actor(i, target.end, "anaphor", self.sent_of[i]))
                         else:
                             self.possessor.add(target.start)
@@ -445,6 +456,30 @@ def _own_relation(d: _Doc, k: int) -> bool:
                for i in range(sent.start, sent.end))
 
 
+def _relative_after_subject(d: _Doc, i: int) -> tuple[int, int] | None:
+    """The relative clause ``, die ... ,`` right after a mention of the subject that holds
+    token ``i`` (as a token range), or None."""
+    n = len(d.norms)
+    for m in d.mentions:
+        if m.end + 1 < n and d.norms[m.end] == "," and d.norms[m.end + 1] in d.lex.relative and m.end + 1 < i:
+            close = next((j for j in range(m.end + 2, min(n, m.end + 25)) if d.norms[j] == ","), None)
+            if close is not None and i < close and d.sent_of[close] == d.sent_of[m.start]:
+                return (m.end + 1, close)
+    return None
+
+
+def _company_member(d: _Doc, actor: Actor | None) -> str | None:
+    """The word naming the company's person, building or load when ``actor`` is one
+    ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), else None."""
+    if actor is None or actor.kind != "anaphor" or not d.company:
+        return None
+    for i in range(actor.start, actor.end):
+        w = d.norms[i]
+        if w in d.lex.company_members or any(w.endswith(x) and len(w) > len(x) + 2 for x in d.lex.company_members):
+            return d.doc[i].text
+    return None
+
+
 def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
@@ -480,7 +515,17 @@ def _collect_cues(d: _Doc) -> None:
             else:
                 st.acts.append((sent, text))
         elif kind == "victim":
-            st.victim.append((sent, text))
+            if word.startswith("aangifte") or "aangifte" in text.lower():
+                after = d.norms[h.end:h.end + 2]
+                if "tegen" in after:
+                    st.acts.append((sent, text))  # "aangifte gedaan tegen X": X is accused, not a victim
+                    continue
+            clause = _relative_after_subject(d, h.start)
+            if clause is not None:
+                st.past_victim.append((sent, text))
+                st.past_victim_spans.append(clause)
+            else:
+                st.victim.append((sent, text))
         elif kind == "witness":
             st.witness.append((sent, text))
         elif kind == "denial":
@@ -503,7 +548,11 @@ def _collect_roles(d: _Doc) -> None:
             # "X, woordvoerder van de politie," / "X, de woordvoerder"
             tail = d.norms[m.end:h.start]
             after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
-            if (before or after) and d.sent_of[h.start] == d.sent_of[m.start]:
+            # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
+            link = d.norms[m.end:h.start]
+            linked = (h.start >= m.end and len(link) <= 3 and all(w in _ROLE_LINK for w in link)
+                      and (not link or link[-1] in ("als", "is", "was") or link[-2:-1] in (["als"], ["is"], ["was"])))
+            if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
                     continue  # "de advocaat van X": X is the client
                 st.roles.append((h.key[5:], d.text(h.start, h.end)))
@@ -547,6 +596,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             continue  # a risk word inside the subject's own name
         if not _context_ok(d, theme, h):
             continue
+        if any(a < h.start < b for a, b in st.past_victim_spans):
+            continue  # "X, die eerder slachtoffer was van een overval, ...": the subject's past as victim
         word = _theme_term_word(d, h)
         cue_text = d.text(h.start, h.end)
         if any(_in_same_clause(d, p.start, h.start) and abs(p.start - h.start) <= 8 for p in prevention):
@@ -614,7 +665,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             continue
         if st.cleared and not own_act and any(abs(s - k) <= 1 for s, _ in st.cleared):
             continue
-        confidence = TOPIC_BASE if link == "topic" else BASE
+        member = _company_member(d, actor) if link in ("same_sentence", "back_reference") else None
+        confidence = TOPIC_BASE if link == "topic" else LINK_BASE if member else BASE
         reasons = [
             {
                 "same_sentence": f"Risicoterm '{cue_text}' ({theme.label}) staat in dezelfde zin als het onderwerp.",
@@ -624,6 +676,9 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                            f" ('{next((t for s, t in st.suspect if abs(s - k) == 1), '')}').",
             }[link]
         ]
+        if member:
+            reasons.append(f"Het gaat om '{member}' van het bedrijf, niet om het bedrijf zelf: het telt voor het bedrijf,"
+                           " met lagere zekerheid.")
         window = {k - 1, k, k + 1}
         acts = [t for s, t in st.acts if s in window]
         weak = [t for s, t in st.weak_acts if s in window]
@@ -673,6 +728,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             why = f"Niet als negatief meegeteld: het onderwerp is {ROLE_LABELS[kind]} ('{text}'), geen betrokkene."
         elif st.victim and not any(s not in {v for v, _ in st.victim} for s in sent_acts):
             why = f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{st.victim[0][1]}')."
+        elif st.past_victim and not suspect:
+            why = f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{st.past_victim[0][1]}')."
         elif st.witness and not suspect:
             why = f"Niet als negatief meegeteld: het onderwerp is getuige ('{st.witness[0][1]}')."
         elif st.unknown and not suspect:
@@ -680,8 +737,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         if why:
             return Assessment((), (why,), len(d.mentions), namesakes)
     else:
-        if st.victim:
-            dropped.append(f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{st.victim[0][1]}').")
+        if st.victim or st.past_victim:
+            dropped.append(f"Niet als negatief meegeteld: het onderwerp is slachtoffer ('{(st.victim or st.past_victim)[0][1]}').")
         if st.cleared:
             dropped.append(f"Niet als negatief meegeteld: het onderwerp is vrijgesproken of de zaak is geseponeerd ('{st.cleared[0][1]}').")
         if st.witness:

@@ -24,7 +24,7 @@ THEME_IDS = (
     "cybercrime", "corruptie", "handhaving", "vastgoed", "havens",
 )
 CUE_KINDS = ("official_act", "victim", "cleared", "witness", "denial", "unknown_perpetrator", "prevention", "suspect")
-ROLE_KINDS = ("reporter", "spokesperson", "official")
+ROLE_KINDS = ("reporter", "spokesperson", "official", "professional")
 
 _SPACES = re.compile(r"\s+")
 
@@ -168,6 +168,7 @@ class Lexicon:
     anaphora_person: frozenset[str]
     anaphora_definite: frozenset[str]
     company_heads: tuple[str, ...]
+    company_members: tuple[str, ...]
     relations: frozenset[str]
     generic_actors: frozenset[str]
     determiners: frozenset[str]
@@ -277,7 +278,9 @@ def load_lexicon() -> Lexicon:
         byline=tuple(_strs((cues.get("byline") or {}).get("phrases"), "byline.phrases")),
         anaphora_person=frozenset(_strs(anaphora.get("words"), "anaphora_person.words")),
         anaphora_definite=frozenset(_strs(anaphora.get("definite"), "anaphora_person.definite")),
-        company_heads=tuple(_strs((cues.get("anaphora_company") or {}).get("heads"), "anaphora_company.heads")),
+        company_heads=tuple(_strs((cues.get("anaphora_company") or {}).get("heads"), "anaphora_company.heads")
+                            + _strs((cues.get("anaphora_company") or {}).get("members"), "anaphora_company.members")),
+        company_members=tuple(_strs((cues.get("anaphora_company") or {}).get("members"), "anaphora_company.members")),
         relations=frozenset(_strs((cues.get("relations") or {}).get("words"), "relations.words")),
         generic_actors=frozenset(_strs(actors.get("words"), "generic_actors.words")),
         determiners=frozenset(_strs(actors.get("determiners"), "generic_actors.determiners")),
