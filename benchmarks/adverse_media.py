@@ -10,6 +10,12 @@ detection on an outside fixture, and throughput.
    overall. "Overall" is per snippet: adverse (at least one finding with confidence >= 0.5)
    against the label. A theme counts as found when a finding of that theme has confidence
    >= 0.5. Targets: overall precision >= 0.9 and recall >= 0.85.
+   Then the hard set (benchmarks/data/adverse_media_hard.jsonl: acts told without a crime
+   word, company links, victims, professionals on a topic; written before the rules that
+   handle them, split by id): rules are tuned on its dev split only; target on its
+   held-out split precision >= 0.92 and recall >= 0.88. And, when present, the real-text
+   set benchmarks/data/adverse_media_real.jsonl (excerpts of real Dutch news and press
+   releases; never tuned against): printed without a target.
    Also, separately and never in the totals: benchmarks/data/adverse_media_regression.jsonl,
    snippets written *after* a review for the bugs it found (they pass by construction;
    a regression check, not a measurement).
@@ -42,6 +48,9 @@ from bibobscan.nlp import THEME_IDS, assess_many, find_persons, get_nlp, model_n
 
 DEFAULT_DATA = ROOT / "benchmarks" / "data" / "adverse_media_dev.jsonl"
 DEFAULT_REGRESSION = ROOT / "benchmarks" / "data" / "adverse_media_regression.jsonl"
+DEFAULT_HARD = ROOT / "benchmarks" / "data" / "adverse_media_hard.jsonl"
+DEFAULT_REAL = ROOT / "benchmarks" / "data" / "adverse_media_real.jsonl"
+HARD_TARGET = (0.92, 0.88)  # issue 11: precision and recall on the hard set's held-out split
 DEDUCE_NAME = "deduce_regression_names.json"
 DEFAULT_DEDUCE = ROOT.parent / "shared" / "evaldata" / "dutch_text" / DEDUCE_NAME
 
@@ -108,7 +117,7 @@ def quality(rows: list[dict[str, Any]], *, errors: bool) -> dict[str, Any]:
             "categories": {k: dict(v) for k, v in sorted(by_category.items())}, "misses": misses if errors else len(misses)}
 
 
-def print_quality(name: str, q: dict[str, Any]) -> None:
+def print_quality(name: str, q: dict[str, Any], target: tuple[float, float] | None = (0.90, 0.85), note: str = "") -> None:
     o = q["overall"]
     print(f"\n== Quality: {name} ({q['n']} snippets) ==")
     print(f"{'theme':<14}{'tp':>4}{'fp':>4}{'fn':>4}{'precision':>11}{'recall':>8}")
@@ -117,8 +126,9 @@ def print_quality(name: str, q: dict[str, Any]) -> None:
     tm = q["theme_micro"]
     print(f"{'themes (micro)':<26}{tm['precision']:>11.2f}{tm['recall']:>8.2f}")
     print(f"{'OVERALL adverse':<14}{o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['precision']:>11.2f}{o['recall']:>8.2f}"
-          f"   (tn={o['tn']}; target precision >= 0.90, recall >= 0.85:"
-          f" {'met' if o['precision'] >= 0.9 and o['recall'] >= 0.85 else 'NOT met'})")
+          + (f"   (tn={o['tn']}; target precision >= {target[0]:.2f}, recall >= {target[1]:.2f}:"
+             f" {'met' if o['precision'] >= target[0] and o['recall'] >= target[1] else 'NOT met'})" if target
+             else f"   (tn={o['tn']}; {note})"))
     print("per category (right/n): " + ", ".join(f"{k} {v['right']}/{v['n']}" for k, v in q["categories"].items()))
     if isinstance(q["misses"], list):
         print(f"misses ({len(q['misses'])}):")
@@ -259,6 +269,9 @@ def throughput(n: int) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--hard", type=Path, default=DEFAULT_HARD,
+                    help="the hard written set (acts without crime words, company links, victims, professionals); '' to skip")
+    ap.add_argument("--real", type=Path, default=DEFAULT_REAL, help="the real-text set (excerpts of real Dutch news); '' to skip")
     ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
                     help="regression snippets written after the review (reported apart, not in the totals)")
     ap.add_argument("--evaldata", type=Path, help="the shared evaldata folder (default ../shared/evaldata)")
@@ -287,6 +300,18 @@ def main() -> int:
         q = quality(rows, errors=False)
         print_quality("dev + heldout", q)
         report["quality_all"] = q
+    if args.hard and args.hard.is_file() and args.hard != args.data:
+        hard = load_rows(args.hard)
+        for split in ("dev", "heldout"):
+            q = quality([r for r in hard if r.get("split") == split], errors=args.errors)
+            print_quality(f"hard set, {split} ({args.hard.name})", q, HARD_TARGET if split == "heldout" else None,
+                          "the tuning split: rules are written against it")
+            report[f"hard_{split}"] = q
+    if args.real and args.real.is_file():
+        q = quality(load_rows(args.real), errors=args.errors)
+        print_quality(f"real text ({args.real.name}; the figure that counts for users)", q, None,
+                          "no target; never tuned against")
+        report["real"] = q
     if args.regression and args.regression.exists():
         q = quality(load_rows(args.regression), errors=args.errors)
         print_quality("regression snippets (written after the review; pass by construction, not a measurement)", q)
