@@ -254,8 +254,8 @@ class _Doc:
             if det in ("de", "het", "deze", "dit") and self.company and self._company_head(w):
                 actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))
                 continue
-            if w in ("slachtoffer", "slachtoffers") and i > 1 and norms[i - 2] in _COPULA:
-                continue  # "is het slachtoffer": a cue about the subject, not another actor
+            if w in ("slachtoffer", "slachtoffers") and _after_copula(norms, i):
+                continue  # "is (zelf) het slachtoffer": a cue about the subject, not another actor
             sentence_start = i == self.sents[self.sent_of[i]].start
             if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en")))):
                 actors.append(Actor(i - 1 if has_det else i, i + 1, "other", self.sent_of[i]))
@@ -454,6 +454,18 @@ def _own_relation(d: _Doc, k: int) -> bool:
     sent = d.sents[k]
     return any(d.norms[i] in d.lex.relations and i > sent.start and d.norms[i - 1] in ("zijn", "haar")
                for i in range(sent.start, sent.end))
+
+
+# words that may stand between "is" and "het slachtoffer": "is zelf ook het slachtoffer"
+_COPULA_FILLERS = frozenset({"zelf", "ook", "opnieuw", "wederom", "eerder", "al", "nu", "vaker", "meermaals", "eens", "het", "een", "de"})
+
+
+def _after_copula(norms: list[str], i: int) -> bool:
+    """Token ``i`` follows a copula with at most three filler words between."""
+    j = i - 1
+    while j >= 0 and i - j <= 4 and norms[j] in _COPULA_FILLERS:
+        j -= 1
+    return j >= 0 and j < i - 1 and norms[j] in _COPULA
 
 
 def _relative_after_subject(d: _Doc, i: int) -> tuple[int, int] | None:

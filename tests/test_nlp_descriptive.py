@@ -1,0 +1,81 @@
+"""Adverse media told without a crime word, company links, victims and professionals
+(issue 11, part 2). The sentences are written for these tests, not taken from a
+benchmark set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bibobscan.nlp import assess
+
+PERSON = "Henk Vos"
+COMPANY = "Bouwbedrijf Stevig"
+
+
+@pytest.mark.parametrize(("text", "theme"), [
+    ("Henk Vos declareerde bij de zorgverzekeraar behandelingen die nooit zijn gegeven. De rechter legde hem een taakstraf op.", "zorgfraude"),
+    ("De rechtbank legde Henk Vos een bestuursverbod van vier jaar op.", "fraude"),
+    ("Henk Vos haalde kort voor het faillissement 200.000 euro van de rekening van zijn bedrijf.", "fraude"),
+    ("Henk Vos droeg jarenlang geen premies af voor zijn personeel, stelt de inspectie.", "fraude"),
+    ("Henk Vos runde volgens het OM een ondergrondse bank in Amsterdam.", "witwassen"),
+    ("Henk Vos nam als ambtenaar geld aan in ruil voor vergunningen. Hij is veroordeeld.", "corruptie"),
+])
+def test_acts_told_without_a_crime_word(text: str, theme: str) -> None:
+    assert theme in assess(text, PERSON).themes
+
+
+@pytest.mark.parametrize("text", [
+    "Henk Vos werd slachtoffer van een woningoverval.",
+    "Henk Vos is zelf het slachtoffer geworden van afpersing door een oud-collega.",
+    "Henk Vos kreeg een mes in zijn rug bij een ruzie op straat.",
+    "Henk Vos viel in handen van oplichters die zijn rekening leeghaalden.",
+    "Henk Vos, die eerder werd beschoten, doet aangifte.",
+])
+def test_victim_constructions(text: str) -> None:
+    assert assess(text, PERSON).findings == ()
+
+
+def test_a_cyber_attack_on_the_company_makes_it_a_victim() -> None:
+    assert assess("De ransomware-aanval op Bouwbedrijf Stevig legde het bedrijf drie dagen plat.", COMPANY, company=True).findings == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Henk Vos geeft als voorlichter van de politie lessen over drugs op scholen.",
+    "Henk Vos is strafrechtadvocaat en verdedigde verdachten in meerdere witwaszaken.",
+    "Henk Vos, docent criminologie, laat studenten onderzoeken hoe drugsgeld wordt witgewassen.",
+    "Henk Vos gaf in het buurthuis een lezing over hennepkwekerijen en drugslabs.",
+    "Henk Vos, verslavingsarts, behandelt veel patiënten die verslaafd zijn aan cocaïne.",
+])
+def test_a_professional_on_the_topic_is_not_the_subject_s_conduct(text: str) -> None:
+    assert assess(text, PERSON).findings == ()
+
+
+def test_a_professional_who_is_himself_suspected_still_counts() -> None:
+    found = assess("Henk Vos, verslavingsarts, is aangehouden voor de handel in cocaïne.", PERSON)
+    assert "drugs" in found.themes
+
+
+def test_an_employee_of_the_company_counts_for_it_with_its_own_reason_and_less_confidence() -> None:
+    own = assess("Bouwbedrijf Stevig is aangehouden voor de smokkel van cocaïne.", COMPANY, company=True)
+    linked = assess("In de vrachtwagen van Bouwbedrijf Stevig vond de douane 200 kilo cocaïne. De chauffeur van het bedrijf is aangehouden.",
+                    COMPANY, company=True)
+    assert "drugs" in linked.themes
+    finding = next(f for f in linked.findings if f.theme == "drugs")
+    assert any("van het bedrijf, niet om het bedrijf zelf" in r for r in finding.reasons)
+    assert 0.5 <= finding.confidence < max(f.confidence for f in own.findings)
+
+
+def test_a_former_employee_does_not_count_for_the_company() -> None:
+    text = "Een oud-medewerker van Bouwbedrijf Stevig is veroordeeld voor een steekpartij in zijn woonwijk."
+    assert assess(text, COMPANY, company=True).findings == ()
+
+
+def test_a_report_against_the_company_is_an_accusation_not_a_victim() -> None:
+    text = ("Bouwbedrijf Stevig schreef uren op naam van vakmensen die niet bij het bedrijf werkten. "
+            "De gemeente heeft aangifte gedaan tegen de onderneming wegens valse facturen.")
+    assert assess(text, COMPANY, company=True).findings != ()
+
+
+def test_an_earlier_victim_who_is_now_suspected_counts() -> None:
+    text = "Henk Vos, die vorig jaar nog slachtoffer was van een overval, is nu zelf aangehouden voor een hennepkwekerij in zijn schuur."
+    assert assess(text, PERSON).themes == ["drugs"]
