@@ -70,9 +70,9 @@ CLI_STATUS = {
 
 def _progress(run: SourceRun) -> None:
     label = CLI_STATUS.get(run.status, run.status.value)
-    extra = f" – {run.error}" if run.error and run.status is not SourceStatus.SKIPPED else ""
-    if run.technische_melding:
-        extra += f" [{run.technische_melding}]"
+    # the technical message is English; the Dutch sentence is for the report
+    detail = run.technische_melding or run.error
+    extra = f" – {detail}" if detail and run.status is not SourceStatus.SKIPPED else ""
     if run.uncovered or run.partial:
         extra += f" – incomplete: {', '.join(run.uncovered + run.partial)}"
     if run.absent:

@@ -96,7 +96,7 @@ class WebSearchCollector(Collector):
             if config.get("url") and not http_url(str(config["url"])):
                 return f"url must be an http(s) address of a SearXNG server, not {str(config['url'])!r}"
             return None
-        return "geen zoekmachine ingesteld: url (env BIBOBSCAN_SEARXNG_URL, eigen SearXNG) of brave_api_key (env BRAVE_API_KEY)"
+        return "no search engine set: url (env BIBOBSCAN_SEARXNG_URL, your own SearXNG) or brave_api_key (env BRAVE_API_KEY)"
 
     def describe_endpoint(self, config: Mapping[str, Any]) -> str:
         if config.get("url"):
