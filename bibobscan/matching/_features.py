@@ -601,6 +601,10 @@ def _compact(side: ParsedName) -> str:
     return "".join(c for t in side.tokens for c in t.text if c.isalnum())
 
 
+def _as_written_letters(side: ParsedName) -> str:
+    return "".join(c for c in side.original.casefold() if c.isalnum())
+
+
 def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) -> None:
     current = max(0.0, min(1.0, sum(f.weight for f in features)))
     if current >= DAMAGE_SCORE:
@@ -611,6 +615,12 @@ def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) ->
     if any(f.name in keeps for f in features):
         return
     ca, cb = _compact(a), _compact(b)
+    if ca != cb:
+        # a small word glued to its neighbour is dropped on one side only ("UNION OF GOOD" /
+        # "UNIONOF GOOD"): the letters of the names as written may still be the same
+        la, lb = (_as_written_letters(side) for side in (a, b))
+        if la == lb:
+            ca, cb = la, lb
     shorter = min(len(ca), len(cb))
     if shorter < DAMAGE_MIN_LETTERS:
         return
