@@ -32,7 +32,7 @@ def test_lexicon_has_every_theme_as_data() -> None:
     lex = load_lexicon()
     assert set(lex.themes) == set(THEME_IDS)
     assert {"drugs", "witwassen", "fraude", "geweld", "mensenhandel", "omg", "milieu", "zorgfraude", "cybercrime",
-            "corruptie", "handhaving", "vastgoed", "havens"} == set(THEME_IDS)
+            "corruptie", "handhaving", "vastgoed", "havens", "strafrecht"} == set(THEME_IDS)
     assert lex.themes["drugs"].rules.match("hennepkwekerij") == "hennep"
     assert lex.themes["fraude"].rules.match("btw-fraude") == "fraude"
     assert lex.themes["fraude"].rules.match("zorgfraude") is None  # that is zorgfraude's
@@ -306,9 +306,10 @@ def test_suspect_of_the_crime_in_the_adjacent_sentence() -> None:
     assert themes("Een man is doodgeschoten. Kees de Vries werd niet als verdachte aangemerkt.", KEES) == []
     assert themes("Kees de Vries is doodgeschoten. De politie zoekt de daders.", KEES) == []
     # the victim is the subject's own relative: no reason to read the subject as its suspect
-    assert themes("Kees de Vries werd als verdachte aangehouden. Een week eerder werd zijn broer doodgeschoten.", KEES) == []
+    # (his own arrest still counts, as a step without a named crime)
+    assert themes("Kees de Vries werd als verdachte aangehouden. Een week eerder werd zijn broer doodgeschoten.", KEES) == ["strafrecht"]
     # too far away: a sentence in between
-    assert themes("Een man is doodgeschoten. Het weer was slecht. Kees de Vries werd als verdachte aangehouden.", KEES) == []
+    assert themes("Een man is doodgeschoten. Het weer was slecht. Kees de Vries werd als verdachte aangehouden.", KEES) == ["strafrecht"]
 
 
 def test_person_names_are_not_cut_by_fixture_words() -> None:

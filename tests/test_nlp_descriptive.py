@@ -79,3 +79,18 @@ def test_a_report_against_the_company_is_an_accusation_not_a_victim() -> None:
 def test_an_earlier_victim_who_is_now_suspected_counts() -> None:
     text = "Henk Vos, die vorig jaar nog slachtoffer was van een overval, is nu zelf aangehouden voor een hennepkwekerij in zijn schuur."
     assert assess(text, PERSON).themes == ["drugs"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Het OM eiste een geldboete van 150.000 euro tegen Bouwbedrijf Stevig.", ["strafrecht"]),
+    ("Bouwbedrijf Stevig schikt voor 2 miljoen euro met het Openbaar Ministerie.", ["strafrecht"]),
+    ("Bouwbedrijf Stevig is veroordeeld voor witwassen.", ["witwassen"]),  # a named crime: its own theme only
+    ("Bouwbedrijf Stevig is vrijgesproken.", []),
+    ("Bij Bouwbedrijf Stevig werd ingebroken; de politie heeft twee mannen aangehouden.", []),
+])
+def test_a_step_without_a_named_crime_is_a_finding_of_its_own(text: str, expected: list[str]) -> None:
+    found = assess(text, COMPANY, company=True)
+    assert found.themes == expected
+    if expected == ["strafrecht"]:
+        assert found.findings[0].confidence == 0.5
+        assert "zonder dat het bericht een delict" in found.findings[0].reasons[0]

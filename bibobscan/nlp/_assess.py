@@ -48,6 +48,7 @@ _TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
 _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|runners?|cowboys?|halers?|melkers?|handelaars?|handelaren)$")
 _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
 
+STEP_BASE = 0.5  # an official step against the subject without a crime word of any theme
 LINK_BASE = 0.5  # a finding about the company's people, building or load, not the company itself
 
 ROLE_LABELS = {
@@ -83,6 +84,7 @@ class _SubjectState:
     denial: list[tuple[int, str]] = field(default_factory=list)
     cleared: list[tuple[int, str]] = field(default_factory=list)
     acts: list[tuple[int, str]] = field(default_factory=list)  # strong official acts against the subject
+    act_spans: list[tuple[int, int]] = field(default_factory=list)  # their token ranges
     weak_acts: list[tuple[int, str]] = field(default_factory=list)
     unknown: list[tuple[int, str]] = field(default_factory=list)
     suspect: list[tuple[int, str]] = field(default_factory=list)  # "als verdachte aangehouden"
@@ -526,6 +528,7 @@ def _collect_cues(d: _Doc) -> None:
                 st.weak_acts.append((sent, text))
             else:
                 st.acts.append((sent, text))
+                st.act_spans.append((h.start, h.end))
         elif kind == "victim":
             if word.startswith("aangifte") or "aangifte" in text.lower():
                 after = d.norms[h.end:h.end + 2]
@@ -731,6 +734,17 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             if g is not None and g.sentence == findings[theme_id].sentence:
                 del findings[other]
 
+    if not findings and st.act_spans and not st.cleared and "strafrecht" in lex.themes:
+        # a step against the subject without any crime word of a theme ("X kreeg een boete
+        # van de ACM", "het OM eist een geldboete tegen X"): a finding of its own
+        start, end = st.act_spans[0]
+        k = d.sent_of[start]
+        cue_text = d.text(start, end)
+        findings["strafrecht"] = Finding(
+            "strafrecht", STEP_BASE, cue_text, d.sent_text(k),
+            (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
+             " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
+            "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
     dropped: list[str] = []
     suspect = bool(st.acts)
     if findings:
