@@ -87,6 +87,9 @@ def test_an_earlier_victim_who_is_now_suspected_counts() -> None:
     ("Bouwbedrijf Stevig is veroordeeld voor witwassen.", ["witwassen"]),  # a named crime: its own theme only
     ("Bouwbedrijf Stevig is vrijgesproken.", []),
     ("Bij Bouwbedrijf Stevig werd ingebroken; de politie heeft twee mannen aangehouden.", []),
+    ("Het OM is een strafrechtelijk onderzoek begonnen naar Bouwbedrijf Stevig.", ["strafrecht"]),
+    ("Het OM doet onderzoek naar Bouwbedrijf Stevig.", []),  # "onderzoek" alone is no step
+    ("Het OM doet een strafrechtelijk onderzoek naar de brand; Bouwbedrijf Stevig werkt mee als getuige.", []),
 ])
 def test_a_step_without_a_named_crime_is_a_finding_of_its_own(text: str, expected: list[str]) -> None:
     found = assess(text, COMPANY, company=True)

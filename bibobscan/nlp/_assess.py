@@ -734,10 +734,13 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             if g is not None and g.sentence == findings[theme_id].sentence:
                 del findings[other]
 
-    if not findings and st.act_spans and not st.cleared and "strafrecht" in lex.themes:
+    steps = [(a, b) for a, b in st.act_spans if d.norms[a] != "onderzoek"]  # "onderzoek naar" alone is no step
+    if (not findings and steps and "strafrecht" in lex.themes
+            and not (st.cleared or st.victim or st.past_victim or st.witness or st.roles or st.unknown)):
         # a step against the subject without any crime word of a theme ("X kreeg een boete
-        # van de ACM", "het OM eist een geldboete tegen X"): a finding of its own
-        start, end = st.act_spans[0]
+        # van de ACM", "het OM eist een geldboete tegen X"): a finding of its own, the
+        # weakest kind, so never next to a cue that the subject is victim, witness or official
+        start, end = steps[0]
         k = d.sent_of[start]
         cue_text = d.text(start, end)
         findings["strafrecht"] = Finding(
