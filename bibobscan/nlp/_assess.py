@@ -283,7 +283,7 @@ class _Doc:
             return False
         found = _COMPANY_HEADS.get(w)
         if found is None:
-            found = any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in self.lex.company_heads)
+            found = _ends_in(w, self.lex.company_heads)
             if len(_COMPANY_HEADS) < 200_000:
                 _COMPANY_HEADS[w] = found
         return found
@@ -482,6 +482,11 @@ def _relative_after_subject(d: _Doc, i: int) -> tuple[int, int] | None:
     return None
 
 
+def _ends_in(word: str, heads: tuple[str, ...]) -> bool:
+    """``word`` is one of ``heads`` or a compound ending in one ("transportbedrijf")."""
+    return any(word == h or (word.endswith(h) and len(word) > len(h) + 2) for h in heads)
+
+
 def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     """The word naming the company's person, building or load when ``actor`` is one
     ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), else None."""
@@ -489,7 +494,7 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
         return None
     for i in range(actor.start, actor.end):
         w = d.norms[i]
-        if w in d.lex.company_members or any(w.endswith(x) and len(w) > len(x) + 2 for x in d.lex.company_members):
+        if _ends_in(w, d.lex.company_members):
             return d.doc[i].text
     return None
 
@@ -530,7 +535,7 @@ def _collect_cues(d: _Doc) -> None:
                 st.acts.append((sent, text))
                 st.act_spans.append((h.start, h.end))
         elif kind == "victim":
-            if word.startswith("aangifte") or "aangifte" in text.lower():
+            if "aangifte" in text.lower():
                 after = d.norms[h.end:h.end + 2]
                 if "tegen" in after:
                     st.acts.append((sent, text))  # "aangifte gedaan tegen X": X is accused, not a victim
@@ -564,9 +569,8 @@ def _collect_roles(d: _Doc) -> None:
             tail = d.norms[m.end:h.start]
             after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
-            link = d.norms[m.end:h.start]
-            linked = (h.start >= m.end and len(link) <= 3 and all(w in _ROLE_LINK for w in link)
-                      and (not link or link[-1] in ("als", "is", "was") or link[-2:-1] in (["als"], ["is"], ["was"])))
+            linked = (h.start >= m.end and len(tail) <= 3 and all(w in _ROLE_LINK for w in tail)
+                      and (not tail or any(w in ("als", "is", "was") for w in tail[-2:])))
             if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
                     continue  # "de advocaat van X": X is the client
