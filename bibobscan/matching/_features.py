@@ -49,7 +49,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _ABJAD_DROP = re.compile(r"[aeiouyhw]")
 
 
-@functools.lru_cache(maxsize=262144)
+@functools.lru_cache(maxsize=32768)
 def phonetic(word: str) -> str:
     """A transliteration-tolerant form (tables/spelling.yaml): W/V, J/Y/I, OE/U, ..."""
     for a, b in spelling_rules():
@@ -119,7 +119,7 @@ def typo_similarity(a: str, b: str) -> float:
     return plain
 
 
-@functools.lru_cache(maxsize=262144)
+@functools.lru_cache(maxsize=32768)
 def spelling_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words as written: typos, transliteration and
     spelling variants, but not call names. ``vowelless``: "abjad" or "abugida" when one
@@ -154,7 +154,7 @@ def _same_call_name(a: str, b: str) -> bool:
     return bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
 
 
-@functools.lru_cache(maxsize=262144)
+@functools.lru_cache(maxsize=32768)
 def word_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words (typos, transliteration, call names)."""
     best = spelling_similarity(a, b, vowelless)
@@ -227,11 +227,18 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     ta, tb = a.tokens, b.tokens
     # (similarity, single word pair first on ties, same relative position first, A, B, how)
     candidates: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], str]] = []
+    na, nb = len(ta), len(tb)
     for i, x in enumerate(ta):
+        wordish = x.kind in _WORDISH
         for j, y in enumerate(tb):
+            if wordish and y.kind in _WORDISH:  # the common case of _pair_score, inline
+                sim = word_similarity(x.text, y.text, vowelless)
+                if sim >= MIN_PAIR:
+                    candidates.append((sim, 1, -abs(i * nb - j * na), (i,), (j,), "word"))
+                continue
             scored = _pair_score(x, y, vowelless)
             if scored is not None:
-                candidates.append((scored[0], 1, -abs(i * len(tb) - j * len(ta)), (i,), (j,), scored[1]))
+                candidates.append((scored[0], 1, -abs(i * nb - j * na), (i,), (j,), scored[1]))
     for sim, i, run, how in _merges(ta, tb, vowelless):
         candidates.append((sim, 0, 0, (i,), run, how))
     for sim, j, run, how in _merges(tb, ta, vowelless):
@@ -266,8 +273,11 @@ def _contracted(word: str, run: list[str]) -> bool:
     return len(run) == 3 and tuple(run[:2]) in _VAN_DE and word.startswith("ver") and word[3:] == run[2] and len(run[2]) >= 3
 
 
-def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...], str]]:
-    """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
+@functools.lru_cache(maxsize=32768)
+def _runs(tb: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], str, bool], ...]:
+    """The runs of 2-3 adjacent words of a name that a word of another name may be
+    (run, the run's words written together, whether it follows a particle); cached per
+    name, as one name is compared with many."""
     runs: list[tuple[tuple[int, ...], str, bool]] = []
     for size in (2, 3):
         for start in range(len(tb) - size + 1):
@@ -279,24 +289,34 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
             # / "Al Salahsociety", "La Familia Michoacana" / "La Familiamichoacana"
             after_particle = bool(start) and tb[start - 1].kind is Kind.PARTICLE
             runs.append((run, "".join(tb[j].text for j in run), after_particle))
+    return tuple(runs)
+
+
+def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> list[tuple[float, int, tuple[int, ...], str]]:
+    """Words of A that read as 2-3 adjacent words of B written apart, with the best run each."""
     out: list[tuple[float, int, tuple[int, ...], str]] = []
+    runs = _runs(tb) if len(tb) > 1 else ()
     if not runs:
         return out
     for i, x in enumerate(ta):
         if x.kind not in _WORDISH:
             continue
+        text = x.text
+        size = len(text)
+        slack = 2 + size // 5
         best: tuple[float, tuple[int, ...], str] | None = None
         for run, joined, after_particle in runs:
-            if not vowelless and abs(len(joined) - len(x.text)) > 2 + len(x.text) // 5:
+            if not vowelless and abs(len(joined) - size) > slack:
                 continue  # too long or short to reach MERGE_MIN as written
-            particles = tb[run[0]].kind is Kind.PARTICLE
-            if particles and _contracted(x.text, [tb[j].text for j in run]):
+            first = tb[run[0]]
+            particles = first.kind is Kind.PARTICLE
+            if particles and _contracted(text, [tb[j].text for j in run]):
                 if best is None or CONTRACTED > best[0]:
                     best = (CONTRACTED, run, "contracted")
                 continue
-            if particles and not x.text.startswith(tb[run[0]].text):
+            if particles and not text.startswith(first.text):
                 continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
-            sim = word_similarity(x.text, joined, vowelless)
+            sim = word_similarity(text, joined, vowelless)
             needed = GLUED_AFTER_PARTICLE_MIN if after_particle else JOIN_MIN if particles else MERGE_MIN
             if sim >= needed and (best is None or sim > best[0]):
                 best = (sim, run, "merge")

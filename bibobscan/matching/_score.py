@@ -96,6 +96,8 @@ def _best_names(a: list[str], b: list[str], kind: str, guessed: bool) -> tuple[N
                 scored = compare_parsed(pa, parse(rb, kind, guessed=guessed))
                 if best is None or scored.score > best[0].score:
                     best = (scored, na, nb)
+                    if scored.score >= 1.0:
+                        return best  # no later pair can score higher (and a tie keeps the first)
     if best is None:
         empty = NameScore([MatchFeature("no_name", 0.0, "Geen naam om te vergelijken.")], 0.0, 0.0)
         return empty, "", ""
