@@ -360,9 +360,14 @@ def stand_in_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_without_a_model_the_rules_decide() -> None:
     assert assess("Bram Voorbeeld is aangehouden voor witwassen.", BRAM).confidence == 0.8
-    # the rules do not know "Zoutenbier" as a name: the term is (wrongly) linked
-    assert themes("Bram Voorbeeld opende een zaak, waar Zoutenbier cocaïne verkocht.") == ["drugs"]
-    assert themes("Bram Voorbeeld werkt bij Zwartkruit Logistiek, dat wordt verdacht van witwassen.") == ["witwassen"]
+    # the rules know neither "Zoutenbier" nor "Zwartkruit Logistiek" as names, but a relative
+    # clause belongs to the words right before it ("een zaak, waar ...", "bij Zwartkruit
+    # Logistiek, dat ..."), not to the subject further back
+    assert themes("Bram Voorbeeld opende een zaak, waar Zoutenbier cocaïne verkocht.") == []
+    assert themes("Bram Voorbeeld werkt bij Zwartkruit Logistiek, dat wordt verdacht van witwassen.") == []
+    # a relative clause right after the subject is the subject's
+    assert themes("Bram Voorbeeld uit Tilburg, die wordt verdacht van witwassen, zweeg.") == ["witwassen"]
+    assert themes("Bram Voorbeeld was de leider van een bende die cocaïne smokkelde.") == ["drugs"]
     assert themes("Bram Voorbeeld ontvoerde een zakenman, zegt de politie.") == []
 
 

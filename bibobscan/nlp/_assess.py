@@ -46,6 +46,12 @@ _COMPANY_HEADS: dict[str, bool] = {}  # word -> ends with a company noun (cache)
 _COPULA = frozenset({"is", "was", "werd", "zijn", "waren", "werden", "wordt", "raakte", "bleek", "bleef", "geworden", "ben", "bent"})
 _TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
 _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|runners?|cowboys?|halers?|melkers?|handelaars?|handelaren)$")
+# words that make the noun before a relative clause the subject's own: "X was de leider van
+# een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
+_LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
+                    "baas", "oprichter", "oprichtster", "aanvoerder", "kopstuk", "aan", "runde", "runt"})
+# words that may stand between a person and the relative clause about them: "X (45) uit Tilburg, die ..."
+_APPOSITION_WORDS = frozenset({"uit", "in", "te", "van", "jaar", "oud", "jarige", "de", "het", "een"})
 _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
 
 STEP_BASE = 0.5  # an official step against the subject without a crime word of any theme
@@ -373,6 +379,12 @@ class _Doc:
         doers = [a for a in cands if not (a.kind == "other" and a.start in self.pp)]
         clause = self.clause_of[start]
         in_clause = [a for a in doers if self.clause_of[a.start] == clause]
+        if in_clause and self._relative_start(clause, start):
+            # "de man die werd aangehouden ... had een abonnement bij X": in a relative
+            # clause the subject after a preposition is an object, not the doer
+            # ("de oplichtingspraktijken van X" stays X's own)
+            in_clause = [a for a in in_clause if not (a.kind == "subject" and a.start in self.target
+                                                      and self.norms[a.start - 1] != "van")]
         actor: Actor | None = None
         if in_clause:
             actor = in_clause[0]
@@ -380,8 +392,16 @@ class _Doc:
             first = next((i for i in range(self.sents[sent].start, start + 1) if self.clause_of[i] == clause), start)
             words = [self.norms[i] for i in range(first, min(first + 2, len(self.norms)))]
             if any(w in self.lex.relative for w in words):
+                # a relative clause belongs to the word right before it: the actor there, or
+                # a noun that is no actor ("de plek waar", "haar werkgever, die"): nobody known
                 before = [a for a in cands if a.end <= first]
-                actor = before[-1] if before else None
+                actor = before[-1] if before and self._antecedent(before[-1], first) else None
+                if actor is not None and not self.is_subject(actor) and len(before) > 1:
+                    # "X was de leider van een bende die ...": the group is the subject's
+                    lead = next((a for a in reversed(before[:-1]) if self.is_subject(a)), None)
+                    gap = self.norms[lead.end:actor.start + 1] if lead is not None else []
+                    if len(gap) <= 6 and "," not in gap and any(w in _LEADS for w in gap):
+                        actor = lead
             elif doers:
                 actor = doers[0]
         if mode == "participle" and actor is not None and actor.end <= start:
@@ -390,6 +410,26 @@ class _Doc:
                 between = [a for a in cands if aux[0] < a.start < start]
                 return between[0] if between else None
         return actor
+
+    def _relative_start(self, clause: int, start: int) -> bool:
+        """The clause holding token ``start`` opens with a relative pronoun."""
+        first = next((i for i in range(self.sents[self.sent_of[start]].start, start + 1) if self.clause_of[i] == clause), start)
+        return any(self.norms[i] in self.lex.relative for i in range(first, min(first + 2, len(self.norms))))
+
+    def _antecedent(self, actor: Actor, first: int) -> bool:
+        """Only punctuation, numbers, capitalised words (a place, a name) and small
+        words stand between ``actor`` and the relative clause starting at ``first``:
+        the actor is what the clause is about ("X uit Tilburg, die ..."), not a noun
+        after it ("X runt een winkel, waar ...")."""
+        between = self.norms[actor.end:first]
+        if any(w in _LEADS for w in between):
+            return True  # "X, leider van een organisatie die ...", "X stuurde een groep aan die ..."
+        for i in range(actor.end, first):
+            tok = self.doc[i]
+            if tok.is_punct or tok.like_num or tok.text[:1].isupper() or self.norms[i] in _APPOSITION_WORDS or _AGE.match(self.norms[i]):
+                continue
+            return False
+        return True
 
     def sentence_has_subject(self, k: int) -> bool:
         return any(self.sent_of[m.start] == k and m.start not in self.possessor and m.start not in self.source for m in self.mentions)

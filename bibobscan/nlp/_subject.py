@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from ..resolve.names import fold, strip_legal_form
 from ._lexicon import load_lexicon, norm
-from ._persons import _is_first, _is_initials, _tables
+from ._persons import _is_cap, _is_first, _is_initials, _tables
 from ._pipeline import get_nlp
 
 _ARTICLES = frozenset({"de", "het", "'t", "t", "een"})
@@ -158,6 +158,11 @@ class SubjectMatcher:
                 return start - 1
             return -1
         if _is_first(prev, t) and low not in self.given_names:
+            return start - 1
+        # a capitalised word that is no known first name, inside a sentence after a small
+        # word ("zijn neef Younes El Amrani"): another person's first name
+        if (start >= 2 and _is_cap(prev, t) and low not in self.given_names and not prev.is_sent_start
+                and doc[start - 2].text[:1].islower()):
             return start - 1
         return -1
 
