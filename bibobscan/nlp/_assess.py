@@ -46,6 +46,10 @@ _COMPANY_HEADS: dict[str, bool] = {}  # word -> ends with a company noun (cache)
 _COPULA = frozenset({"is", "was", "werd", "zijn", "waren", "werden", "wordt", "raakte", "bleek", "bleef", "geworden", "ben", "bent"})
 _TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
 _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|runners?|cowboys?|halers?|melkers?|handelaars?|handelaren)$")
+# officials whose work is the step in their sentence ("burgemeester X sloot de zaak"); an
+# advocaat is no such official: "advocaat X is gearresteerd" is a step against X
+_STEP_TAKERS = frozenset({"wethouder", "minister", "staatssecretaris", "officieren", "rechters", "procureur-generaal",
+                          "advocaat-generaal", "inspecteur", "rechercheur", "commissaris", "politiechef", "teamchef", "wijkagent"})
 # words that make the noun before a relative clause the subject's own: "X was de leider van
 # een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
 _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
@@ -85,6 +89,7 @@ class Actor(NamedTuple):
 @dataclass
 class _SubjectState:
     roles: list[tuple[str, str]] = field(default_factory=list)  # (role kind, cue text)
+    role_sents: set[int] = field(default_factory=set)  # sentences where the subject is an official who takes steps
     victim: list[tuple[int, str]] = field(default_factory=list)  # (sentence, cue)
     witness: list[tuple[int, str]] = field(default_factory=list)
     denial: list[tuple[int, str]] = field(default_factory=list)
@@ -480,6 +485,29 @@ def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
     return True
 
 
+def _agent_of_noun(d: _Doc, end: int) -> str | None:
+    """The doer named right after a risk word with "door" ("uitbuiting door de
+    werkgever") when that is someone other than the subject or an authority; else None."""
+    if end >= len(d.norms) or d.norms[end] != "door":
+        return None
+    j = end + 1
+    while j < len(d.norms) and j <= end + 3 and (d.norms[j] in d.lex.determiners or d.doc[j].like_num):
+        j += 1
+    if j >= len(d.norms) or d.sent_of[j] != d.sent_of[end] or d.doc[j].is_punct:
+        return None
+    if j in d.mention_at or d.norms[j] in d.lex.authorities:
+        return None
+    for a in d.actors:
+        if a.start <= j < a.end or a.start == j:
+            return None if d.is_subject(a) else d.text(end + 1, a.end)
+    w = d.norms[j]
+    # a person by a noun ("de werkgever", "een medewerker"); "door de stad" is a way, not a doer
+    if w in d.lex.relations or w in d.lex.generic_actors or w in d.lex.anaphora_definite or _AGENT_NOUN.search(w) \
+            or w.endswith(("gever", "gevers", "eigenaar", "baas")):
+        return d.text(end + 1, j + 1)
+    return None
+
+
 def _negated(d: _Doc, i: int) -> bool:
     """``geen fraude``, ``geen grootschalige fraude``, ``heeft niet gefraudeerd``: the word
     at ``i`` is negated within its clause."""
@@ -615,6 +643,8 @@ def _collect_roles(d: _Doc) -> None:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
                     continue  # "de advocaat van X": X is the client
                 st.roles.append((h.key[5:], d.text(h.start, h.end)))
+                if h.key == "role:official" and (d.norms[h.start] in d.lex.authorities or d.norms[h.start] in _STEP_TAKERS):
+                    st.role_sents.add(d.sent_of[m.start])  # a burgemeester, officier, rechter: takes steps
         # byline: "Door X", "Een verslag van X" near the start of the text
         if m.start <= 8:
             head = " ".join(d.norms[max(0, m.start - 5):m.start])
@@ -673,6 +703,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
                 continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
         k = d.sent_of[h.start]
+        by = _agent_of_noun(d, h.end)
+        if by is not None:
+            notes.append(f"'{cue_text}' door {by}, niet door het onderwerp.")
+            continue  # "uitbuiting door de werkgever", "fraude door een medewerker van de bank"
         if h.end - h.start == 1 and _negated(d, h.start):
             notes.append(f"'{cue_text}' wordt ontkend ('geen', 'niet' of 'nooit' ervoor).")
             continue
@@ -793,7 +827,9 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
              " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
             "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
     dropped: list[str] = []
-    suspect = bool(st.acts)
+    # a step in a sentence where the subject is official, spokesperson or reporter is the
+    # subject's work ("burgemeester X sloot de zaak"), not a step against the subject
+    suspect = any(s not in st.role_sents for s, _ in st.acts)
     if findings:
         why: str | None = None
         if st.roles and not suspect:
