@@ -703,10 +703,6 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
                 continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
         k = d.sent_of[h.start]
-        by = _agent_of_noun(d, h.end)
-        if by is not None:
-            notes.append(f"'{cue_text}' door {by}, niet door het onderwerp.")
-            continue  # "uitbuiting door de werkgever", "fraude door een medewerker van de bank"
         if h.end - h.start == 1 and _negated(d, h.start):
             notes.append(f"'{cue_text}' wordt ontkend ('geen', 'niet' of 'nooit' ervoor).")
             continue
@@ -731,6 +727,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         ):
             st.victim.append((d.sent_of[h.start], cue_text))
             continue
+        by = _agent_of_noun(d, h.end)
+        if by is not None:
+            notes.append(f"'{cue_text}' door {by}, niet door het onderwerp.")
+            continue  # "uitbuiting door de werkgever", "fraude door een medewerker van de bank"
         candidates.append((h, theme, "", actor))
 
     sent_acts = {s for s, _ in st.acts}
