@@ -32,7 +32,7 @@ def test_lexicon_has_every_theme_as_data() -> None:
     lex = load_lexicon()
     assert set(lex.themes) == set(THEME_IDS)
     assert {"drugs", "witwassen", "fraude", "geweld", "mensenhandel", "omg", "milieu", "zorgfraude", "cybercrime",
-            "corruptie", "handhaving", "vastgoed", "havens", "strafrecht"} == set(THEME_IDS)
+            "corruptie", "handhaving", "vastgoed", "havens", "ondermijning", "strafrecht"} == set(THEME_IDS)
     assert lex.themes["drugs"].rules.match("hennepkwekerij") == "hennep"
     assert lex.themes["fraude"].rules.match("btw-fraude") == "fraude"
     assert lex.themes["fraude"].rules.match("zorgfraude") is None  # that is zorgfraude's

@@ -21,7 +21,7 @@ from ..errors import ConfigError
 
 THEME_IDS = (
     "drugs", "witwassen", "fraude", "geweld", "mensenhandel", "omg", "milieu", "zorgfraude",
-    "cybercrime", "corruptie", "handhaving", "vastgoed", "havens", "strafrecht",
+    "cybercrime", "corruptie", "handhaving", "vastgoed", "havens", "ondermijning", "strafrecht",
 )
 CUE_KINDS = ("official_act", "victim", "cleared", "witness", "denial", "unknown_perpetrator", "prevention", "suspect")
 ROLE_KINDS = ("reporter", "spokesperson", "official", "professional")

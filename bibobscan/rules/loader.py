@@ -35,7 +35,7 @@ THEMES = frozenset(
     {
         "drugs", "witwassen", "vastgoed", "mensenhandel", "zorgfraude", "omg", "milieu",
         "cybercrime", "havens", "buitengebied", "fraude", "geweld", "corruptie", "handhaving",
-        "sancties", "register", "bibob", "strafrecht",
+        "sancties", "register", "bibob", "strafrecht", "ondermijning",
     }
 )
 
