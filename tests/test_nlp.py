@@ -367,7 +367,7 @@ def test_without_a_model_the_rules_decide() -> None:
     assert themes("Bram Voorbeeld werkt bij Zwartkruit Logistiek, dat wordt verdacht van witwassen.") == []
     # a relative clause right after the subject is the subject's
     assert themes("Bram Voorbeeld uit Tilburg, die wordt verdacht van witwassen, zweeg.") == ["witwassen"]
-    assert themes("Bram Voorbeeld was de leider van een bende die cocaïne smokkelde.") == ["drugs"]
+    assert themes("Bram Voorbeeld was de leider van een bende die cocaïne smokkelde.") == ["drugs", "ondermijning"]
     assert themes("Bram Voorbeeld ontvoerde een zakenman, zegt de politie.") == []
 
 

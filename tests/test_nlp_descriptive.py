@@ -97,3 +97,47 @@ def test_a_step_without_a_named_crime_is_a_finding_of_its_own(text: str, expecte
     if expected == ["strafrecht"]:
         assert found.findings[0].confidence == 0.5
         assert "zonder dat het bericht een delict" in found.findings[0].reasons[0]
+
+
+# -- held up against the blind set's dev split (issue 11): who a clause is about -------
+
+@pytest.mark.parametrize(("text", "subject", "company", "themes"), [
+    # a relative clause belongs to the noun right before it
+    ("Henk Vos huurt een loods aan de rand van de stad, waar vorig jaar een drugslab werd opgerold.", PERSON, False, []),
+    ("Henk Vos getuigde tegen zijn oude baas, die wordt verdacht van oplichting.", PERSON, False, []),
+    ("Henk Vos uit Almere, die wordt verdacht van oplichting, zweeg.", PERSON, False, ["fraude"]),
+    # in a relative clause the company after "bij" is where it happened, not who did it
+    ("De vrouw die werd opgepakt voor heling, werkte tot vorig jaar bij Bouwbedrijf Stevig.", COMPANY, True, []),
+    # another first name before the surname is another person
+    ("Henk Vos wordt vaak verward met zijn broer Dirk Vos, die is veroordeeld voor afpersing.", PERSON, False, []),
+    # a deed of someone else, named with "door"
+    ("De inspectie spreekt bij Henk Vos van uitbuiting door de werkgever; hij kreeg nooit loon.", PERSON, False, []),
+])
+def test_whose_clause_it_is(text: str, subject: str, company: bool, themes: list[str]) -> None:
+    assert sorted(assess(text, subject, company=company).themes) == themes
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("Bouwbedrijf Stevig is niet het bedrijf dat in Zwolle wordt verdacht van fraude.", True),
+    ("De gemeente trekt de sluiting van Bouwbedrijf Stevig in: de drugs waren van een huurder.", True),
+    ("De boete die aan Bouwbedrijf Stevig was opgelegd, is door de rechter vernietigd.", True),
+    ("Na een Bibob-toets kreeg Bouwbedrijf Stevig toch de exploitatievergunning verleend.", True),
+    ("Henk Vos stapte naar de politie toen hij werd afgeperst door een klant.", False),
+    ("Burgemeester Henk Vos: 'Wie drugs verkoopt in zijn zaak, krijgt een sluiting.'", False),
+    ("Fraudedeskundige Henk Vos legt uit hoe katvangers worden geronseld.", False),
+])
+def test_cleared_victim_and_official(text: str, company: bool) -> None:
+    subject = COMPANY if company else PERSON
+    assert assess(text, subject, company=company).findings == ()
+
+
+@pytest.mark.parametrize(("text", "theme"), [
+    ("Henk Vos sloeg een voorbijganger na een ruzie met een knuppel op het hoofd.", "geweld"),
+    ("Henk Vos kocht drie huizen, steeds contant betaald, en kon niet uitleggen waar het geld vandaan kwam.", "witwassen"),
+    ("Henk Vos hield de paspoorten van zijn arbeiders in en betaalde minder dan vier euro per uur.", "mensenhandel"),
+    ("Henk Vos was volgens de rechtbank een kopstuk van een crimineel netwerk.", "ondermijning"),
+    ("Aan Henk Vos is een strafbeschikking opgelegd.", "strafrecht"),
+    ("Henk Vos kreeg drie jaar cel.", "strafrecht"),
+])
+def test_more_acts_told_without_a_crime_word(text: str, theme: str) -> None:
+    assert theme in assess(text, PERSON).themes

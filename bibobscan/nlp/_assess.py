@@ -53,7 +53,7 @@ _STEP_TAKERS = frozenset({"wethouder", "minister", "staatssecretaris", "officier
 # words that make the noun before a relative clause the subject's own: "X was de leider van
 # een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
 _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
-                    "baas", "oprichter", "oprichtster", "aanvoerder", "kopstuk", "aan", "runde", "runt"})
+                    "oprichter", "oprichtster", "aanvoerder", "kopstuk", "stuurde", "stuurt", "stuurden", "runde", "runt"})
 # words that may stand between a person and the relative clause about them: "X (45) uit Tilburg, die ..."
 _APPOSITION_WORDS = frozenset({"uit", "in", "te", "van", "jaar", "oud", "jarige", "de", "het", "een"})
 _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
