@@ -141,3 +141,20 @@ def test_cleared_victim_and_official(text: str, company: bool) -> None:
 ])
 def test_more_acts_told_without_a_crime_word(text: str, theme: str) -> None:
     assert theme in assess(text, PERSON).themes
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    # a step that is only the topic of the sentence, or an adjective
+    ("Kort na het nieuws over de schikking vertrok Henk Vos bij de bank.", PERSON),
+    ("Henk Vos schreef een boek over een gesloten organisatie: de FIOD.", PERSON),
+    # the speaker named a few words after "zegt"
+    ("'Een boete moet pijn doen', zegt de voorzitter van de toezichthouder Henk Vos.", PERSON),
+    # the subject shot by someone else, told with the auxiliary before the name
+    ("Op 6 mei werd politicus Henk Vos door een activist neergeschoten.", PERSON),
+    # a crime that is fought against, not committed
+    ("Henk Vos richtte een vereniging op voor procesvoering tegen milieuovertredingen.", PERSON),
+    # another person named by a noun after the subject in the same sentence
+    ("Dat meldt zijn advocaat Henk Vos nadat de rapper werd veroordeeld voor verkrachting.", PERSON),
+])
+def test_topics_speakers_and_other_people(text: str, subject: str) -> None:
+    assert assess(text, subject).findings == ()

@@ -206,6 +206,12 @@ class _Doc:
                 self.target.add(m.start)
             if prev is not None and norms[prev] in ("volgens", "aldus"):
                 self.source.add(m.start)
+            # "..., zegt topman van de bank X": a speaker word opens the clause of the mention
+            lead = [norms[j] for j in range(max(0, m.start - 6), m.start)]
+            if "," not in lead and any(w in lex.speaker and w not in ("volgens", "laat") for w in lead) and lead[:1] != ["dat"]:
+                k = max(j for j in range(max(0, m.start - 6), m.start) if norms[j] in lex.speaker)
+                if self.clause_of[k] == self.clause_of[m.start]:
+                    self.source.add(m.start)
             nxt = m.end if m.end < len(doc) else None
             if prev is not None and norms[prev] in lex.speaker and prev == m.start - 1:
                 self.source.add(m.start)
@@ -453,6 +459,9 @@ def _passive_before(d: _Doc, actor: Actor | None, pos: int) -> bool:
     """``werd opgelicht``: a passive auxiliary between the actor and the participle and
     no perfect auxiliary (``heeft opgelicht``, ``te hebben opgelicht``)."""
     start = actor.end if actor is not None and actor.end <= pos else d.sents[d.sent_of[pos]].start
+    if actor is not None and actor.end <= pos:
+        # "werd politicus X ... geschoten": the auxiliary before the subject
+        start = max(d.sents[d.sent_of[pos]].start, actor.start - 2)
     words = d.norms[start:pos]
     if any(w in d.lex.perfect_aux for w in words):
         return False
@@ -567,6 +576,22 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     return None
 
 
+_STEP_TOPIC = frozenset({"over"})  # "het nieuws over de schikking": the step is a topic
+_FUNCTION_AFTER = frozenset({"voor", "door", "wegens", "na", "op", "in", "omdat", "en", "of", "bij", "vanwege", "met", "tot"})
+
+
+def _not_a_step(d: _Doc, i: int) -> bool:
+    """An official-act word that is no step here: a topic ("over de schikking") or an
+    adjective before a noun ("een gesloten organisatie")."""
+    before = d.norms[max(0, i - 2):i]
+    if before and (before[-1] in _STEP_TOPIC or (len(before) == 2 and before[0] in _STEP_TOPIC and before[1] in ("de", "het", "een"))):
+        return True
+    if d.norms[i] == "gesloten" and i + 1 < len(d.norms):
+        nxt = d.doc[i + 1]
+        return nxt.is_alpha and nxt.text.islower() and d.norms[i + 1] not in _FUNCTION_AFTER and d.norms[i + 1] not in d.lex.passive_aux
+    return False
+
+
 def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
@@ -585,6 +610,8 @@ def _collect_cues(d: _Doc) -> None:
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
         if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
+        if kind == "official_act" and _not_a_step(d, h.start):
+            continue  # "het nieuws over de schikking", "een gesloten organisatie"
         mode = "participle" if kind == "official_act" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
             first = d.sents[sent].start
@@ -703,6 +730,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
                 continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
         k = d.sent_of[h.start]
+        if any(d.norms[j] == "tegen" and d.clause_of[j] == d.clause_of[h.start] for j in range(max(0, h.start - 3), h.start)) \
+                and not any(j in d.mention_at for j in range(max(0, h.start - 3), h.start)):
+            notes.append(f"'{cue_text}': iets wat wordt bestreden ('tegen'), geen daad.")
+            continue  # "procesvoering tegen milieuovertredingen", "de strijd tegen drugs"
         if h.end - h.start == 1 and _negated(d, h.start):
             notes.append(f"'{cue_text}' wordt ontkend ('geen', 'niet' of 'nooit' ervoor).")
             continue
