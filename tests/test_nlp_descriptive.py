@@ -158,3 +158,21 @@ def test_more_acts_told_without_a_crime_word(text: str, theme: str) -> None:
 ])
 def test_topics_speakers_and_other_people(text: str, subject: str) -> None:
     assert assess(text, subject).findings == ()
+
+
+def test_an_apposition_before_the_name_is_the_subject() -> None:
+    # "Zijn echtgenoot X kreeg ...": the noun before the name describes the subject
+    assert "strafrecht" in assess("Zijn echtgenoot Henk Vos kreeg drie jaar cel.", PERSON).themes
+    # ... but mid-sentence after a verb it is an object: "viel Y zijn neef X aan"
+    assert assess("Op het feest viel Dirk Meijer zijn neef Henk Vos aan met een mes.", PERSON).findings == ()
+
+
+def test_hij_does_not_refer_to_a_group() -> None:
+    text = ("In de zaak staan tien verdachten terecht, onder wie de 49-jarige Henk Vos. "
+            "Hij werd in zijn cel aangehouden in verband met een cocaïnezaak.")
+    assert "drugs" in assess(text, PERSON).themes
+
+
+def test_a_speaker_some_words_before_the_name() -> None:
+    assert assess("'Een te lage straf', meent de directeur van de beleggersclub Henk Vos.", PERSON).findings == ()
+    assert "drugs" in assess("De politie zegt dat Henk Vos werd aangehouden voor drugshandel.", PERSON).themes

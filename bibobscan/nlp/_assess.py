@@ -208,10 +208,11 @@ class _Doc:
                 self.source.add(m.start)
             # "..., zegt topman van de bank X": a speaker word opens the clause of the mention
             lead = [norms[j] for j in range(max(0, m.start - 6), m.start)]
-            if "," not in lead and any(w in lex.speaker and w not in ("volgens", "laat") for w in lead) and lead[:1] != ["dat"]:
-                k = max(j for j in range(max(0, m.start - 6), m.start) if norms[j] in lex.speaker)
-                if self.clause_of[k] == self.clause_of[m.start]:
-                    self.source.add(m.start)
+            if "," in lead:
+                lead = lead[len(lead) - lead[::-1].index(","):]  # the words after the last comma
+            spoken = [k for k, w in enumerate(lead) if w in lex.speaker and w not in ("volgens", "laat")]
+            if spoken and not any(w in lex.clause_breaks for w in lead[spoken[-1] + 1:]):
+                self.source.add(m.start)  # but not "zegt dat X ...": then X is what is said
             nxt = m.end if m.end < len(doc) else None
             if prev is not None and norms[prev] in lex.speaker and prev == m.start - 1:
                 self.source.add(m.start)
@@ -234,6 +235,7 @@ class _Doc:
         for a in actors:
             covered[a.start:a.end] = b"\x01" * (a.end - a.start)
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
+        subject_starts = {m.start for m in self.mentions}
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
         people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i]
@@ -243,6 +245,8 @@ class _Doc:
             if covered[i] or not w or not (w in person_words or _AGE.match(w) or self._company_head(w)):
                 continue
             following = norms[i + 1] if i + 1 < n else ""
+            if (i + 1) in subject_starts and w not in lex.anaphora_person and self._opens_clause(i):
+                continue  # "Zijn echtgenoot X kreeg ...", "Handlanger X", "de 49-jarige X": the subject described
             # relation nouns: "de buurman van X" is someone else; for a company, its people count
             if w in lex.relations or w in lex.generic_actors or self._company_head(w):
                 if following == "van":
@@ -352,12 +356,31 @@ class _Doc:
                     earlier = [x for x in self.actors if x.sent == a.sent and x.end <= a.start]
                     if not any(x.kind == "other" and x.start not in self.pp for x in earlier):
                         prev = [x for x in self.actors if x.sent == a.sent - 1 and x.start not in self.source
-                                and not (x.kind == "other" and x.start in self.pp)]
+                                and not (x.kind == "other" and x.start in self.pp)
+                                and not (self.norms[a.start] in ("hij", "hem") and self._plural(x))]
                         ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
                 resolved[a.start] = ok
             if resolved[a.start]:
                 last, last_is_subject = a, True
         return resolved
+
+    def _opens_clause(self, i: int) -> bool:
+        """The noun at ``i`` (with its determiner) opens a sentence or clause: an
+        apposition of the subject that follows ("Zijn echtgenoot X kreeg ..."), not an
+        object ("viel Y zijn neef X aan")."""
+        j = i - 1 if i > 0 and (self.norms[i - 1] in self.lex.determiners or self.norms[i - 1] in ("voormalig", "voormalige", "oud")) else i
+        if j == self.sents[self.sent_of[i]].start:
+            return True
+        return self.norms[j - 1] in self.lex.clause_breaks or self.doc[j - 1].is_punct
+
+    def _plural(self, a: Actor) -> bool:
+        """"tien verdachten", "de mannen": a group, which "hij" cannot refer to."""
+        if a.kind != "other":
+            return False
+        last, first = self.norms[a.end - 1], self.norms[a.start]
+        counted = first.isdigit() or first in ("twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
+                                                "enkele", "meerdere", "tientallen", "honderden", "verschillende")
+        return counted or (last in self.lex.generic_actors and last.endswith(("en", "s")) and last not in ("mens", "persoon"))
 
     def is_subject(self, a: Actor) -> bool:
         if a.kind == "subject":
