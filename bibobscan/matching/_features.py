@@ -232,7 +232,7 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
         wordish = x.kind in _WORDISH
         for j, y in enumerate(tb):
             if wordish and y.kind in _WORDISH:  # the common case of _pair_score, inline
-                sim = word_similarity(x.text, y.text, vowelless)
+                sim = 1.0 if x.text == y.text else word_similarity(x.text, y.text, vowelless)
                 if sim >= MIN_PAIR:
                     candidates.append((sim, 1, -abs(i * nb - j * na), (i,), (j,), "word"))
                 continue

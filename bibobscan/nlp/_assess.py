@@ -425,7 +425,8 @@ class _Doc:
         else:
             first = next((i for i in range(self.sents[sent].start, start + 1) if self.clause_of[i] == clause), start)
             words = [self.norms[i] for i in range(first, min(first + 2, len(self.norms)))]
-            if any(w in self.lex.relative for w in words):
+            opens_sentence = first == self.sents[sent].start  # "Waar het geld vandaan kwam, ...": no relative clause
+            if not opens_sentence and any(w in self.lex.relative for w in words):
                 # a relative clause belongs to the word right before it: the actor there, or
                 # a noun that is no actor ("de plek waar", "haar werkgever, die"): nobody known
                 before = [a for a in cands if a.end <= first]
@@ -448,6 +449,8 @@ class _Doc:
     def _relative_start(self, clause: int, start: int) -> bool:
         """The clause holding token ``start`` opens with a relative pronoun."""
         first = next((i for i in range(self.sents[self.sent_of[start]].start, start + 1) if self.clause_of[i] == clause), start)
+        if first == self.sents[self.sent_of[start]].start:
+            return False
         return any(self.norms[i] in self.lex.relative for i in range(first, min(first + 2, len(self.norms))))
 
     def _antecedent(self, actor: Actor, first: int) -> bool:
