@@ -51,6 +51,7 @@ DEFAULT_DATA = ROOT / "benchmarks" / "data" / "adverse_media_dev.jsonl"
 DEFAULT_REGRESSION = ROOT / "benchmarks" / "data" / "adverse_media_regression.jsonl"
 DEFAULT_HARD = ROOT / "benchmarks" / "data" / "adverse_media_hard.jsonl"
 DEFAULT_BLIND = ROOT / "benchmarks" / "data" / "adverse_media_blind.jsonl"
+DEFAULT_BLIND2 = ROOT / "benchmarks" / "data" / "adverse_media_blind2.jsonl"
 DEFAULT_REAL = ROOT / "benchmarks" / "data" / "adverse_media_real.jsonl"
 HARD_TARGET = (0.92, 0.88)  # issue 11: precision and recall on the held-out split of the hard and blind sets
 DEDUCE_NAME = "deduce_regression_names.json"
@@ -275,6 +276,8 @@ def main() -> int:
                     help="the hard written set (acts without crime words, company links, victims, professionals); '' to skip")
     ap.add_argument("--blind", type=Path, default=DEFAULT_BLIND,
                     help="the blind written set (by a contributor who had not read the rules); '' to skip")
+    ap.add_argument("--blind2", type=Path, default=DEFAULT_BLIND2,
+                    help="the second blind set (longer texts, another contributor); '' to skip")
     ap.add_argument("--real", type=Path, default=DEFAULT_REAL, help="the real-text set (excerpts of real Dutch news); '' to skip")
     ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
                     help="regression snippets written after the review (reported apart, not in the totals)")
@@ -307,6 +310,7 @@ def main() -> int:
     for key, path, target, title in (
             ("hard", args.hard, HARD_TARGET, "hard set"),
             ("blind", args.blind, HARD_TARGET, "blind set"),
+            ("blind2", args.blind2, HARD_TARGET, "second blind set"),
             ("real", args.real, None, "real text")):
         if not path or not path.is_file() or path == args.data:
             continue
