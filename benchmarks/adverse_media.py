@@ -53,6 +53,7 @@ DEFAULT_HARD = ROOT / "benchmarks" / "data" / "adverse_media_hard.jsonl"
 DEFAULT_BLIND = ROOT / "benchmarks" / "data" / "adverse_media_blind.jsonl"
 DEFAULT_BLIND2 = ROOT / "benchmarks" / "data" / "adverse_media_blind2.jsonl"
 DEFAULT_REAL = ROOT / "benchmarks" / "data" / "adverse_media_real.jsonl"
+DEFAULT_REAL2 = ROOT / "benchmarks" / "data" / "adverse_media_real2.jsonl"
 HARD_TARGET = (0.92, 0.88)  # issue 11: precision and recall on the held-out split of the hard and blind sets
 DEDUCE_NAME = "deduce_regression_names.json"
 DEFAULT_DEDUCE = ROOT.parent / "shared" / "evaldata" / "dutch_text" / DEDUCE_NAME
@@ -279,6 +280,7 @@ def main() -> int:
     ap.add_argument("--blind2", type=Path, default=DEFAULT_BLIND2,
                     help="the second blind set (longer texts, another contributor); '' to skip")
     ap.add_argument("--real", type=Path, default=DEFAULT_REAL, help="the real-text set (excerpts of real Dutch news); '' to skip")
+    ap.add_argument("--real2", type=Path, default=DEFAULT_REAL2, help="the second real-text set; '' to skip")
     ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
                     help="regression snippets written after the review (reported apart, not in the totals)")
     ap.add_argument("--evaldata", type=Path, help="the shared evaldata folder (default ../shared/evaldata)")
@@ -311,7 +313,8 @@ def main() -> int:
             ("hard", args.hard, HARD_TARGET, "hard set"),
             ("blind", args.blind, HARD_TARGET, "blind set"),
             ("blind2", args.blind2, HARD_TARGET, "second blind set"),
-            ("real", args.real, None, "real text")):
+            ("real", args.real, None, "real text"),
+            ("real2", args.real2, None, "second real-text set")):
         if not path or not path.is_file() or path == args.data:
             continue
         rows_of_set = load_rows(path)
@@ -319,7 +322,7 @@ def main() -> int:
             # misses are listed for the tuning split only: reading the held-out ones would
             # make the held-out figure in-sample
             q = quality([r for r in rows_of_set if r.get("split", "dev") == split], errors=args.errors and split == "dev")
-            users = "; the figure that counts for users" if key == "real" else ""
+            users = "; the figure that counts for users" if key.startswith("real") else ""
             print_quality(f"{title}, {split} ({path.name}{users})", q, target if split == "heldout" else None,
                           "the tuning split: rules may be written against it" if split == "dev" else "no target; only measured")
             report[f"{key}_{split}"] = q
