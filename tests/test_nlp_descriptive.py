@@ -176,3 +176,37 @@ def test_hij_does_not_refer_to_a_group() -> None:
 def test_a_speaker_some_words_before_the_name() -> None:
     assert assess("'Een te lage straf', meent de directeur van de beleggersclub Henk Vos.", PERSON).findings == ()
     assert "drugs" in assess("De politie zegt dat Henk Vos werd aangehouden voor drugshandel.", PERSON).themes
+
+
+# -- longer stories (the second blind set's dev split): who the later sentences are about --
+
+def test_a_story_goes_on_about_the_subject_beyond_the_next_sentence() -> None:
+    text = ("Henk Vos begon in 2021 een webwinkel in kaarsen vanuit zijn woning in Hoogeveen. "
+            "De zaak liep goed. Hij verstuurde honderden pakketjes per maand. "
+            "Volgens de politie verstopte de 30-jarige xtc-pillen in de kaarsen.")
+    assert "drugs" in assess(text, PERSON).themes
+    shop = ("Bouwbedrijf Stevig bestaat al sinds 1960. Het bedrijf staat bekend om renovaties. "
+            "Vorig jaar kreeg de onderneming een nieuwe eigenaar. Nu blijkt dat het bedrijf zijn personeel zwart uitbetaalde.")
+    assert "fraude" in assess(shop, COMPANY, company=True).themes
+
+
+@pytest.mark.parametrize("text", [
+    # "de man die ..." is someone new, not the subject
+    "Henk Vos werd gebeld door een nepagent. Hij maakte geld over. De man die belde, is aangehouden voor oplichting.",
+    # the doer of a passive sentence is its agent: "hij" is the stalker
+    "Henk Vos werd jarenlang door zijn buurman Dirk Meijer bedreigd. Hij stuurde honderden berichten. Hij is veroordeeld.",
+    # the story ends with the case dropped
+    "Henk Vos werd in 2022 verdacht van witwassen. De FIOD deed een inval. Nu heeft het OM de zaak geseponeerd.",
+    # no fine
+    "De vrachtwagen van Henk Vos bleek verstekelingen te vervoeren, maar hij krijgt geen boete.",
+    # an attack on the subject's own door
+    "Henk Vos weigerde te betalen. Daarna werd er een explosief voor zijn deur gelegd.",
+])
+def test_longer_stories_that_are_not_adverse(text: str) -> None:
+    assert assess(text, PERSON).findings == ()
+
+
+def test_a_pronoun_of_the_other_gender_is_someone_else() -> None:
+    text = ("De ex-partner van Anna Vos staat terecht. 'Ik wist niets', zegt ze. "
+            "Volgens het OM verduisterde de man drie miljoen euro.")
+    assert assess(text, "Anna Vos").findings == ()

@@ -50,6 +50,7 @@ _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|ru
 # advocaat is no such official: "advocaat X is gearresteerd" is a step against X
 _STEP_TAKERS = frozenset({"wethouder", "minister", "staatssecretaris", "officieren", "rechters", "procureur-generaal",
                           "advocaat-generaal", "inspecteur", "rechercheur", "commissaris", "politiechef", "teamchef", "wijkagent"})
+_FORMER = frozenset({"voormalige", "voormalig", "oud", "ex", "vorige", "oude"})
 # words that make the noun before a relative clause the subject's own: "X was de leider van
 # een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
 _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
@@ -58,6 +59,11 @@ _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuur
 _APPOSITION_WORDS = frozenset({"uit", "in", "te", "van", "jaar", "oud", "jarige", "de", "het", "een"})
 _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond", "vonden", "vindt", "aangetroffen", "bekend", "bekende", "proces", "rechtszaak", "strafzaak", "aangifte", "onderschept"})
 
+# the gender a pronoun or noun gives a person ("zij"/"ze" may be plural: taken as female)
+_GENDER = {"hij": "m", "hem": "m", "man": "m", "zakenman": "m", "vrouw": "f", "zij": "f", "ze": "f", "zakenvrouw": "f",
+           "eigenaresse": "f", "zangeres": "f", "actrice": "f"}
+_MODALS = frozenset({"zou", "zouden", "zal", "zullen", "moet", "moeten", "kan", "kunnen", "wil", "wilde", "mag", "mocht"})
+_CHAIN = 3  # "hij", "de 38-jarige" refer back to the subject this many sentences on, when nobody else came between
 STEP_BASE = 0.5  # an official step against the subject without a crime word of any theme
 LINK_BASE = 0.5  # a finding about the company's people, building or load, not the company itself
 
@@ -69,7 +75,9 @@ ROLE_LABELS = {
 }
 # "X is advocaat", "X staat als advocaat ...", "X werkt als voorlichter": words between the
 # subject and its role
-_ROLE_LINK = frozenset({"is", "was", "werkt", "werkte", "staat", "stond", "geeft", "gaf", "treedt", "trad", "op", "als", "de", "een", "het", "zelf", "al", "jaren"})
+_ROLE_LINK = frozenset({"is", "was", "werkt", "werkte", "staat", "stond", "geeft", "gaf", "treedt", "trad", "op", "als", "de", "een", "het", "zelf", "al", "jaren",
+                        "jaar", "ruim", "bijna", "sinds"})
+_NUMBER_WORDS = frozenset({"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "vijftien", "twintig", "dertig"})
 
 
 class Sent(NamedTuple):
@@ -236,6 +244,7 @@ class _Doc:
             covered[a.start:a.end] = b"\x01" * (a.end - a.start)
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
         subject_starts = {m.start for m in self.mentions}
+        mention_ends = {m.end for m in self.mentions}
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
         people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i]
@@ -251,8 +260,12 @@ class _Doc:
             if w in lex.relations or w in lex.generic_actors or self._company_head(w):
                 if following == "van":
                     target = self._subject_within(i + 2, i + 6)
+                    if target is None and self.company and self._company_head(w) and i + 2 < n and norms[i + 2] in ("de", "het", "een"):
+                        actors.append(Actor(i, i + 1, "other", self.sent_of[i]))  # "de eigenaar van de auto": someone else's
+                        covered[i] = 1
+                        continue
                     if target is not None:
-                        former = w.startswith(("oud-", "ex-")) or (i > 0 and norms[i - 1] in ("voormalige", "voormalig", "oud", "ex"))
+                        former = w.startswith(("oud-", "ex-")) or (i > 0 and norms[i - 1] in _FORMER)
                         if self.company and self._company_head(w) and not former:
                             actors.append(Actor(i, target.end, "anaphor", self.sent_of[i]))
                         else:
@@ -264,6 +277,10 @@ class _Doc:
             has_det = det in lex.determiners or det.isdigit()
             if not self.company and w in lex.anaphora_person:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
+            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w)) \
+                    and following in lex.relative and following not in ("waar", "waarvan"):
+                actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "de man die belde": someone new
                 continue
             if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w)):
                 # "de man" after the subject's name in the same sentence is someone else
@@ -282,6 +299,8 @@ class _Doc:
             sentence_start = i == self.sents[self.sent_of[i]].start
             if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en")))):
                 actors.append(Actor(i - 1 if has_det else i, i + 1, "other", self.sent_of[i]))
+            elif _AGE.match(w) and det in ("een",) and i >= 2 and norms[i - 2] == "," and (i - 2) in mention_ends:
+                continue  # "X, een 52-jarige aannemer uit Ermelo, ...": the subject described
             elif _AGE.match(w) and det in ("een",):
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))
         actors.sort(key=lambda a: (a.start, a.end))
@@ -331,6 +350,7 @@ class _Doc:
     def _resolve(self) -> dict[int, bool]:
         """For each anaphor start: does it refer back to the subject?"""
         resolved: dict[int, bool] = {}
+        subject_gender = ""  # "m" or "f" once a pronoun or noun for the subject says so
         last: Actor | None = None
         last_is_subject = False
         for a in self.actors:
@@ -340,6 +360,8 @@ class _Doc:
                     last, last_is_subject = a, True
                 continue
             if a.kind == "other":
+                if a.start in self.pp and last_is_subject and self._passive_agent(a.sent) != a:
+                    continue  # "samen met wijkagent Y": an object does not take over the story (an agent after "door" does)
                 last, last_is_subject = a, False
                 continue
             # anaphor: refers to the nearest earlier actor in this or the previous sentence
@@ -347,7 +369,7 @@ class _Doc:
                 ok = any(m.start < a.start for m in self.mentions) or any(self.sent_of[m.start] == a.sent for m in self.mentions)
                 resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
             else:
-                ok = last is not None and last_is_subject and a.sent - last.sent <= 1
+                ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
                 if last is None:
                     # "de 39-jarige ondernemer Bram Voorbeeld": the name follows in the same sentence
                     ok = any(self.sent_of[m.start] == a.sent and m.start >= a.start for m in self.mentions)
@@ -359,10 +381,32 @@ class _Doc:
                                 and not (x.kind == "other" and x.start in self.pp)
                                 and not (self.norms[a.start] in ("hij", "hem") and self._plural(x))]
                         ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
+                        if ok and self._passive_agent(a.sent - 1) is not None:
+                            ok = False  # "X werd door haar ex-partner gestalkt. Hij ...": the doer is the agent
+                gender = _GENDER.get(self.norms[a.end - 1])
+                if ok and gender and subject_gender and gender != subject_gender:
+                    ok = False  # "zegt ze ... de man verduisterde": not the same person
+                if ok and gender and not subject_gender:
+                    subject_gender = gender
                 resolved[a.start] = ok
             if resolved[a.start]:
                 last, last_is_subject = a, True
         return resolved
+
+    def _passive_agent(self, k: int) -> Actor | None:
+        """The other person after "door" in a passive sentence ``k`` ("werd door haar
+        ex-partner gestalkt"), else None."""
+        sent = self.sents[k]
+        if not any(self.norms[i] in self.lex.passive_aux for i in range(sent.start, sent.end)):
+            return None
+        for a in self.actors:
+            if a.sent == k and a.kind == "other":
+                j = a.start - 1
+                while j >= sent.start and (self.norms[j] in self.lex.determiners or self.norms[j] in ("haar", "zijn")):
+                    j -= 1
+                if j >= sent.start and self.norms[j] == "door":
+                    return a
+        return None
 
     def _opens_clause(self, i: int) -> bool:
         """The noun at ``i`` (with its determiner) opens a sentence or clause: an
@@ -413,6 +457,11 @@ class _Doc:
         doers = [a for a in cands if not (a.kind == "other" and a.start in self.pp)]
         clause = self.clause_of[start]
         in_clause = [a for a in doers if self.clause_of[a.start] == clause]
+        if in_clause and all(a.start > start for a in in_clause) and self._verb_opens(clause, start):
+            # "X, 39, wordt vervolgd voor ... en zou de vrouwen ...": a clause that opens
+            # with the verb after an apposition continues the sentence's subject; the
+            # people after the verb are objects
+            in_clause = []
         if in_clause and self._relative_start(clause, start):
             # "de man die werd aangehouden ... had een abonnement bij X": in a relative
             # clause the subject after a preposition is an object, not the doer
@@ -445,6 +494,18 @@ class _Doc:
                 between = [a for a in cands if aux[0] < a.start < start]
                 return between[0] if between else None
         return actor
+
+    def _verb_opens(self, clause: int, start: int) -> bool:
+        """The clause holding token ``start`` opens (after a comma) with an auxiliary or
+        modal verb: "..., wordt vervolgd", "..., heeft bekend", "..., zou hebben"."""
+        sent = self.sents[self.sent_of[start]]
+        first = next((i for i in range(sent.start, start + 1) if self.clause_of[i] == clause), start)
+        while first < start and self.norms[first] == ",":
+            first += 1  # the comma that opens the clause
+        if first == sent.start or self.norms[first - 1] != ",":
+            return False
+        w = self.norms[first]
+        return w in self.lex.passive_aux or w in self.lex.perfect_aux or w in _MODALS
 
     def _relative_start(self, clause: int, start: int) -> bool:
         """The clause holding token ``start`` opens with a relative pronoun."""
@@ -518,6 +579,21 @@ def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
             sent = d.sents[d.sent_of[h.start]]
             return any(rule.with_words.match(d.norms[i]) for i in range(sent.start, sent.end) if i != h.start)
     return True
+
+
+_PROPERTY = frozenset({"deur", "voordeur", "woning", "huis", "zaak", "winkel", "pand", "auto", "gevel", "raam", "ruit", "bedrijf", "bedrijfspand", "restaurant", "snackbar"})
+
+
+def _at_own_property(d: _Doc, i: int, actor: Actor | None) -> bool:
+    """An attack in the same clause as "zijn/haar deur", "zijn woning", "de zaak" of the
+    subject: "werd er een explosief voor zijn deur gelegd"."""
+    if actor is None or not d.is_subject(actor):
+        return False
+    sent = d.sents[d.sent_of[i]]
+    for j in range(max(sent.start, i - 8), min(sent.end, i + 8)):
+        if d.norms[j] in _PROPERTY and j > sent.start and d.norms[j - 1] in ("zijn", "haar", "hun") and d.clause_of[j] == d.clause_of[i]:
+            return True
+    return False
 
 
 def _agent_of_noun(d: _Doc, end: int) -> str | None:
@@ -602,7 +678,7 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     return None
 
 
-_STEP_TOPIC = frozenset({"over"})  # "het nieuws over de schikking": the step is a topic
+_STEP_TOPIC = frozenset({"over", "na", "sinds"})  # "het nieuws over de schikking", "na de aanhouding": a topic or an earlier step  # "het nieuws over de schikking": the step is a topic
 _FUNCTION_AFTER = frozenset({"voor", "door", "wegens", "na", "op", "in", "omdat", "en", "of", "bij", "vanwege", "met", "tot"})
 
 
@@ -636,7 +712,7 @@ def _collect_cues(d: _Doc) -> None:
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
         if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
-        if kind == "official_act" and _not_a_step(d, h.start):
+        if kind == "official_act" and (_not_a_step(d, h.start) or (h.end - h.start == 1 and _negated(d, h.start))):
             continue  # "het nieuws over de schikking", "een gesloten organisatie"
         mode = "participle" if kind == "official_act" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
@@ -645,6 +721,13 @@ def _collect_cues(d: _Doc) -> None:
                 continue  # "criminelen eisen losgeld": not an official step
             mode = "agent"
         actor = d.attach(h.start, h.end, mode=mode)
+        if actor is None and kind == "cleared":
+            # "X werd verdacht ... De FIOD deed een inval. Nu heeft het OM de zaak geseponeerd.":
+            # nobody in the sentence, and the last person before it is the subject
+            before = [a for a in d.actors if sent - 2 <= a.sent <= sent and a.end <= h.start and a.start not in d.source]
+            if before and d.is_subject(before[-1]):
+                st.cleared.append((sent, text))
+            continue
         if actor is None or not d.is_subject(actor):
             if kind == "official_act" and actor is None:
                 st.weak_acts.append((sent, text))
@@ -690,7 +773,7 @@ def _collect_roles(d: _Doc) -> None:
             tail = d.norms[m.end:h.start]
             after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
-            linked = (h.start >= m.end and len(tail) <= 3 and all(w in _ROLE_LINK for w in tail)
+            linked = (h.start >= m.end and len(tail) <= 5 and all(w in _ROLE_LINK or w.isdigit() or w in _NUMBER_WORDS for w in tail)
                       and (not tail or any(w in ("als", "is", "was") for w in tail[-2:])))
             if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
@@ -779,9 +862,9 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             if actor is not None and d.is_subject(actor):
                 st.victim.append((d.sent_of[h.start], cue_text))
             continue
-        if (word in theme.attack or h.term in theme.attack) and any(
+        if (word in theme.attack or h.term in theme.attack) and (any(
             d.sent_of[m.start] == d.sent_of[h.start] and m.start in d.target for m in d.mentions
-        ):
+        ) or _at_own_property(d, h.start, actor)):
             st.victim.append((d.sent_of[h.start], cue_text))
             continue
         by = _agent_of_noun(d, h.end)
@@ -883,6 +966,12 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
              " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
             "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
+    if findings and st.cleared and st.acts and max(s for s, _ in st.cleared) > max(s for s, _ in st.acts) \
+            and not any(d.norms[i] in ("maar", "echter", "wel") for s, _ in st.cleared for i in range(d.sents[s].start, d.sents[s].end)):
+        # the story ends in an acquittal or dismissal after the step: "X werd aangehouden ...
+        # Nu heeft het OM de zaak geseponeerd"
+        why_cleared = f"Niet als negatief meegeteld: de zaak tegen het onderwerp is later afgedaan zonder veroordeling ('{st.cleared[0][1]}')."
+        return Assessment((), (why_cleared,), len(d.mentions), namesakes)
     dropped: list[str] = []
     # a step in a sentence where the subject is official, spokesperson or reporter is the
     # subject's work ("burgemeester X sloot de zaak"), not a step against the subject

@@ -131,14 +131,50 @@ class SubjectFinder:
         doc._.bibob_mentions = mentions
         starts = [a for a, _ in sents]
         keep: set[int] = set()
+        named: set[int] = set()
         for m in mentions:
             k = bisect.bisect_right(starts, m.start) - 1
             if not m.namesake:
-                keep.update((k - 1, k, k + 1))
+                # the sentence before and the two after: a story's outcome ("Nu heeft het OM
+                # de zaak geseponeerd") often comes two sentences on
+                keep.update((k - 1, k, k + 1, k + 2))
+                named.add(k)
             else:
                 keep.add(k)
+        # a story goes on about the subject with "hij", "de 38-jarige", "het bedrijf": the
+        # sentences after the window that refer back (a chain of up to CHAIN sentences,
+        # each with such a word) are read too
+        company = bool(getattr(matcher, "company", False))
+        ids: list[int] | None = None
+        for k in sorted(named):
+            j = k + 2
+            while j + 1 < len(sents) and j + 1 - k <= CHAIN + 2 and j + 1 not in keep:
+                if ids is None:
+                    ids = doc.to_array([NORM]).tolist()
+                a, b = sents[j + 1]
+                if not _refers_back([doc.vocab.strings[i] for i in ids[a:b]], company):
+                    break
+                j += 1
+                keep.add(j)
         doc._.bibob_window = [sents[k] for k in sorted(keep) if 0 <= k < len(sents)]
         return doc
+
+
+CHAIN = 3  # sentences past the subject's that a chain of back references may reach (see _assess._CHAIN)
+
+
+def _refers_back(words: list[str], company: bool) -> bool:
+    """A sentence (its NORM strings) holds a word that refers back to a person ("hij",
+    "de man", "de 38-jarige") or, for a company, to a company ("het bedrijf", "de snackbar")."""
+    lex = load_lexicon()
+    for i, w in enumerate(words):
+        det = words[i - 1] if i else ""
+        if company:
+            if det in ("de", "het", "deze", "dit") and any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in lex.company_heads):
+                return True
+        elif w in lex.anaphora_person or (det in ("de", "het") and (w in lex.anaphora_definite or w.endswith("-jarige"))):
+            return True
+    return False
 
 
 class TermTagger:
