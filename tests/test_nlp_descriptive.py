@@ -210,3 +210,16 @@ def test_a_pronoun_of_the_other_gender_is_someone_else() -> None:
     text = ("De ex-partner van Anna Vos staat terecht. 'Ik wist niets', zegt ze. "
             "Volgens het OM verduisterde de man drie miljoen euro.")
     assert assess(text, "Anna Vos").findings == ()
+
+
+@pytest.mark.parametrize(("text", "subject", "company"), [
+    ("Hackers bieden gestolen gegevens van Bouwbedrijf Stevig aan op het darkweb.", COMPANY, True),
+    ("Volgens de politie verstuurden zij phishingmails, zogenaamd afkomstig van Bouwbedrijf Stevig.", COMPANY, True),
+    ("De overval vond dinsdag plaats bij juwelier Bouwbedrijf Stevig in de Steenstraat.", COMPANY, True),
+    ("De neergeschoten man heet volgens buren Henk Vos.", PERSON, False),
+    ("'Ze zetten zelfs knokploegen in', zegt projectleider arbeidsuitbuiting Henk Vos.", PERSON, False),
+    ("Burgemeester Vos trekt de vergunning van de coffeeshop in. Henk Vos vindt het risico te groot.", PERSON, False),
+    ("Henk Vos had weleens gehoord van een ransomware-aanval, maar het was hem nooit overkomen.", PERSON, False),
+])
+def test_victims_titles_and_authorities_in_real_news(text: str, subject: str, company: bool) -> None:
+    assert assess(text, subject, company=company).findings == ()

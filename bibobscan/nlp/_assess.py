@@ -41,7 +41,7 @@ MODEL_BONUS = 0.05  # an optional model's entity confirms the subject's mention
 _NOT_CLEARING = frozenset({"eerder", "alleen", "enkel", "slechts"})
 _NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
-_AGE = re.compile(r"^\d{1,3}-jarige$")
+_AGE = re.compile(r"^(?:\d{1,3}-|[a-z]{3,}(?:tien|tig|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf))jarige$")
 _COMPANY_HEADS: dict[str, bool] = {}  # word -> ends with a company noun (cache)
 _COPULA = frozenset({"is", "was", "werd", "zijn", "waren", "werden", "wordt", "raakte", "bleek", "bleef", "geworden", "ben", "bent"})
 _TARGET_PREPS = frozenset({"op", "bij", "tegen", "aan", "van"})
@@ -212,6 +212,8 @@ class _Doc:
             prev = self._prev_word(m.start)
             if prev is not None and norms[prev] in _TARGET_PREPS:
                 self.target.add(m.start)
+            elif prev is not None and prev > 0 and norms[prev - 1] in _TARGET_PREPS and (norms[prev] in lex.company_types or norms[prev] in _TRADES):
+                self.target.add(m.start)  # "bij juwelier X", "op kapsalon X"
             if prev is not None and norms[prev] in ("volgens", "aldus"):
                 self.source.add(m.start)
             # "..., zegt topman van de bank X": a speaker word opens the clause of the mention
@@ -581,6 +583,12 @@ def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
     return True
 
 
+_TAKES_STEP = frozenset({"trekt", "trok", "weigert", "weigerde", "sluit", "sloot", "legt", "legde"})  # "X trekt de vergunning in": X is the authority
+_TRADES = frozenset({"juwelier", "kapper", "bakker", "slager", "supermarkt", "tankstation", "winkel", "apotheek", "drogist", "bank", "bedrijf",
+                     "vaccinbedrijf", "ziekenhuis", "gemeente", "universiteit", "school", "zorginstelling", "webwinkel", "webshop"})
+# a role or job before a theme word makes it a title: "projectleider arbeidsuitbuiting", "lector Ondermijning"
+_TITLE_WORDS = frozenset({"projectleider", "programmamanager", "coordinator", "teamleider", "lector", "hoogleraar", "specialist", "officier",
+                          "rechercheur", "adviseur", "expert", "deskundige", "onderzoeker", "team", "afdeling", "portefeuillehouder", "wethouder"})
 _PROPERTY = frozenset({"deur", "voordeur", "woning", "huis", "zaak", "winkel", "pand", "auto", "gevel", "raam", "ruit", "bedrijf", "bedrijfspand", "restaurant", "snackbar"})
 
 
@@ -839,6 +847,16 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
                 continue  # "verkocht aan oplichters", "tegen de drugsbende": other people
         k = d.sent_of[h.start]
+        if h.start > 0 and d.norms[h.start - 1] in _TITLE_WORDS:
+            notes.append(f"'{cue_text}' hoort bij een functienaam, niet bij een daad.")
+            continue  # "projectleider arbeidsuitbuiting", "lector Ondermijning"
+        if word in theme.victim_forms and h.end < len(d.norms) and (d.norms[h.end] in lex.anaphora_definite or d.norms[h.end] in lex.generic_actors):
+            continue  # "de neergeschoten man": the word describes a victim
+        if (h.end - h.start == 1 and (word in lex.generic_actors or _AGENT_NOUN.search(word)) and word.endswith(("s", "en"))
+                and not any(m.end <= h.start and d.clause_of[m.start] == d.clause_of[h.start] for m in d.mentions)
+                and h.end not in {m.start for m in d.mentions}):
+            notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
+            continue  # "Hackers bieden gestolen gegevens van X aan": the doers are others
         if any(d.norms[j] == "tegen" and d.clause_of[j] == d.clause_of[h.start] for j in range(max(0, h.start - 3), h.start)) \
                 and not any(j in d.mention_at for j in range(max(0, h.start - 3), h.start)):
             notes.append(f"'{cue_text}': iets wat wordt bestreden ('tegen'), geen daad.")
@@ -851,7 +869,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             candidates.append((h, theme, "suspect", None))
             continue
         actor = d.attach(h.start, h.end)
-        if (word in lex.agent_acts and actor is not None and actor.end <= h.start and d.is_subject(actor)
+        if ((word in lex.agent_acts or (theme.id == "handhaving" and d.norms[h.start] in lex.agent_acts | _TAKES_STEP))
+                and actor is not None and actor.end <= h.start and d.is_subject(actor)
                 and d.clause_of[actor.start] == d.clause_of[h.start]):
             continue  # "X sluit een contract": the subject closes something, nobody closes the subject
         if word in theme.victim_forms and _passive_before(d, actor, h.start):
