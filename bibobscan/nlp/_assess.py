@@ -858,7 +858,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             notes.append(f"'{cue_text}' zijn anderen dan het onderwerp.")
             continue  # "Hackers bieden gestolen gegevens van X aan": the doers are others
         if any(d.norms[j] == "tegen" and d.clause_of[j] == d.clause_of[h.start] for j in range(max(0, h.start - 3), h.start)) \
-                and not any(j in d.mention_at for j in range(max(0, h.start - 3), h.start)):
+                and not any(j in d.mention_at for j in range(max(0, h.start - 3), h.start)) \
+                and not any(d.norms[j] in ("beroep", "bezwaar") for j in range(max(0, h.start - 8), h.start)):
             notes.append(f"'{cue_text}': iets wat wordt bestreden ('tegen'), geen daad.")
             continue  # "procesvoering tegen milieuovertredingen", "de strijd tegen drugs"
         if h.end - h.start == 1 and _negated(d, h.start):
