@@ -524,3 +524,13 @@ def test_pattern_quick_tests_change_no_match() -> None:
         expected = [(p.key, i, e, p.text) for i in range(a, len(words)) for p in patterns.patterns
                     if p.elements[0].accepts(words[i]) and (e := end(p.elements, 1, words, i + 1, len(words))) > i]
         assert sorted(patterns.find(words, a, len(words))) == sorted(expected), words
+
+
+def test_the_tokenizer_cache_is_large_enough_for_a_long_running_process() -> None:
+    # spaCy stops caching (and never evicts) once max_cache_size chunks are cached; at its
+    # default of 10,000 a web server tokenised every new word the slow way after a few
+    # hundred articles
+    from bibobscan.nlp import get_nlp
+    from bibobscan.nlp._pipeline import TOKENIZER_CACHE
+
+    assert getattr(get_nlp().tokenizer, "max_cache_size") == TOKENIZER_CACHE >= 100_000
