@@ -7,6 +7,7 @@ Armenian or CJK names in Latin letters, and sanctions lists are full of them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _LONE_C1 = re.compile("(?<![\u00c2-\u00f4\u0080-\u00bf\u0152\u0153\u0160\u0161\u
 _INSIDE = re.compile(r"(?<=[^\W\d_])[\x00-\x1f\x7f-\x9f\ufffd\u00ad\u2026\ue000\[\]{}|\\~^`;:<>?!@#$%*_+=]+(?=[^\W\d_])")
 
 
+@functools.lru_cache(maxsize=32768)
 def _unmojibake(text: str) -> str:
     """Mojibake repaired by ftfy; a lone C1 byte is marked first, so that ftfy does not
     read it as a cp1252 letter ("\x8c" -> "Œ")."""
