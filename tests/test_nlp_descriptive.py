@@ -223,3 +223,25 @@ def test_a_pronoun_of_the_other_gender_is_someone_else() -> None:
 ])
 def test_victims_titles_and_authorities_in_real_news(text: str, subject: str, company: bool) -> None:
     assert assess(text, subject, company=company).findings == ()
+
+
+def test_het_gaat_om_names_the_person_of_the_sentence_before() -> None:
+    text = "De FIOD heeft in Zeist een 52-jarige vrouw aangehouden op verdenking van fraude. Het gaat om Anna Vos, directeur van een adviesbureau."
+    assert "fraude" in assess(text, "Anna Vos").themes
+    namesake = "In Zwolle is een 45-jarige man veroordeeld voor drugshandel. Het gaat niet om Henk Vos, de voorzitter van de ijsclub."
+    assert assess(namesake, PERSON).findings == ()
+
+
+def test_the_subjects_job_and_property_refer_back() -> None:
+    job = ("Henk Vos werkte jarenlang als lasser in de haven. Zijn broer begon een restaurant. "
+           "Volgens de recherche bewaarde de lasser opbrengsten van drugstransporten voor anderen.")
+    assert "drugs" in assess(job, PERSON).themes
+    shed = "Henk Vos woont al twintig jaar in Oss. Volgens de politie stonden er in zijn schuur 400 hennepplanten."
+    found = assess(shed, PERSON)
+    assert "drugs" in found.themes and any("zijn schuur" in r for f in found.findings for r in f.reasons)
+
+
+def test_ordering_the_deed_of_the_sentence_before() -> None:
+    text = ("Twee mannen werden urenlang mishandeld om te vertellen waar een partij cocaïne was. "
+            "Henk Vos gaf volgens het onderzoek de opdracht.")
+    assert {"drugs", "geweld"} <= set(assess(text, PERSON).themes)

@@ -154,6 +154,8 @@ class _Doc:
         self.target: set[int] = set()  # starts of subject mentions after op/bij/tegen/van/aan
         self.pp: set[int] = set()  # starts of other actors inside a prepositional phrase
         self.state = _SubjectState()
+        self.identified: set[int] = set()  # "een 52-jarige vrouw ... Het gaat om X": actors that are the subject
+        self.role_nouns = self._role_nouns() if not company else frozenset()
         self.actors = self._actors()
         self.resolved = self._resolve()
         self.other_at = {i for a in self.actors if a.kind == "other" for i in range(a.start, a.end)}  # tokens of other people
@@ -250,10 +252,17 @@ class _Doc:
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
         people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i]
-                  or (self.company and self._company_head(norms[i]))]
+                  or (self.company and self._company_head(norms[i])) or norms[i] in self.role_nouns
+                  or (not self.company and norms[i] in _PERSON_PROPERTY)]
         for i in people:
             w = norms[i]
-            if covered[i] or not w or not (w in person_words or _AGE.match(w) or self._company_head(w)):
+            if covered[i] or not w:
+                continue
+            if not self.company and w in _PERSON_PROPERTY:
+                if i > 0 and norms[i - 1] in ("zijn", "haar"):
+                    actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))  # "zijn schuur": the subject's property
+                continue
+            if not (w in person_words or _AGE.match(w) or self._company_head(w) or w in self.role_nouns):
                 continue
             following = norms[i + 1] if i + 1 < n else ""
             if (i + 1) in subject_starts and w not in lex.anaphora_person and self._opens_clause(i):
@@ -280,11 +289,11 @@ class _Doc:
             if not self.company and w in lex.anaphora_person:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
                 continue
-            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w)) \
+            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w) or w in self.role_nouns) \
                     and following in lex.relative and following not in ("waar", "waarvan"):
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "de man die belde": someone new
                 continue
-            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w)):
+            if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w) or w in self.role_nouns):
                 # "de man" after the subject's name in the same sentence is someone else
                 same = any(m.end <= i and self.sent_of[m.start] == self.sent_of[i] for m in self.mentions)
                 actors.append(Actor(i - 1, i + 1, "other" if same else "anaphor", self.sent_of[i]))
@@ -306,6 +315,7 @@ class _Doc:
             elif _AGE.match(w) and det in ("een",):
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))
         actors.sort(key=lambda a: (a.start, a.end))
+        self._identify(actors)
         for a in actors:
             if a.kind == "anaphor" and a.end - a.start == 1:
                 # "..., zegt ze": a pronoun quoted as the source, like "zegt X"
@@ -319,6 +329,43 @@ class _Doc:
             if j >= 0 and norms[j] in lex.prepositions:
                 self.pp.add(a.start)
         return actors
+
+    def _role_nouns(self) -> frozenset[str]:
+        """Words that name the subject's job in this text ("X werkte als lasser", "X werd
+        wethouder"): later "de lasser", "de wethouder" refer back to the subject."""
+        found: set[str] = set()
+        for m in self.mentions:
+            k = self.sent_of[m.start]
+            end = self.sents[k].end
+            words = self.norms[m.end:min(end, m.end + 8)]
+            for j, w in enumerate(words[:-1]):
+                if w == "als" or (w in ("werd", "is", "was") and j == 0):
+                    k2 = j + 1 + (words[j + 1] in ("de", "het", "een"))
+                    noun = words[k2] if k2 < len(words) else ""
+                    after = words[k2 + 1] if k2 + 1 < len(words) else "."
+                    # a job, not a passive ("werd het café verzegeld"): the noun ends the phrase
+                    if noun.isalpha() and len(noun) > 3 and (noun in _KNOWN_JOBS or after in (".", ",", "van", "bij", "in", "en", "uit", "op")):
+                        found.add(noun)
+                    break
+        return frozenset(found)
+
+    def _identify(self, actors: list[Actor]) -> None:
+        """"... een 52-jarige vrouw aangehouden. Het gaat om X": the person described in the
+        sentence before "het gaat om X" / "het betreft X" is the subject."""
+        for m in self.mentions:
+            k = self.sent_of[m.start]
+            if k == 0:
+                continue
+            lead = " ".join(self.norms[self.sents[k].start:m.start])
+            if "niet" in lead.split():
+                continue  # "Het gaat niet om X": a namesake
+            if not (lead.startswith(("het gaat", "het betreft", "dat is", "de verdachte is")) and ("om" in lead.split() or "betreft" in lead or lead.startswith(("dat is", "de verdachte is")))):
+                continue
+            for idx, a in enumerate(actors):
+                if a.sent == k - 1 and a.kind == "other" and (any(_AGE.match(self.norms[i]) for i in range(a.start, a.end))
+                                                              or self.norms[a.end - 1] in self.lex.generic_actors):
+                    actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
+                    self.identified.add(a.start)
 
     def _company_head(self, w: str) -> bool:
         if not self.company:
@@ -367,6 +414,11 @@ class _Doc:
                 last, last_is_subject = a, False
                 continue
             # anaphor: refers to the nearest earlier actor in this or the previous sentence
+            if a.start in self.identified or (self.norms[a.end - 1] in self.role_nouns and any(m.start < a.start for m in self.mentions)):
+                # "Het gaat om X", or the job this text gave the subject ("X werkte als lasser ... de lasser")
+                resolved[a.start] = True
+                last, last_is_subject = a, True
+                continue
             if self.company:
                 ok = any(m.start < a.start for m in self.mentions) or any(self.sent_of[m.start] == a.sent for m in self.mentions)
                 resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
@@ -589,6 +641,11 @@ _TRADES = frozenset({"juwelier", "kapper", "bakker", "slager", "supermarkt", "ta
 # a role or job before a theme word makes it a title: "projectleider arbeidsuitbuiting", "lector Ondermijning"
 _TITLE_WORDS = frozenset({"projectleider", "programmamanager", "coordinator", "teamleider", "lector", "hoogleraar", "specialist", "officier",
                           "rechercheur", "adviseur", "expert", "deskundige", "onderzoeker", "team", "afdeling", "portefeuillehouder", "wethouder"})
+# a person's things: what is found there or done with them counts for the person, as a
+# company's premises count for the company ("in zijn schuur stonden 400 hennepplanten")
+_PERSON_PROPERTY = frozenset({"woning", "huis", "schuur", "loods", "garage", "kelder", "zolder", "kluis", "auto", "bestelbus", "laptop",
+                              "telefoon", "computer", "rekening", "bankrekening", "bedrijfspand", "tuin", "boot", "caravan"})
+_KNOWN_JOBS = frozenset({"wethouder", "lasser", "monteur", "eigenaar", "directeur", "penningmeester", "voorzitter", "notaris", "makelaar"})
 _PROPERTY = frozenset({"deur", "voordeur", "woning", "huis", "zaak", "winkel", "pand", "auto", "gevel", "raam", "ruit", "bedrijf", "bedrijfspand", "restaurant", "snackbar"})
 
 
@@ -676,9 +733,13 @@ def _ends_in(word: str, heads: tuple[str, ...]) -> bool:
 
 def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     """The word naming the company's person, building or load when ``actor`` is one
-    ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), else None."""
-    if actor is None or actor.kind != "anaphor" or not d.company:
+    ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), or the person's
+    property ("zijn schuur"), else None."""
+    if actor is None or actor.kind != "anaphor":
         return None
+    if not d.company:
+        last = d.norms[actor.end - 1]
+        return d.text(actor.start, actor.end) if last in _PERSON_PROPERTY and actor.end - actor.start == 2 else None
     for i in range(actor.start, actor.end):
         w = d.norms[i]
         if _ends_in(w, d.lex.company_members):
@@ -720,7 +781,7 @@ def _collect_cues(d: _Doc) -> None:
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
         if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
-        if kind == "official_act" and (_not_a_step(d, h.start) or (h.end - h.start == 1 and _negated(d, h.start))):
+        if kind == "official_act" and (_not_a_step(d, h.start) or _negated(d, h.start)):
             continue  # "het nieuws over de schikking", "een gesloten organisatie"
         mode = "participle" if kind == "official_act" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
@@ -931,7 +992,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         ]
         if member:
             reasons.append(f"Het gaat om '{member}' van het bedrijf, niet om het bedrijf zelf: het telt voor het bedrijf,"
-                           " met lagere zekerheid.")
+                           " met lagere zekerheid." if company else
+                           f"Het gaat om '{member}' van het onderwerp, niet om het onderwerp zelf: het telt mee, met lagere zekerheid.")
         window = {k - 1, k, k + 1}
         acts = [t for s, t in st.acts if s in window]
         weak = [t for s, t in st.weak_acts if s in window]

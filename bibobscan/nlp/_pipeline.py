@@ -172,7 +172,7 @@ def _refers_back(words: list[str], company: bool) -> bool:
         if company:
             if det in ("de", "het", "deze", "dit") and any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in lex.company_heads):
                 return True
-        elif w in lex.anaphora_person or (det in ("de", "het") and (w in lex.anaphora_definite or w.endswith("-jarige"))):
+        elif w in lex.anaphora_person or w in ("zijn", "haar") or (det in ("de", "het") and (w in lex.anaphora_definite or w.endswith("jarige"))):
             return True
     return False
 
