@@ -148,14 +148,17 @@ class SubjectFinder:
         ids: list[int] | None = None
         for k in sorted(named):
             j = k + 2
-            while j + 1 < len(sents) and j + 1 - k <= CHAIN + 2 and j + 1 not in keep:
+            while j + 1 < len(sents) and j + 1 - k <= CHAIN + 3:
                 if ids is None:
                     ids = doc.to_array([NORM]).tolist()
-                a, b = sents[j + 1]
-                if not _refers_back([doc.vocab.strings[i] for i in ids[a:b]], company):
+                # the next sentence that refers back, or the one after it (one sentence
+                # without such a word may stand between: "Bij een doorzoeking lagen daar ...")
+                step = next((d for d in (1, 2) if j + d < len(sents)
+                             and _refers_back([doc.vocab.strings[i] for i in ids[sents[j + d][0]:sents[j + d][1]]], company)), 0)
+                if not step:
                     break
-                j += 1
-                keep.add(j)
+                keep.update(range(j + 1, j + step + 1))
+                j += step
         doc._.bibob_window = [sents[k] for k in sorted(keep) if 0 <= k < len(sents)]
         return doc
 
