@@ -241,6 +241,8 @@ class _Doc:
             prev = self._prev_word(s)
             if prev is not None and (norms[prev] in authority_words or prev + 1 in role_ends or s in role_ends):
                 continue  # "burgemeester Van Dalen": an authority, not another suspect
+            if e + 1 < len(doc) and doc[e].text in ("’", "'", "'s", "’s") and any(m.start == e + 1 for m in self.mentions):
+                continue  # "Peter Gillis’ Vakantiepark X": the owner named before the subject
             actors.append(Actor(s, e, "other", self.sent_of[s]))
         n = len(doc)
         covered = bytearray(n)
