@@ -34,6 +34,7 @@ INITIAL_CREDIT = 0.5  # a full name matched only by its initial counts half
 ALPHA = {"person": 0.25, "company": 0.4}  # weight of the less-covered side
 CONFLICT = -0.1  # parts on both sides that have no counterpart
 WEAK_PART = 0.8  # a paired word below this similarity is a different word
+LONG_NAME_EXACT = 3  # ... unless it is one letter off and this many other name parts are alike
 WEAK_PART_PENALTY = -0.1
 ORDER_PENALTY = -0.05  # the same words in another order
 EXTRA_GENERIC = -0.08  # per extra organisation word ("Systems") on one side only
@@ -564,6 +565,15 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         extra_side, idx = (a, left_a) if left_a else (b, left_b)
         features.append(MatchFeature("extra_name_parts", 0.0, f"Extra naamdelen aan één kant: '{_show(extra_side.tokens, idx)}'."))
     weak = [p for p in full if p.sim < WEAK_PART]
+    exact_names = [p for p in full if p.sim >= 0.999 and any(a.tokens[i].kind is Kind.NAME for i in p.a)]
+    if (len(weak) == 1 and len(exact_names) >= LONG_NAME_EXACT and len(weak[0].a) == len(weak[0].b) == 1
+            and OSA.distance(a.tokens[weak[0].a[0]].text, b.tokens[weak[0].b[0]].text) == 1):
+        # one slip in a long name whose other parts are all alike ("Haji Ssad Khan Zarkari" /
+        # "Haji Asad Khan Zarkari"): a typo, not another person - Dutch names seldom have
+        # four name parts, so this does not reach the namesakes of one family
+        features.append(MatchFeature("long_name_slip", 0.0, f"Eén letter anders in '{_show(a.tokens, weak[0].a)}' /"
+                                     f" '{_show(b.tokens, weak[0].b)}' bij {len(exact_names)} gelijke naamdelen: een tikfout."))
+        weak = []
     if weak:
         shown = ", ".join(f"'{_show(a.tokens, p.a)}'/'{_show(b.tokens, p.b)}'" for p in weak)
         features.append(MatchFeature("weak_part", WEAK_PART_PENALTY, f"Naamdeel lijkt maar matig ({shown}): mogelijk een andere naam."))
