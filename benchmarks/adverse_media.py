@@ -13,10 +13,12 @@ detection on an outside fixture, and throughput.
    Then the hard set (benchmarks/data/adverse_media_hard.jsonl: acts told without a crime
    word, company links, victims, professionals on a topic; written before the rules that
    handle them, split by id): rules are tuned on its dev split only; target on its
-   held-out split precision >= 0.92 and recall >= 0.88. And the real-text set
-   benchmarks/data/adverse_media_real.jsonl (short excerpts of real Dutch news and press
-   releases, split by id; rules may be tuned on its dev split, never on its held-out
-   split): printed without a target.
+   held-out split precision >= 0.92 and recall >= 0.88. The same target for the blind
+   sets (adverse_media_blind*.jsonl, written by contributors who had read neither the
+   rules nor the other sets). And the real-text sets benchmarks/data/adverse_media_real*.jsonl
+   (excerpts of real Dutch news and press releases, split by id; rules may be tuned on
+   their dev splits, never on their held-out splits): printed without a target. Misses
+   are listed (--errors) for dev splits only.
    Also, separately and never in the totals: benchmarks/data/adverse_media_regression.jsonl,
    snippets written *after* a review for the bugs it found (they pass by construction;
    a regression check, not a measurement).
