@@ -250,6 +250,12 @@ class _Doc:
             covered[a.start:a.end] = b"\x01" * (a.end - a.start)
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
         subject_starts = {m.start for m in self.mentions}
+        # nouns for a person first brought in with "een" ("klachten over een verhuurder"): a
+        # later "de verhuurder" is that person, not the subject
+        introduced: dict[str, int] = {}
+        for i in self.window:
+            if i > 0 and norms[i - 1] == "een" and norms[i] in lex.anaphora_definite and norms[i] not in introduced:
+                introduced[norms[i]] = i
         mention_ends = {m.end for m in self.mentions}
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
@@ -290,6 +296,9 @@ class _Doc:
             has_det = det in lex.determiners or det.isdigit()
             if not self.company and w in lex.anaphora_person:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
+            if det in ("de", "het") and not self.company and w in introduced and introduced[w] < i and w not in self.role_nouns:
+                actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "over een verhuurder ... De verhuurder kreeg": that one
                 continue
             if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w) or w in self.role_nouns) \
                     and following in lex.relative and following not in ("waar", "waarvan"):
@@ -402,6 +411,7 @@ class _Doc:
         """For each anaphor start: does it refer back to the subject?"""
         resolved: dict[int, bool] = {}
         subject_gender = ""  # "m" or "f" once a pronoun or noun for the subject says so
+        group_after = False  # a group of others came after the subject's last mention
         last: Actor | None = None
         last_is_subject = False
         for a in self.actors:
@@ -413,6 +423,9 @@ class _Doc:
             if a.kind == "other":
                 if a.start in self.pp and last_is_subject and self._passive_agent(a.sent) != a:
                     continue  # "samen met wijkagent Y": an object does not take over the story (an agent after "door" does)
+                if last_is_subject and self._plural(a):
+                    group_after = True  # "Huurders vertellen ...": a group does not take "hij" or "de verhuurder"
+                    continue
                 last, last_is_subject = a, False
                 continue
             # anaphor: refers to the nearest earlier actor in this or the previous sentence
@@ -426,6 +439,8 @@ class _Doc:
                 resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
             else:
                 ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
+                if ok and group_after and self.norms[a.start] in ("ze", "zij", "hun"):
+                    ok = False  # "ze" may be the group
                 if last is None:
                     # "de 39-jarige ondernemer Bram Voorbeeld": the name follows in the same sentence
                     ok = any(self.sent_of[m.start] == a.sent and m.start >= a.start for m in self.mentions)
@@ -447,6 +462,7 @@ class _Doc:
                 resolved[a.start] = ok
             if resolved[a.start]:
                 last, last_is_subject = a, True
+                group_after = False
         return resolved
 
     def _passive_agent(self, k: int) -> Actor | None:
@@ -969,7 +985,11 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                     x.key == "cue:official_act" and d.sent_of[x.start] == k and d.norms[x.start] not in lex.weak_acts
                     for x in hits
                 )
-                before = k > 0 and d.sentence_has_subject(k - 1) and (strong_here or k - 1 in sent_acts)
+                # the subject in the sentence before, or two before with nobody else in between
+                near = k > 0 and d.sentence_has_subject(k - 1)
+                if not near and k > 1 and d.sentence_has_subject(k - 2):
+                    near = not any(a.sent == k - 1 and a.kind == "other" for a in d.actors)
+                before = near and (strong_here or k - 1 in sent_acts)
                 after = k + 1 < len(d.sents) and d.sentence_has_subject(k + 1) and k + 1 in sent_acts
                 if before or after:
                     link = "topic"
