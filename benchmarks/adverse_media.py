@@ -54,6 +54,7 @@ DEFAULT_REGRESSION = ROOT / "benchmarks" / "data" / "adverse_media_regression.js
 DEFAULT_HARD = ROOT / "benchmarks" / "data" / "adverse_media_hard.jsonl"
 DEFAULT_BLIND = ROOT / "benchmarks" / "data" / "adverse_media_blind.jsonl"
 DEFAULT_BLIND2 = ROOT / "benchmarks" / "data" / "adverse_media_blind2.jsonl"
+DEFAULT_BLIND3 = ROOT / "benchmarks" / "data" / "adverse_media_blind3.jsonl"
 DEFAULT_REAL = ROOT / "benchmarks" / "data" / "adverse_media_real.jsonl"
 DEFAULT_REAL2 = ROOT / "benchmarks" / "data" / "adverse_media_real2.jsonl"
 HARD_TARGET = (0.92, 0.88)  # issue 11: precision and recall on the held-out split of the hard and blind sets
@@ -281,6 +282,8 @@ def main() -> int:
                     help="the blind written set (by a contributor who had not read the rules); '' to skip")
     ap.add_argument("--blind2", type=Path, default=DEFAULT_BLIND2,
                     help="the second blind set (longer texts, another contributor); '' to skip")
+    ap.add_argument("--blind3", type=Path, default=DEFAULT_BLIND3,
+                    help="the third blind set (headlines, formal texts, local news); '' to skip")
     ap.add_argument("--real", type=Path, default=DEFAULT_REAL, help="the real-text set (excerpts of real Dutch news); '' to skip")
     ap.add_argument("--real2", type=Path, default=DEFAULT_REAL2, help="the second real-text set; '' to skip")
     ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
@@ -315,6 +318,7 @@ def main() -> int:
             ("hard", args.hard, HARD_TARGET, "hard set"),
             ("blind", args.blind, HARD_TARGET, "blind set"),
             ("blind2", args.blind2, HARD_TARGET, "second blind set"),
+            ("blind3", args.blind3, HARD_TARGET, "third blind set"),
             ("real", args.real, None, "real text"),
             ("real2", args.real2, None, "second real-text set")):
         if not path or not path.is_file() or path == args.data:
