@@ -250,6 +250,9 @@ class _Doc:
             covered[a.start:a.end] = b"\x01" * (a.end - a.start)
         person_words = lex.relations | lex.generic_actors | lex.anaphora_person | lex.anaphora_definite
         subject_starts = {m.start for m in self.mentions}
+        # court words written next to the subject's name: "Appellante, Linda Visser", "verdachte Henk B."
+        court_self = {norms[j] for m in self.mentions for j in (m.start - 1, m.start - 2, m.end, m.end + 1)
+                      if 0 <= j < n and norms[j] in _COURT_PARTIES}
         # nouns for a person first brought in with "een" ("klachten over een verhuurder"): a
         # later "de verhuurder" is that person, not the subject
         introduced: dict[str, int] = {}
@@ -259,7 +262,7 @@ class _Doc:
         mention_ends = {m.end for m in self.mentions}
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
-        people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i]
+        people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i] or norms[i] in _COURT_PARTIES
                   or (self.company and self._company_head(norms[i])) or norms[i] in self.role_nouns
                   or (not self.company and norms[i] in _PERSON_PROPERTY)]
         for i in people:
@@ -270,7 +273,7 @@ class _Doc:
                 if i > 0 and norms[i - 1] in ("zijn", "haar"):
                     actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))  # "zijn schuur": the subject's property
                 continue
-            if not (w in person_words or _AGE.match(w) or self._company_head(w) or w in self.role_nouns):
+            if not (w in person_words or _AGE.match(w) or self._company_head(w) or w in self.role_nouns or w in _COURT_PARTIES):
                 continue
             following = norms[i + 1] if i + 1 < n else ""
             if (i + 1) in subject_starts and w not in lex.anaphora_person and self._opens_clause(i):
@@ -319,6 +322,18 @@ class _Doc:
             if w in ("slachtoffer", "slachtoffers") and _after_copula(norms, i):
                 continue  # "is (zelf) het slachtoffer": a cue about the subject, not another actor
             sentence_start = i == self.sents[self.sent_of[i]].start
+            if w in _COURT_PARTIES and not has_det and det != "als" and (i + 1) not in subject_starts:
+                # "Verdachte heeft ...": the party of a court text or decision; the subject
+                # when the text names the subject so ("Appellante, Linda Visser, ...",
+                # "betrokkene" after the subject in a Bibob decision), else someone else
+                own = w in court_self or (w == "betrokkene" and any(m.start < i for m in self.mentions))
+                actors.append(Actor(i, i + 1, "anaphor" if own else "other", self.sent_of[i]))
+                if own:
+                    self.identified.add(i)
+                continue
+            if det in _NEW_OTHER and i > 1 and norms[i - 2] in ("de", "het", "een") and (w in lex.anaphora_definite or w in lex.generic_actors):
+                actors.append(Actor(i - 2, i + 1, "other", self.sent_of[i]))  # "de nieuwe exploitant": someone else
+                continue
             if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en")))):
                 actors.append(Actor(i - 1 if has_det else i, i + 1, "other", self.sent_of[i]))
             elif _AGE.match(w) and det in ("een",) and i >= 2 and norms[i - 2] == "," and (i - 2) in mention_ends:
@@ -653,6 +668,9 @@ def _context_ok(d: _Doc, theme: Theme, h: Hit) -> bool:
     return True
 
 
+# the parties of a court text, named without an article ("Verdachte heeft ...", "betrokkene")
+_COURT_PARTIES = frozenset({"verdachte", "verdachten", "betrokkene", "appellant", "appellante", "gedaagde", "gedaagden"})
+_NEW_OTHER = frozenset({"nieuwe", "andere", "huidige"})  # "de nieuwe exploitant" after "de vorige eigenaar X"
 _TAKES_STEP = frozenset({"trekt", "trok", "weigert", "weigerde", "sluit", "sloot", "legt", "legde"})  # "X trekt de vergunning in": X is the authority
 _TRADES = frozenset({"juwelier", "kapper", "bakker", "slager", "supermarkt", "tankstation", "winkel", "apotheek", "drogist", "bank", "bedrijf",
                      "vaccinbedrijf", "ziekenhuis", "gemeente", "universiteit", "school", "zorginstelling", "webwinkel", "webshop"})
@@ -807,7 +825,12 @@ def _collect_cues(d: _Doc) -> None:
             if not any(d.norms[i] in d.lex.authorities for i in range(first, h.start)):
                 continue  # "criminelen eisen losgeld": not an official step
             mode = "agent"
-        actor = d.attach(h.start, h.end, mode=mode)
+        inside = next((m for m in d.mentions if h.start <= m.start < h.end), None)
+        actor: Actor | None
+        if inside is not None and kind in ("victim", "witness", "cleared"):
+            actor = Actor(inside.start, inside.end, "subject", d.sent_of[inside.start])  # "de woning van X binnengedrongen"
+        else:
+            actor = d.attach(h.start, h.end, mode=mode)
         if actor is None and kind == "cleared":
             # "X werd verdacht ... De FIOD deed een inval. Nu heeft het OM de zaak geseponeerd.":
             # nobody in the sentence, and the last person before it is the subject
@@ -892,6 +915,11 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         return Assessment((), tuple(absent), 0, namesakes)
     d = _Doc(doc, mentions, company, lex, model, text)
     _collect_roles(d)
+    first_words = {d.norms[m.start] for m in d.mentions}
+    if first_words and first_words <= lex.authorities:
+        # the subject is an authority ("Gemeente Heerlen", "FIOD"): the steps in the text are its own
+        d.state.roles.append(("official", d.mentions[0].text))
+        d.state.role_sents.update(range(len(d.sents)))
     _collect_cues(d)
     st = d.state
     hits = d.hits
