@@ -245,3 +245,20 @@ def test_ordering_the_deed_of_the_sentence_before() -> None:
     text = ("Twee mannen werden urenlang mishandeld om te vertellen waar een partij cocaïne was. "
             "Henk Vos gaf volgens het onderzoek de opdracht.")
     assert {"drugs", "geweld"} <= set(assess(text, PERSON).themes)
+
+
+def test_court_parties_and_decisions() -> None:
+    ruling = ("Uitspraak rechtbank Overijssel. Verdachte heeft het computernetwerk van Bouwbedrijf Stevig binnengedrongen "
+              "en de bestanden versleuteld met ransomware. Bouwbedrijf Stevig heeft zich als benadeelde partij gevoegd.")
+    assert assess(ruling, COMPANY, company=True).findings == ()
+    appeal = ("Uitspraak Centrale Raad van Beroep. Appellante, Anna Vos, is zorgaanbieder in de Wmo. Het college heeft vastgesteld "
+              "dat appellante voor vijftien cliënten begeleiding heeft gedeclareerd zonder dat deze is geleverd.")
+    assert "zorgfraude" in assess(appeal, "Anna Vos").themes
+    decision = ("Besluit van de burgemeester. Uit de politie-informatie blijkt dat Henk Vos als bestuurder staat ingeschreven, "
+                "maar dat betrokkene geen zeggenschap heeft. Betrokkene treedt op als katvanger.")
+    assert "witwassen" in assess(decision, PERSON).themes
+
+
+def test_a_longer_name_is_another_person() -> None:
+    text = "Journalisten zochten Henk Vos Yahyaoui, die volgens het OM leiding gaf aan een witwasnetwerk."
+    assert assess(text, PERSON).findings == ()

@@ -137,12 +137,26 @@ class SubjectMatcher:
                     continue
                 if not named:
                     continue  # a bare surname counts only after the subject was named
+            if not self.company and form in ("full", "initials") and end < len(doc) and self._longer_name(doc, end):
+                # "Youssef Amrani Yahyaoui" when the subject is Youssef Amrani: another
+                # person, whose name goes on
+                taken.append((start, end + 1))
+                mentions.append(Mention(start, end + 1, form, True, doc[start:end + 1].text))
+                continue
             if form in ("full", "initials", "title"):
                 named = True
             taken.append((start, end))
             mentions.append(Mention(start, end, form, False, text))
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _longer_name(self, doc: Doc, end: int) -> bool:
+        """The name goes on with another capitalised name word right after it (not a
+        sentence start, not a known non-name word such as a place or a title)."""
+        nxt = doc[end]
+        t = _tables()
+        return bool(nxt.text[:1].isupper() and nxt.is_alpha and _is_cap(nxt, t) and norm(nxt.text) not in self.given_names
+                    and not (end + 1 < len(doc) and doc[end + 1].text == "."))
 
     def _namesake_before(self, doc: Doc, start: int) -> int:
         """Start of a namesake mention when the surname at ``start`` follows another
