@@ -977,7 +977,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             candidates.append((h, theme, "suspect", None))
             continue
         actor = d.attach(h.start, h.end)
-        if ((word in lex.agent_acts or (theme.id == "handhaving" and d.norms[h.start] in lex.agent_acts | _TAKES_STEP))
+        if ((word in lex.agent_acts or (theme.id == "handhaving" and (d.norms[h.start] in lex.agent_acts or d.norms[h.start] in _TAKES_STEP)))
                 and actor is not None and actor.end <= h.start and d.is_subject(actor)
                 and d.clause_of[actor.start] == d.clause_of[h.start]):
             continue  # "X sluit een contract": the subject closes something, nobody closes the subject
