@@ -544,12 +544,12 @@ class _Doc:
         doers = [a for a in cands if not (a.kind == "other" and a.start in self.pp)]
         clause = self.clause_of[start]
         in_clause = [a for a in doers if self.clause_of[a.start] == clause]
-        if in_clause and all(a.start > start for a in in_clause) and self._verb_opens(clause, start):
+        if in_clause and all(a.start > start for a in in_clause) and self._verb_opens(start):
             # "X, 39, wordt vervolgd voor ... en zou de vrouwen ...": a clause that opens
             # with the verb after an apposition continues the sentence's subject; the
             # people after the verb are objects
             in_clause = []
-        if in_clause and self._relative_start(clause, start):
+        if in_clause and self._relative_start(start):
             # "de man die werd aangehouden ... had een abonnement bij X": in a relative
             # clause the subject after a preposition is an object, not the doer
             # ("de oplichtingspraktijken van X" stays X's own)
@@ -559,10 +559,8 @@ class _Doc:
         if in_clause:
             actor = in_clause[0]
         else:
-            first = next((i for i in range(self.sents[sent].start, start + 1) if self.clause_of[i] == clause), start)
-            words = [self.norms[i] for i in range(first, min(first + 2, len(self.norms)))]
-            opens_sentence = first == self.sents[sent].start  # "Waar het geld vandaan kwam, ...": no relative clause
-            if not opens_sentence and any(w in self.lex.relative for w in words):
+            first = self._clause_first(start)
+            if self._relative_start(start):
                 # a relative clause belongs to the word right before it: the actor there, or
                 # a noun that is no actor ("de plek waar", "haar werkgever, die"): nobody known
                 before = [a for a in cands if a.end <= first]
@@ -582,11 +580,11 @@ class _Doc:
                 return between[0] if between else None
         return actor
 
-    def _verb_opens(self, clause: int, start: int) -> bool:
+    def _verb_opens(self, start: int) -> bool:
         """The clause holding token ``start`` opens (after a comma) with an auxiliary or
         modal verb: "..., wordt vervolgd", "..., heeft bekend", "..., zou hebben"."""
         sent = self.sents[self.sent_of[start]]
-        first = next((i for i in range(sent.start, start + 1) if self.clause_of[i] == clause), start)
+        first = self._clause_first(start)
         while first < start and self.norms[first] == ",":
             first += 1  # the comma that opens the clause
         if first == sent.start or self.norms[first - 1] != ",":
@@ -594,9 +592,15 @@ class _Doc:
         w = self.norms[first]
         return w in self.lex.passive_aux or w in self.lex.perfect_aux or w in _MODALS
 
-    def _relative_start(self, clause: int, start: int) -> bool:
-        """The clause holding token ``start`` opens with a relative pronoun."""
-        first = next((i for i in range(self.sents[self.sent_of[start]].start, start + 1) if self.clause_of[i] == clause), start)
+    def _clause_first(self, start: int) -> int:
+        """The first token of the clause that holds token ``start``."""
+        clause = self.clause_of[start]
+        return next((i for i in range(self.sents[self.sent_of[start]].start, start + 1) if self.clause_of[i] == clause), start)
+
+    def _relative_start(self, start: int) -> bool:
+        """The clause holding token ``start`` opens with a relative pronoun (not at the
+        start of a sentence: "Waar het geld vandaan kwam, ..." is no relative clause)."""
+        first = self._clause_first(start)
         if first == self.sents[self.sent_of[start]].start:
             return False
         return any(self.norms[i] in self.lex.relative for i in range(first, min(first + 2, len(self.norms))))
