@@ -262,3 +262,49 @@ def test_court_parties_and_decisions() -> None:
 def test_a_longer_name_is_another_person() -> None:
     text = "Journalisten zochten Henk Vos Yahyaoui, die volgens het OM leiding gaf aan een witwasnetwerk."
     assert assess(text, PERSON).findings == ()
+
+
+@pytest.mark.parametrize(("text", "subject", "company", "theme"), [
+    # the legal formulas of environmental crime, money laundering, fraud and care fraud
+    ("Het OM vervolgt Bouwbedrijf Stevig voor het opzettelijk in de bodem, de lucht of het oppervlaktewater brengen van asfaltresten.",
+     COMPANY, True, "milieu"),
+    ("Het OM onderzoekt of Bouwbedrijf Stevig verweten kan worden dat zij chemisch slib in de bodem en het oppervlaktewater heeft gebracht.",
+     COMPANY, True, "milieu"),
+    ("Henk Vos bewaarde twee ton voor een kennis. Volgens de officier was het geld afkomstig uit enig misdrijf.", PERSON, False, "witwassen"),
+    ("Henk Vos wist door listige kunstgrepen ouderen tot betalen te bewegen, stelt het OM.", PERSON, False, "fraude"),
+    ("Henk Vos is aangehouden voor een reeks babbeltrucs bij ouderen.", PERSON, False, "fraude"),
+    ("Henk Vos heeft volgens het OM jarenlang meer zorguren gedeclareerd dan er waren gewerkt.", PERSON, False, "zorgfraude"),
+    ("Henk Vos wordt verdacht van het tegen betaling regelen van vergunningen.", PERSON, False, "corruptie"),
+])
+def test_crimes_told_in_the_words_of_the_law(text: str, subject: str, company: bool, theme: str) -> None:
+    assert theme in assess(text, subject, company=company).themes
+
+
+def test_a_plea_for_acquittal_is_no_acquittal() -> None:
+    text = "De officier eist vier jaar cel tegen Henk Vos voor drugshandel, terwijl zijn advocaat om vrijspraak pleit wegens gebrek aan bewijs."
+    assert "drugs" in assess(text, PERSON).themes
+    asked = "Het OM eist drie jaar cel tegen Henk Vos voor witwassen. Zijn raadsman vroeg vrijspraak."
+    assert "witwassen" in assess(asked, PERSON).themes
+    acquitted = "De rechtbank heeft Henk Vos vrijgesproken van witwassen."
+    assert assess(acquitted, PERSON).findings == ()
+
+
+@pytest.mark.parametrize(("text", "subject", "company"), [
+    ("Witwassen is lastig te bewijzen, volgens officier van justitie mr. Henk Vos.", PERSON, False),
+    ("De criminele groep ronselde vrouwen in Roemenië, zegt Henk Vos. Hij is hoofd van de afdeling mensenhandel van de politie.",
+     PERSON, False),
+    ("Vier medewerkers van een uitzendbureau zijn aangehouden voor mensensmokkel, meldt de Nederlandse Arbeidsinspectie.",
+     "Nederlandse Arbeidsinspectie", True),
+])
+def test_officials_with_a_title_or_a_department_and_an_authority_with_an_adjective(text: str, subject: str, company: bool) -> None:
+    assert assess(text, subject, company=company).findings == ()
+
+
+def test_a_step_takes_the_theme_of_a_crime_word_in_the_next_sentence() -> None:
+    text = ("Ook is de oud-directeur van het bedrijf, Henk Vos, veroordeeld tot twee jaar cel. Het OM zegt dat de Amsterdammer "
+            "toestemming had gegeven voor de omkoping, Vos ontkent dit.")
+    found = assess(text, PERSON)
+    assert found.themes == ["corruptie"]
+    assert found.findings[0].confidence == 0.5 and "vlakbij" in found.findings[0].reasons[0]
+    alone = "Henk Vos is veroordeeld tot twee jaar cel."
+    assert assess(alone, PERSON).themes == ["strafrecht"]

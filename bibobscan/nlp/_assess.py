@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from ._lexicon import Lexicon, Theme, load_lexicon
 from ._model import ORG_LABELS, PERSON_LABELS, ModelView
+from ._persons import person_titles
 from ._pipeline import Hit, lemma_hits, norms_of, window_of
 from ._subject import Mention
 from ._types import Assessment, Finding
@@ -39,6 +40,12 @@ MODEL_BONUS = 0.05  # an optional model's entity confirms the subject's mention
 
 # "niet eerder veroordeeld", "nog niet veroordeeld", "niet alleen verdacht": no clearing
 _NOT_CLEARING = frozenset({"eerder", "alleen", "enkel", "slechts"})
+# "de verdediging pleit voor vrijspraak": an acquittal asked for is no acquittal
+_PLEA = frozenset({"pleit", "pleitte", "pleitten", "pleiten", "bepleit", "bepleitte", "bepleitten", "vroeg", "vraagt", "vroegen", "vragen",
+                   "verzoekt", "verzocht", "hoopt", "hoopte", "hopen", "rekent", "rekende", "wil", "wilde", "wilden"})
+_PLEA_AFTER = frozenset({"gevraagd", "geeist", "verzocht", "gepleit"})  # "had vrijspraak gevraagd"
+_COMPANY_ZIJ_AFTER = frozenset({"dat", "omdat", "nadat", "toen", "waarbij", "doordat"})  # "..., dat zij ...": the company itself
+_DEFENCE_PLEA = frozenset({"pleit", "pleitte", "pleiten", "pleitten", "bepleit", "bepleitte", "gepleit", "verdediging"})
 _NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
 _AGE = re.compile(r"^(?:\d{1,3}-|[a-z]{3,}(?:tien|tig|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf))jarige$")
@@ -179,8 +186,13 @@ class _Doc:
         return self.doc[start].text if end - start == 1 else self.doc[start:end].text
 
     def _not_clearing(self, h: Hit) -> bool:
-        """``nog niet veroordeeld``, ``niet eerder veroordeeld``: no acquittal."""
+        """``nog niet veroordeeld``, ``niet eerder veroordeeld``, ``pleit voor vrijspraak``: no acquittal."""
         words = self.norms[h.start:h.end]
+        if words == ["vrijspraak"] and any(w in _PLEA or w in _PLEA_AFTER for w in self.norms[max(0, h.start - 3):h.end + 2]):
+            return True
+        clause = self.clause_of[h.start]
+        if any(self.norms[j] in _DEFENCE_PLEA and self.clause_of[j] == clause for j in range(max(0, h.start - 8), min(len(self.norms), h.end + 4))):
+            return True  # "terwijl de verdediging om vrijspraak pleit wegens gebrek aan bewijs": the defence's case
         return any(w in _NOT_CLEARING for w in words) or (h.start > 0 and self.norms[h.start - 1] == "nog")
 
     def _add_model(self, model: ModelView) -> None:
@@ -297,6 +309,11 @@ class _Doc:
                         continue
             det = norms[i - 1] if i > 0 else ""
             has_det = det in lex.determiners or det.isdigit()
+            if self.company and w == "zij" and det in _COMPANY_ZIJ_AFTER and any(
+                    m.end <= i and self.sent_of[m.start] == self.sent_of[i] and not covered[m.end:i - 1].count(1) for m in self.mentions):
+                # "Het OM onderzoekt of X verweten kan worden dat zij ...": formal "zij" for the company
+                actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
             if not self.company and w in lex.anaphora_person:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
                 continue
@@ -877,11 +894,13 @@ def _collect_cues(d: _Doc) -> None:
 def _collect_roles(d: _Doc) -> None:
     """The subject as journalist, spokesperson or functionary, or in a byline."""
     st = d.state
+    titles = person_titles()
     role_hits = [h for h in d.hits if h.key.startswith("role:")]
     for m in d.mentions:
         for h in role_hits:
-            gap = d.norms[h.end:m.start]
-            before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or d.doc[h.end + k].is_punct for k, w in enumerate(gap))
+            # "woordvoerder X", "officier van justitie mr. X": punctuation or titles in between
+            gap = [w for w in d.norms[h.end:m.start] if w.rstrip(".") not in titles]
+            before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or not w.isalnum() for w in gap)
             before = before or (h.end == m.start)
             # "X, woordvoerder van de politie," / "X, de woordvoerder"
             tail = d.norms[m.end:h.start]
@@ -895,6 +914,16 @@ def _collect_roles(d: _Doc) -> None:
                 st.roles.append((h.key[5:], d.text(h.start, h.end)))
                 if h.key == "role:official" and (d.norms[h.start] in d.lex.authorities or d.norms[h.start] in _STEP_TAKERS):
                     st.role_sents.add(d.sent_of[m.start])  # a burgemeester, officier, rechter: takes steps
+    # "Hij is chef van de afdeling mensenhandel": a pronoun that refers back to the subject
+    for a in d.actors:
+        if a.kind != "anaphor" or not d.is_subject(a):
+            continue
+        for h in role_hits:
+            tail = d.norms[a.end:h.start]
+            if (h.start >= a.end and d.sent_of[h.start] == a.sent and 0 < len(tail) <= 3 and all(w in _ROLE_LINK for w in tail)
+                    and any(w in ("is", "was") for w in tail[:1])):
+                st.roles.append((h.key[5:], d.text(h.start, h.end)))
+    for m in d.mentions:
         # byline: "Door X", "Een verslag van X" near the start of the text
         if m.start <= 8:
             head = " ".join(d.norms[max(0, m.start - 5):m.start])
@@ -919,8 +948,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         return Assessment((), tuple(absent), 0, namesakes)
     d = _Doc(doc, mentions, company, lex, model, text)
     _collect_roles(d)
-    first_words = {d.norms[m.start] for m in d.mentions}
-    if first_words and first_words <= lex.authorities:
+    # the first or the last word: "FIOD", "Gemeente Heerlen", "Nederlandse Arbeidsinspectie"
+    if d.mentions and all(d.norms[m.start] in lex.authorities or d.norms[m.end - 1] in lex.authorities for m in d.mentions):
         # the subject is an authority ("Gemeente Heerlen", "FIOD"): the steps in the text are its own
         d.state.roles.append(("official", d.mentions[0].text))
         d.state.role_sents.update(range(len(d.sents)))
@@ -1006,6 +1035,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
 
     sent_acts = {s for s, _ in st.acts}
     findings: dict[str, Finding] = {}
+    loose: list[tuple[int, Theme, str]] = []  # crime words near the subject that no rule tied to it
     for h, theme, link, actor in candidates:
         k = d.sent_of[h.start]
         cue_text = d.text(h.start, h.end)
@@ -1026,6 +1056,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 if before or after:
                     link = "topic"
             if not link:
+                loose.append((k, theme, cue_text))
                 continue
         # subject-level cues that cancel the finding
         own_act = k in sent_acts
@@ -1097,11 +1128,23 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         start, end = steps[0]
         k = d.sent_of[start]
         cue_text = d.text(start, end)
-        findings["strafrecht"] = Finding(
-            "strafrecht", STEP_BASE, cue_text, d.sent_text(k),
-            (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
-             " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
-            "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
+        # a crime word a sentence or two from the step, not tied to anyone else: it names
+        # what the step is for ("Wijnen is veroordeeld ... Hij gaf toestemming voor de omkoping")
+        nearby = sorted(((j, t, c) for j, t, c in loose if -1 <= j - k <= 2 and t.id != "strafrecht"),
+                        key=lambda x: (abs(x[0] - k) + (x[0] < k), lex_order(lex, x[1].id)))
+        if nearby:
+            where, theme, word = nearby[0]
+            findings[theme.id] = Finding(
+                theme.id, STEP_BASE, cue_text, " ".join(d.sent_text(j) for j in range(min(k, where), max(k, where) + 1)),
+                (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'); vlakbij noemt het bericht '{word}'"
+                 f" ({theme.label}), maar zonder dat vast staat dat het over het onderwerp gaat: lees het bericht.",),
+                "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
+        else:
+            findings["strafrecht"] = Finding(
+                "strafrecht", STEP_BASE, cue_text, d.sent_text(k),
+                (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
+                 " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
+                "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
     if findings and st.cleared and st.acts and max(s for s, _ in st.cleared) > max(s for s, _ in st.acts) \
             and not any(d.norms[i] in ("maar", "echter", "wel") for s, _ in st.cleared for i in range(d.sents[s].start, d.sents[s].end)):
         # the story ends in an acquittal or dismissal after the step: "X werd aangehouden ...

@@ -64,6 +64,11 @@ def _tables() -> _Tables:
     )
 
 
+def person_titles() -> frozenset[str]:
+    """The titles of ``persons.yaml`` (``mr``, ``dr``, ``mevrouw``), folded, without the dot."""
+    return _tables().titles
+
+
 class _Word(NamedTuple):
     """What the rules ask of one word form (its text and NORM), worked out once per form."""
 
