@@ -308,3 +308,37 @@ def test_a_step_takes_the_theme_of_a_crime_word_in_the_next_sentence() -> None:
     assert found.findings[0].confidence == 0.5 and "vlakbij" in found.findings[0].reasons[0]
     alone = "Henk Vos is veroordeeld tot twee jaar cel."
     assert assess(alone, PERSON).themes == ["strafrecht"]
+
+
+def test_the_story_goes_back_to_its_named_person() -> None:
+    # an age refers to the named person when nobody else was named or given an age since
+    age = ("Henk Vos heeft sinds 2012 een bakkerij in Oss. Zijn vrouw staat er op zaterdag achter de toonbank. "
+           "Buren zagen woensdag politie bij de zaak. De 52-jarige blijkt op zolder 400 hennepplanten te hebben gekweekt.")
+    assert "drugs" in assess(age, PERSON).themes
+    other = ("Henk Vos werd jarenlang door zijn ex-partner bedreigd. Hij stuurde hem honderden berichten. "
+             "Dinsdag is de 42-jarige man veroordeeld tot tien maanden cel.")
+    assert assess(other, PERSON).findings == ()
+    # a pronoun of the other gender than everyone else named since
+    gender = ("Anna Vos verkoopt zeep via een webwinkel. Haar broer Piet bezorgt de pakketjes. "
+              "Volgens de politie verstopte ze xtc-pillen in de zeep.")
+    assert "drugs" in assess(gender, "Anna Vos").themes
+    # "werd in 2022 wethouder": later "de wethouder" is the subject
+    job = ("Henk Vos zat tien jaar in de raad en werd in 2022 wethouder. Een projectontwikkelaar, Piet Smit, diende een plan in. "
+           "Volgens het OM kreeg de wethouder daarna een huis in Spanje. Hij wordt vervolgd voor omkoping.")
+    assert "corruptie" in assess(job, PERSON).themes
+    cleft = ("Henk Vos floot zondag een wedstrijd in Drachten. Na afloop ontstond een opstootje. "
+             "Volgens de politie was het de 55-jarige die een speler tegen het hoofd schopte.")
+    assert "geweld" in assess(cleft, PERSON).themes
+
+
+def test_an_acquittal_told_before_the_demand_clears_the_subject() -> None:
+    text = "De rechtbank sprak Henk Vos vrij. Het OM had vier jaar cel tegen hem geëist voor witwassen."
+    assert assess(text, PERSON).findings == ()
+    convicted = "De rechtbank sprak Henk Vos vrij van witwassen. Wel is hij veroordeeld voor drugshandel."
+    assert "drugs" in assess(convicted, PERSON).themes
+
+
+def test_a_company_that_reports_or_states_the_crime_of_others() -> None:
+    reports = ("Bij de huurdersvereniging is geld verduisterd, zo stelt Bouwbedrijf Stevig. "
+               "Bouwbedrijf Stevig laat weten een melding te gaan maken bij de politie.")
+    assert assess(reports, COMPANY, company=True).findings == ()

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from ._lexicon import Lexicon, Theme, load_lexicon
+from ._lexicon import Lexicon, Theme, load_lexicon, norm
 from ._model import ORG_LABELS, PERSON_LABELS, ModelView
 from ._persons import person_titles
 from ._pipeline import Hit, lemma_hits, norms_of, window_of
@@ -46,6 +46,12 @@ _PLEA = frozenset({"pleit", "pleitte", "pleitten", "pleiten", "bepleit", "beplei
 _PLEA_AFTER = frozenset({"gevraagd", "geeist", "verzocht", "gepleit"})  # "had vrijspraak gevraagd"
 _COMPANY_ZIJ_AFTER = frozenset({"dat", "omdat", "nadat", "toen", "waarbij", "doordat"})  # "..., dat zij ...": the company itself
 _DEFENCE_PLEA = frozenset({"pleit", "pleitte", "pleiten", "pleitten", "bepleit", "bepleitte", "gepleit", "verdediging"})
+_ACQUITTAL = frozenset({"vrijgesproken", "vrijspraak", "vrij", "vrijgepleit"})
+# the steps before a verdict: an acquittal after them clears the subject
+_BEFORE_VERDICT = frozenset({"eist", "eiste", "eisten", "geeist", "eisen", "eis", "strafeis", "verdacht", "verdachte", "verdenking", "op",
+                             "aangehouden", "opgepakt", "gearresteerd", "aanhouding", "arrestatie", "aangeklaagd", "aanklacht",
+                             "vervolgd", "vervolging", "vervolgt", "vervolgen", "gedagvaard", "dagvaarding", "terecht", "staat", "stond",
+                             "stonden", "staan", "terechtstaan", "had", "hadden", "jaar", "cel", "celstraf", "gevangenisstraf", "tegen"})
 _NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
 _AGE = re.compile(r"^(?:\d{1,3}-|[a-z]{3,}(?:tien|tig|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf))jarige$")
@@ -69,6 +75,11 @@ _SUSPECT_ACTS_EXCLUDED = frozenset({"onderzoek", "onderzoekt", "gevonden", "vond
 # the gender a pronoun or noun gives a person ("zij"/"ze" may be plural: taken as female)
 _GENDER = {"hij": "m", "hem": "m", "man": "m", "zakenman": "m", "vrouw": "f", "zij": "f", "ze": "f", "zakenvrouw": "f",
            "eigenaresse": "f", "zangeres": "f", "actrice": "f"}
+# the gender of a relation noun: "Haar vriend Jeroen ... ze" is not the friend
+_RELATION_GENDER = {"vriend": "m", "vriendin": "f", "broer": "m", "zus": "f", "zuster": "f", "vader": "m", "moeder": "f", "zoon": "m",
+                    "dochter": "f", "echtgenoot": "m", "echtgenote": "f", "neef": "m", "nicht": "f", "oom": "m", "tante": "f",
+                    "ex-vriend": "m", "ex-vriendin": "f", "buurman": "m", "buurvrouw": "f", "schoonzoon": "m", "schoonvader": "m",
+                    "schoonmoeder": "f", "schoondochter": "f", "zwager": "m", "schoonzus": "f", "man": "m", "vrouw": "f"}
 _MODALS = frozenset({"zou", "zouden", "zal", "zullen", "moet", "moeten", "kan", "kunnen", "wil", "wilde", "mag", "mocht"})
 _CHAIN = 3  # "hij", "de 38-jarige" refer back to the subject this many sentences on, when nobody else came between
 STEP_BASE = 0.5  # an official step against the subject without a crime word of any theme
@@ -320,8 +331,9 @@ class _Doc:
             if det in ("de", "het") and not self.company and w in introduced and introduced[w] < i and w not in self.role_nouns:
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "over een verhuurder ... De verhuurder kreeg": that one
                 continue
+            cleft = i >= 3 and norms[i - 2] == "het" and norms[i - 3] in _COPULA  # "was het de 55-jarige die ...": that one, told again
             if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w) or w in self.role_nouns) \
-                    and following in lex.relative and following not in ("waar", "waarvan"):
+                    and following in lex.relative and following not in ("waar", "waarvan") and not cleft:
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "de man die belde": someone new
                 continue
             if det in ("de", "het") and not self.company and (w in lex.anaphora_definite or _AGE.match(w) or w in self.role_nouns):
@@ -380,10 +392,18 @@ class _Doc:
         for m in self.mentions:
             k = self.sent_of[m.start]
             end = self.sents[k].end
-            words = self.norms[m.end:min(end, m.end + 8)]
+            words = self.norms[m.end:min(end, m.end + 20)]
             for j, w in enumerate(words[:-1]):
-                if w == "als" or (w in ("werd", "is", "was") and j == 0):
-                    k2 = j + 1 + (words[j + 1] in ("de", "het", "een"))
+                if j >= 8 and not (w in ("werd", "was") and words[j - 1] == "en"):
+                    continue
+                if w == "als" or (w in ("werd", "is", "was") and (j == 0 or words[j - 1] == "en")):
+                    k2 = j + 1
+                    # "werd in 2022 wethouder", "werd later directeur"
+                    if words[k2] in ("in", "vorig", "later", "daarna", "toen", "sinds") and k2 + 2 < len(words):
+                        k2 += 1 + (words[k2] in ("in", "vorig", "sinds"))
+                        if words[k2] not in _KNOWN_JOBS:
+                            break
+                    k2 += words[k2] in ("de", "het", "een")
                     noun = words[k2] if k2 < len(words) else ""
                     after = words[k2 + 1] if k2 + 1 < len(words) else "."
                     # a job, not a passive ("werd het café verzegeld"): the noun ends the phrase
@@ -446,12 +466,30 @@ class _Doc:
         group_after = False  # a group of others came after the subject's last mention
         last: Actor | None = None
         last_is_subject = False
+        subject_sent = -1  # the last sentence that named or referred to the subject
+        rival_since = False  # a named person, or someone given an age, came after it
+        named = {s for s, _ in self.persons}
+        others_since: list[str] = []  # the genders of the others since the subject ("" unknown)
+        prev_other: Actor | None = None
         for a in self.actors:
+            if a.kind == "other":
+                g = _RELATION_GENDER.get(self.norms[a.end - 1], "")
+                if prev_other is not None and prev_other.end == a.start and others_since:
+                    others_since[-1] = others_since[-1] or g  # "Haar vriend Jeroen Schut": one person
+                elif not self._plural(a):
+                    others_since.append(g)
+                prev_other = a
+            else:
+                prev_other = None
             if a.kind == "subject":
                 is_subject = a.start not in self.possessor
                 if is_subject:
                     last, last_is_subject = a, True
+                    subject_sent, rival_since = a.sent, False
+                    others_since = []
                 continue
+            if a.kind == "other" and (a.start in named or any(_AGE.match(self.norms[i]) for i in range(a.start, a.end))):
+                rival_since = True
             if a.kind == "other":
                 if a.start in self.pp and last_is_subject and self._passive_agent(a.sent) != a:
                     continue  # "samen met wijkagent Y": an object does not take over the story (an agent after "door" does)
@@ -467,7 +505,10 @@ class _Doc:
                 last, last_is_subject = a, True
                 continue
             if self.company:
-                ok = any(m.start < a.start for m in self.mentions) or any(self.sent_of[m.start] == a.sent for m in self.mentions)
+                # the subject named before, or in the same sentence, but not as the one who
+                # tells it ("Bij de vereniging is geld verduisterd, zo stelt X")
+                ok = any(m.start < a.start for m in self.mentions) or any(
+                    self.sent_of[m.start] == a.sent and m.start not in self.source for m in self.mentions)
                 resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
             else:
                 ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
@@ -486,6 +527,16 @@ class _Doc:
                         ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
                         if ok and self._passive_agent(a.sent - 1) is not None:
                             ok = False  # "X werd door haar ex-partner gestalkt. Hij ...": the doer is the agent
+                pronoun_gender = _GENDER.get(self.norms[a.start]) if self.norms[a.start] in self.lex.anaphora_person else None
+                if (not ok and pronoun_gender and others_since and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN
+                        and not (group_after and self.norms[a.start] in ("ze", "zij"))
+                        and subject_gender in ("", pronoun_gender) and all(g and g != pronoun_gender for g in others_since)):
+                    ok = True  # "Haar vriend bezorgde de pakketjes ... ze verstuurde": the others have the other gender
+                if (not ok and _AGE.match(self.norms[a.end - 1]) and a.start - 1 >= 0 and self.norms[a.start] == "de"
+                        and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN + 1 and not rival_since):
+                    # "De 41-jarige blijkt ...": an age refers to the story's named person, when
+                    # nobody else was named or given an age since (a wife, "een neef" are not)
+                    ok = True
                 gender = _GENDER.get(self.norms[a.end - 1])
                 if ok and gender and subject_gender and gender != subject_gender:
                     ok = False  # "zegt ze ... de man verduisterde": not the same person
@@ -495,6 +546,10 @@ class _Doc:
             if resolved[a.start]:
                 last, last_is_subject = a, True
                 group_after = False
+                subject_sent, rival_since = a.sent, False
+                others_since = []
+            else:
+                rival_since = True  # "Hij" or "de man" is someone else: the story has another person
         return resolved
 
     def _passive_agent(self, k: int) -> Actor | None:
@@ -639,6 +694,11 @@ class _Doc:
 
     def sentence_has_subject(self, k: int) -> bool:
         return any(self.sent_of[m.start] == k and m.start not in self.possessor and m.start not in self.source for m in self.mentions)
+
+
+def norm_words(text: str) -> set[str]:
+    """The folded words of a cue text, for comparing it with a word set."""
+    return {w for w in norm(text).replace(",", " ").split() if w}
 
 
 def _in_same_clause(d: _Doc, a: int, b: int) -> bool:
@@ -852,6 +912,10 @@ def _collect_cues(d: _Doc) -> None:
             actor = Actor(inside.start, inside.end, "subject", d.sent_of[inside.start])  # "de woning van X binnengedrongen"
         else:
             actor = d.attach(h.start, h.end, mode=mode)
+        if actor is None and kind == "victim":
+            # "X laat weten een melding te maken", "X zegt aangifte te doen": the speaker does it
+            actor = next((Actor(m.start, m.end, "subject", sent) for m in d.mentions
+                          if m.start in d.source and d.sent_of[m.start] == sent and m.end <= h.start), None)
         if actor is None and kind == "cleared":
             # "X werd verdacht ... De FIOD deed een inval. Nu heeft het OM de zaak geseponeerd.":
             # nobody in the sentence, and the last person before it is the subject
@@ -1145,7 +1209,11 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
                  " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
                 "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
-    if findings and st.cleared and st.acts and max(s for s, _ in st.cleared) > max(s for s, _ in st.acts) \
+    # an acquittal also ends a story that only tells the steps before a verdict ("De rechtbank
+    # sprak X vrij. Het OM had vier jaar geëist"), in whatever order it tells them
+    acquitted = [s for s, t in st.cleared if norm_words(t) & _ACQUITTAL]
+    if findings and st.cleared and st.acts and (max(s for s, _ in st.cleared) > max(s for s, _ in st.acts)
+                                                or (acquitted and all(norm_words(t) <= _BEFORE_VERDICT for _, t in st.acts))) \
             and not any(d.norms[i] in ("maar", "echter", "wel") for s, _ in st.cleared for i in range(d.sents[s].start, d.sents[s].end)):
         # the story ends in an acquittal or dismissal after the step: "X werd aangehouden ...
         # Nu heeft het OM de zaak geseponeerd"
