@@ -342,3 +342,25 @@ def test_a_company_that_reports_or_states_the_crime_of_others() -> None:
     reports = ("Bij de huurdersvereniging is geld verduisterd, zo stelt Bouwbedrijf Stevig. "
                "Bouwbedrijf Stevig laat weten een melding te gaan maken bij de politie.")
     assert assess(reports, COMPANY, company=True).findings == ()
+
+
+@pytest.mark.parametrize(("text", "theme"), [
+    ("Henk Vos verkocht vlak voor het faillissement de vrachtwagens voor een symbolisch bedrag aan een bedrijf op naam van zijn zwager.",
+     "fraude"),
+    ("Henk Vos, inkoper bij de gemeente, ontving van een aannemer die steeds de opdracht kreeg een nieuwe keuken. Hij is ontslagen.",
+     "corruptie"),
+    ("Henk Vos, examinator bij het CBR, kreeg per geslaagde kandidaat 200 euro contant in een envelop. Hij is op non-actief gesteld.",
+     "corruptie"),
+    ("Henk Vos begroef volgens de provincie twintig kuub asbest in een kuil achter zijn schuur.", "milieu"),
+    ("Henk Vos is volgens de politie binnengedrongen in de servers van drie webwinkels en verkocht de gegevens van klanten.", "cybercrime"),
+])
+def test_acts_of_the_second_blind_set_kinds(text: str, theme: str) -> None:
+    assert theme in assess(text, PERSON).themes
+
+
+def test_the_story_keeps_its_person_past_a_group_and_a_job_title() -> None:
+    group = ("Henk Vos bouwde in Arnhem een reeks kamerverhuurpanden op. Huurders vertellen een ander verhaal. "
+             "De verhuurder vroeg volgens de gemeente woekerhuren.")
+    assert "vastgoed" in assess(group, PERSON).themes
+    title = "Henk Vos noemt zich op LinkedIn ethisch hacker. Hij gaf lezingen over veilig internet."
+    assert assess(title, PERSON).findings == ()

@@ -394,8 +394,10 @@ class _Doc:
             end = self.sents[k].end
             words = self.norms[m.end:min(end, m.end + 20)]
             for j, w in enumerate(words[:-1]):
-                if j >= 8 and not (w in ("werd", "was") and words[j - 1] == "en"):
-                    continue
+                if j >= 8 and not (w in ("werd", "was") and words[j - 1] == "en") and not (w == "als" and words[j + 1] in _KNOWN_JOBS):
+                    continue  # far from the name: only "en werd ...", or "als" and a known job
+                if w == "als" and j + 2 < len(words) and words[j + 1] in _NOT_JOBS:
+                    continue  # "kwam als tiener naar Rotterdam en werkte als lasser"
                 if w == "als" or (w in ("werd", "is", "was") and (j == 0 or words[j - 1] == "en")):
                     k2 = j + 1
                     # "werd in 2022 wethouder", "werd later directeur"
@@ -583,7 +585,8 @@ class _Doc:
         last, first = self.norms[a.end - 1], self.norms[a.start]
         counted = first.isdigit() or first in ("twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
                                                 "enkele", "meerdere", "tientallen", "honderden", "verschillende")
-        return counted or (last in self.lex.generic_actors and last.endswith(("en", "s")) and last not in ("mens", "persoon"))
+        return counted or ((last in self.lex.generic_actors or last in self.lex.relations) and last.endswith(("en", "s"))
+                           and last not in ("mens", "persoon", "ex"))
 
     def is_subject(self, a: Actor) -> bool:
         if a.kind == "subject":
@@ -762,7 +765,10 @@ _TITLE_WORDS = frozenset({"projectleider", "programmamanager", "coordinator", "t
 # company's premises count for the company ("in zijn schuur stonden 400 hennepplanten")
 _PERSON_PROPERTY = frozenset({"woning", "huis", "schuur", "loods", "garage", "kelder", "zolder", "kluis", "auto", "bestelbus", "laptop",
                               "telefoon", "computer", "rekening", "bankrekening", "bedrijfspand", "tuin", "boot", "caravan"})
-_KNOWN_JOBS = frozenset({"wethouder", "lasser", "monteur", "eigenaar", "directeur", "penningmeester", "voorzitter", "notaris", "makelaar"})
+_KNOWN_JOBS = frozenset({"wethouder", "lasser", "monteur", "eigenaar", "directeur", "penningmeester", "voorzitter", "notaris", "makelaar",
+                         "boekhouder", "accountant", "inkoper", "examinator", "ambtenaar", "douanier", "havenmedewerker",
+                         "chauffeur", "verpleegkundige", "wijkverpleegkundige", "bestuurder", "aannemer", "uitbater", "exploitant"})
+_NOT_JOBS = frozenset({"tiener", "kind", "jongen", "meisje", "student", "scholier", "vluchteling", "puber", "baby", "peuter"})
 _PROPERTY = frozenset({"deur", "voordeur", "woning", "huis", "zaak", "winkel", "pand", "auto", "gevel", "raam", "ruit", "bedrijf", "bedrijfspand", "restaurant", "snackbar"})
 
 
@@ -1025,12 +1031,15 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
 
     candidates: list[tuple[Hit, Theme, str, Actor | None]] = []
     notes: list[str] = []
+    role_spans = [(r.start, r.end) for r in hits if r.key.startswith("role:")]
     for h in hits:
         if not h.key.startswith("theme:"):
             continue
         theme = lex.themes[h.key[6:]]
         if h.start in d.mention_at:
             continue  # a risk word inside the subject's own name
+        if any(a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in role_spans):
+            continue  # a risk word inside a job title: "ethisch hacker"
         if not _context_ok(d, theme, h):
             continue
         if any(a < h.start < b for a, b in st.past_victim_spans):
