@@ -364,3 +364,21 @@ def test_the_story_keeps_its_person_past_a_group_and_a_job_title() -> None:
     assert "vastgoed" in assess(group, PERSON).themes
     title = "Henk Vos noemt zich op LinkedIn ethisch hacker. Hij gaf lezingen over veilig internet."
     assert assess(title, PERSON).findings == ()
+
+
+def test_groups_lists_and_other_names() -> None:
+    # "alias" gives the subject's other name, not another person
+    alias = ("In de zaak staan tien verdachten terecht, onder wie de 49-jarige Henk Vos, alias De Kapper. "
+             "Hij werd in zijn cel aangehouden in verband met een grote cocaïnezaak.")
+    assert "drugs" in assess(alias, PERSON).themes
+    # a step whose object is listed after a colon, and "een van hen" after a step against a group
+    listed = "Het OM is een strafrechtelijk onderzoek begonnen naar drie oud-bestuurders van de bank: Piet Smit, Jan de Boer en Henk Vos."
+    assert assess(listed, PERSON).adverse
+    one_of = "Naast de eigenaar werden acht anderen opgepakt. Een van hen was de bekende autohandelaar Henk Vos."
+    assert assess(one_of, PERSON).adverse
+    # the group, not the company where it happened or the victim it robbed
+    group = ("Het hof heeft acht verdachten vrijgesproken. Zij werden ervan verdacht valse briefjes van 500 euro te hebben gestort "
+             "in automaten van Bouwbedrijf Stevig.")
+    assert assess(group, COMPANY, company=True).findings == ()
+    robbed = "Drie mannen staan terecht. Twee van hen beroofden de 82-jarige Henk Vos in zijn boerderij."
+    assert assess(robbed, PERSON).findings == ()

@@ -262,6 +262,8 @@ class _Doc:
             if any(a < e and s < b for a, b in subj_spans):
                 continue
             prev = self._prev_word(s)
+            if prev is not None and norms[prev] in ("alias", "bijgenaamd") and any(m.end <= prev and prev - m.end <= 2 for m in self.mentions):
+                continue  # "Lars Veldkamp, alias Piet Costa": the subject's other name, nobody else
             if prev is not None and (norms[prev] in authority_words or prev + 1 in role_ends or s in role_ends):
                 continue  # "burgemeester Van Dalen": an authority, not another suspect
             if e + 1 < len(doc) and doc[e].text in ("’", "'", "'s", "’s") and any(m.start == e + 1 for m in self.mentions):
@@ -287,11 +289,24 @@ class _Doc:
         # w: a cheap test before the age pattern; company heads only for a company)
         people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i] or norms[i] in _COURT_PARTIES
                   or (self.company and self._company_head(norms[i])) or norms[i] in self.role_nouns
-                  or (not self.company and norms[i] in _PERSON_PROPERTY)]
+                  or (not self.company and norms[i] in _PERSON_PROPERTY) or norms[i] == "hen"
+                  or (self.company and norms[i] in ("zij", "ze"))]
         for i in people:
             w = norms[i]
             if covered[i] or not w:
                 continue
+            if w == "hen":
+                if i >= 2 and norms[i - 1] == "van" and (norms[i - 2].isdigit() or norms[i - 2] in _NUMBER_WORDS or norms[i - 2] in ("enkele", "sommigen")):
+                    actors.append(Actor(i - 2, i + 1, "other", self.sent_of[i]))  # "Twee van hen drongen binnen": some of a group
+                continue
+            if self.company and w in ("zij", "ze"):
+                if i == self.sents[self.sent_of[i]].start or (i > 0 and not norms[i - 1].isalnum()):
+                    earlier = [a for a in actors if a.end <= i and a.sent >= self.sent_of[i] - 1]
+                    if earlier and earlier[-1].kind == "other" and self._plural(earlier[-1]):
+                        actors.append(Actor(i, i + 1, "other", self.sent_of[i]))  # "8 verdachten ... Zij werden": the group
+                        continue
+                if not (i > 0 and norms[i - 1] in _COMPANY_ZIJ_AFTER):
+                    continue
             if not self.company and w in _PERSON_PROPERTY:
                 if i > 0 and norms[i - 1] in ("zijn", "haar"):
                     actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))  # "zijn schuur": the subject's property
@@ -886,6 +901,14 @@ def _not_a_step(d: _Doc, i: int) -> bool:
     return False
 
 
+def _listed_after_colon(d: _Doc, end: int) -> bool:
+    """A step whose object is a group named after a colon that lists the subject: "het OM
+    is een onderzoek begonnen naar drie oud-bestuurders: A, B en X"."""
+    sent = d.sents[d.sent_of[end - 1]]
+    colon = next((i for i in range(end, min(sent.end, end + 8)) if d.norms[i] == ":"), None)
+    return colon is not None and any(colon < m.start < sent.end for m in d.mentions)
+
+
 def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
@@ -928,6 +951,19 @@ def _collect_cues(d: _Doc) -> None:
             before = [a for a in d.actors if sent - 2 <= a.sent <= sent and a.end <= h.start and a.start not in d.source]
             if before and d.is_subject(before[-1]):
                 st.cleared.append((sent, text))
+            continue
+        if kind == "official_act" and (actor is None or not d.is_subject(actor)) and _listed_after_colon(d, h.end):
+            actor = Actor(h.start, h.end, "subject", sent)  # "onderzoek naar drie oud-bestuurders: A, B en X"
+        if kind == "suspect" and word.startswith("een van") and sent > 0 and (actor is None or d.is_subject(actor)):
+            if any(d.sent_of[m.start] == sent and d.clause_of[m.start] == d.clause_of[h.start] for m in d.mentions):
+                # "Acht anderen werden opgepakt. Een van hen was X": X shares the step
+                st.suspect.append((sent, text))
+                for x in d.hits:
+                    if (x.key == "cue:official_act" and d.sent_of[x.start] == sent - 1 and d.norms[x.start] not in d.lex.weak_acts
+                            and d.norms[x.start] not in _SUSPECT_ACTS_EXCLUDED):
+                        st.acts.append((sent - 1, d.text(x.start, x.end)))
+                        st.act_spans.append((x.start, x.end))
+                        break
             continue
         if actor is None or not d.is_subject(actor):
             if kind == "official_act" and actor is None:
