@@ -382,3 +382,13 @@ def test_groups_lists_and_other_names() -> None:
     assert assess(group, COMPANY, company=True).findings == ()
     robbed = "Drie mannen staan terecht. Twee van hen beroofden de 82-jarige Henk Vos in zijn boerderij."
     assert assess(robbed, PERSON).findings == ()
+
+
+def test_researchers_and_roles_of_an_organisation() -> None:
+    apposition = ("De nieuwe lector Ondermijning van de Hogeschool Zuid, Henk Vos, gaat onderzoek doen naar ondermijnende "
+                  "criminaliteit.")
+    assert assess(apposition, PERSON).findings == ()
+    own_clause = "Henk Vos werd bekend met zijn onderzoek naar drugshandel in Brabant."
+    assert assess(own_clause, PERSON).findings == ()
+    bureau = "Onderzoeksbureau Stevig schetst in het onderzoek naar corruptie in de haven hoe de douane tekortschiet."
+    assert assess(bureau, "Stevig", company=True).findings == ()

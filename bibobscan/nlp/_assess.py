@@ -1008,6 +1008,17 @@ def _collect_roles(d: _Doc) -> None:
             gap = [w for w in d.norms[h.end:m.start] if w.rstrip(".") not in titles]
             before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or not w.isalnum() for w in gap)
             before = before or (h.end == m.start)
+            # "De nieuwe lector Ondermijning van Avans Hogeschool, Ingrid Peeters": the role of an
+            # organisation, then a comma and the name: the named person has the role
+            if not before and h.end < m.start <= h.end + 8 and d.norms[m.start - 1] == "," and d.sent_of[h.start] == d.sent_of[m.start]:
+                between = d.norms[h.end:m.start - 1]
+                before = "van" in between and all(w.isalnum() for w in between) and not any(
+                    a.kind == "other" and h.end <= a.start < m.start for a in d.actors)
+            # "X verwierf bekendheid met zijn onderzoek naar ...": a professional's work in X's own clause
+            if (not before and h.key == "role:professional" and h.start > m.end and d.clause_of[h.start] == d.clause_of[m.start]
+                    and not any(h.end - h.start > 1 and a.kind == "other" and m.end <= a.start < h.start for a in d.actors)
+                    and any(w in ("zijn", "haar") for w in d.norms[h.start:h.end])):
+                before = True
             # "X, woordvoerder van de politie," / "X, de woordvoerder"
             tail = d.norms[m.end:h.start]
             after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
@@ -1267,7 +1278,9 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
     dropped: list[str] = []
     # a step in a sentence where the subject is official, spokesperson or reporter is the
     # subject's work ("burgemeester X sloot de zaak"), not a step against the subject
-    suspect = any(s not in st.role_sents for s, _ in st.acts)
+    # a researcher's "onderzoek naar" is the work, not a step against the researcher
+    research = any(kind == "professional" for kind, _ in st.roles)
+    suspect = any(s not in st.role_sents and not (research and norm(t).startswith("onderzoek")) for s, t in st.acts)
     if findings:
         why: str | None = None
         if st.roles and not suspect:
