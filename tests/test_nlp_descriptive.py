@@ -392,3 +392,23 @@ def test_researchers_and_roles_of_an_organisation() -> None:
     assert assess(own_clause, PERSON).findings == ()
     bureau = "Onderzoeksbureau Stevig schetst in het onderzoek naar corruptie in de haven hoe de douane tekortschiet."
     assert assess(bureau, "Stevig", company=True).findings == ()
+
+
+def test_the_fourth_real_text_set_dev_kinds() -> None:
+    # a victim named after "onttrokken aan"; the doer before "verduisterd van" stays the doer
+    fund = "De oud-notaris is veroordeeld voor fraude, waarbij 20 miljoen euro is onttrokken aan het fonds Bouwbedrijf Stevig."
+    assert assess(fund, COMPANY, company=True).findings == ()
+    doer = "Henk Vos heeft 20.000 euro verduisterd van zijn werkgever."
+    assert "fraude" in assess(doer, PERSON).themes
+    # someone else's arrest, a unit's name, a denial of knowing, doers without an article
+    other = "Fractievoorzitter Henk Vos bevestigde maandag de aanhouding van haar fractiegenoot."
+    assert assess(other, PERSON).findings == ()
+    unit = "Henk Vos is coördinator van het Informatiecentrum Cluster Mensenhandel van de inspectie."
+    assert assess(unit, PERSON).findings == ()
+    unaware = "De eigenaar van het terrein, Henk Vos, zegt niets van het drugslaboratorium te hebben gemerkt. Ter goeder trouw, stelt hij."
+    assert not assess(unaware, PERSON).adverse
+    doers = "Zo streken oplichters duizenden euro's op met nepwebwinkels die de naam van Bouwbedrijf Stevig gebruikten."
+    assert assess(doers, COMPANY, company=True).findings == ()
+    # a settlement told with "schikte"
+    settled = "Bouwbedrijf Stevig betaalde een boete wegens omkoping in het buitenland. Ingenieursbureau Stevig schikte ook met justitie."
+    assert assess(settled, "Ingenieursbureau Stevig", company=True).adverse

@@ -52,6 +52,9 @@ _BEFORE_VERDICT = frozenset({"eist", "eiste", "eisten", "geeist", "eisen", "eis"
                              "aangehouden", "opgepakt", "gearresteerd", "aanhouding", "arrestatie", "aangeklaagd", "aanklacht",
                              "vervolgd", "vervolging", "vervolgt", "vervolgen", "gedagvaard", "dagvaarding", "terecht", "staat", "stond",
                              "stonden", "staan", "terechtstaan", "had", "hadden", "jaar", "cel", "celstraf", "gevangenisstraf", "tegen"})
+_INVERSION = frozenset({"zo", "toen", "daarna", "vervolgens", "nu", "later", "dan", "daar", "hier", "ook", "vorig", "gisteren", "vandaag"})
+# victim cues whose victim follows them: "is onttrokken aan het fonds" (the doer comes before)
+_VICTIM_AFTER = frozenset({"onttrokken", "ontfutseld", "verduisterd", "afhandig"})
 _NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
 _AGE = re.compile(r"^(?:\d{1,3}-|[a-z]{3,}(?:tien|tig|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf))jarige$")
@@ -378,7 +381,11 @@ class _Doc:
             if det in _NEW_OTHER and i > 1 and norms[i - 2] in ("de", "het", "een") and (w in lex.anaphora_definite or w in lex.generic_actors):
                 actors.append(Actor(i - 2, i + 1, "other", self.sent_of[i]))  # "de nieuwe exploitant": someone else
                 continue
-            if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en")))):
+            # "Zo streken oplichters ... op": a plural doer right after the verb that opens the clause
+            bare_plural = (w in lex.generic_actors and w.endswith(("s", "en")) and w not in ("mensen", "personen") and i >= 2
+                           and norms[i - 2] in _INVERSION and (i - 2 == self.sents[self.sent_of[i]].start or norms[i - 3] == ",")
+                           and (i + 1) not in subject_starts)
+            if (w in lex.generic_actors or w in lex.relations) and (has_det or (sentence_start and w.endswith(("s", "en"))) or bare_plural):
                 actors.append(Actor(i - 1 if has_det else i, i + 1, "other", self.sent_of[i]))
             elif _AGE.match(w) and det in ("een",) and i >= 2 and norms[i - 2] == "," and (i - 2) in mention_ends:
                 continue  # "X, een 52-jarige aannemer uit Ermelo, ...": the subject described
@@ -526,6 +533,9 @@ class _Doc:
                 # tells it ("Bij de vereniging is geld verduisterd, zo stelt X")
                 ok = any(m.start < a.start for m in self.mentions) or any(
                     self.sent_of[m.start] == a.sent and m.start not in self.source for m in self.mentions)
+                # "de coffeeshop ... werd gesloten. ... coffeeshop Sandman": the same kind of business named later
+                ok = ok or any(0 < self.sent_of[m.start] - a.sent <= 3 and self.norms[a.end - 1] in (self.norms[m.start], self.norms[m.start - 1])
+                               for m in self.mentions if m.start > 0)
                 resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
             else:
                 ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
@@ -929,6 +939,10 @@ def _collect_cues(d: _Doc) -> None:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
         if kind == "official_act" and (_not_a_step(d, h.start) or _negated(d, h.start)):
             continue  # "het nieuws over de schikking", "een gesloten organisatie"
+        if kind == "official_act" and h.end + 1 < len(d.norms) and d.norms[h.end] == "van":
+            j = h.end + 1 + (d.norms[h.end + 1] in ("zijn", "haar", "hun", "de", "het", "een"))
+            if j < len(d.norms) and (d.norms[j] in d.lex.relations or d.norms[j] in d.lex.generic_actors or j in d.other_at):
+                continue  # "bevestigde de aanhouding van haar fractiegenoot": a step against someone else
         mode = "participle" if kind == "official_act" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
             first = d.sents[sent].start
@@ -941,6 +955,13 @@ def _collect_cues(d: _Doc) -> None:
             actor = Actor(inside.start, inside.end, "subject", d.sent_of[inside.start])  # "de woning van X binnengedrongen"
         else:
             actor = d.attach(h.start, h.end, mode=mode)
+        if kind == "victim" and d.norms[h.start] in _VICTIM_AFTER and d.norms[h.end - 1] in d.lex.prepositions:
+            # "waarbij 200 miljoen is onttrokken aan het Bouwfonds": the one after the preposition
+            harmed = next((m for m in d.mentions if h.end <= m.start <= h.end + 6 and d.sent_of[m.start] == sent
+                           and all(w.isalnum() and w not in d.lex.clause_breaks for w in d.norms[h.end:m.start])), None)
+            if harmed is None:
+                continue  # "X heeft geld verduisterd van zijn werkgever": X is no victim
+            actor = Actor(harmed.start, harmed.end, "subject", sent)
         if actor is None and kind == "victim":
             # "X laat weten een melding te maken", "X zegt aangifte te doen": the speaker does it
             actor = next((Actor(m.start, m.end, "subject", sent) for m in d.mentions
@@ -977,7 +998,8 @@ def _collect_cues(d: _Doc) -> None:
                 st.act_spans.append((h.start, h.end))
         elif kind == "victim":
             if "aangifte" in text.lower():
-                after = d.norms[h.end:h.end + 2]
+                # "aangifte gedaan (wegens valsheid in geschrifte) tegen X"
+                after = [d.norms[j] for j in range(h.end, min(len(d.norms), h.end + 8)) if d.clause_of[j] == d.clause_of[h.end - 1]]
                 if "tegen" in after:
                     st.acts.append((sent, text))  # "aangifte gedaan tegen X": X is accused, not a victim
                     continue
@@ -1087,6 +1109,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             continue  # a risk word inside the subject's own name
         if any(a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in role_spans):
             continue  # a risk word inside a job title: "ethisch hacker"
+        if (h.end - h.start == 1 and h.start > 0 and d.doc[h.start].text.istitle() and d.doc[h.start - 1].text.istitle()
+                and d.doc[h.start - 1].text.isalpha() and h.start - 1 != d.sents[d.sent_of[h.start]].start and h.start - 1 not in d.mention_at):
+            notes.append(f"'{d.text(h.start, h.end)}' is deel van een naam (een afdeling, team of instelling), geen daad.")
+            continue  # "Operationeel Informatiecentrum Cluster Mensenhandel", "Team Ondermijning"
         if not _context_ok(d, theme, h):
             continue
         if any(a < h.start < b for a, b in st.past_victim_spans):
