@@ -412,3 +412,17 @@ def test_the_fourth_real_text_set_dev_kinds() -> None:
     # a settlement told with "schikte"
     settled = "Bouwbedrijf Stevig betaalde een boete wegens omkoping in het buitenland. Ingenieursbureau Stevig schikte ook met justitie."
     assert assess(settled, "Ingenieursbureau Stevig", company=True).adverse
+
+
+def test_who_did_it_in_a_relative_clause_and_who_reports() -> None:
+    shot = ("Het OM eist zes jaar cel tegen een 30-jarige man uit Utrecht die in juni Henk Vos met een vuurwapen in zijn been "
+            "heeft geschoten. Het slachtoffer had geen band met de schutter.")
+    assert assess(shot, PERSON).findings == ()
+    wrong = ("Henk Vos werd vorig jaar opgepakt na een steekpartij. Nu is de zaak tegen hem geseponeerd: de echte dader heeft bekend. "
+             "'Hij zat vier weken onschuldig vast,' zegt zijn advocaat.")
+    assert assess(wrong, PERSON).findings == ()
+    reported = ("Henk Vos exploiteert een melkveehouderij. Volgens de provincie heeft hij mest op bevroren grond uitgereden. "
+                "GS leggen hem een last onder dwangsom op en doen aangifte.")
+    assert assess(reported, PERSON).adverse
+    closed = "Op grond van artikel 174a Gemeentewet sluit de burgemeester Snackbar Stevig voor de duur van zes maanden."
+    assert assess(closed, "Snackbar Stevig", company=True).adverse

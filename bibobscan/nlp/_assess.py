@@ -655,6 +655,12 @@ class _Doc:
             # ("de oplichtingspraktijken van X" stays X's own)
             in_clause = [a for a in in_clause if not (a.kind == "subject" and a.start in self.target
                                                       and self.norms[a.start - 1] != "van")]
+            first = self._clause_first(start)
+            if (not self.company and in_clause and self._about_other(start, cands)
+                    and all(a.start > first + 1 and self.norms[a.start - 1] != "van" for a in in_clause)):
+                # "een man uit Paramaribo die in juni X in zijn been heeft geschoten": the man
+                # did it; X later in his relative clause is the object
+                return [a for a in cands if a.end <= first][-1]
         actor: Actor | None = None
         if in_clause:
             actor = in_clause[0]
@@ -671,14 +677,24 @@ class _Doc:
                     gap = self.norms[lead.end:actor.start + 1] if lead is not None else []
                     if len(gap) <= 6 and "," not in gap and any(w in _LEADS for w in gap):
                         actor = lead
-            elif doers:
-                actor = doers[0]
+            else:
+                # the sentence's first doer, but not one inside a later relative clause ("eist
+                # straf tegen een man die X neerschoot": X is no doer of the demand)
+                doers = [a for a in doers if not (a.start > start and self._relative_start(a.start) and self._about_other(a.start, cands))]
+                actor = doers[0] if doers else None
         if mode == "participle" and actor is not None and actor.end <= start:
             aux = [i for i in range(actor.end, start) if self.norms[i] in self.lex.perfect_aux]
             if aux:
                 between = [a for a in cands if aux[0] < a.start < start]
                 return between[0] if between else None
         return actor
+
+    def _about_other(self, i: int, cands: list[Actor]) -> bool:
+        """The relative clause of token ``i`` is about another person named right before it."""
+        first = self._clause_first(i)
+        before = [a for a in cands if a.end <= first]
+        return (bool(before) and before[-1].kind == "other" and not self._plural(before[-1]) and self.norms[first] == "die"
+                and self._antecedent(before[-1], first))
 
     def _verb_opens(self, start: int) -> bool:
         """The clause holding token ``start`` opens (after a comma) with an auxiliary or
@@ -717,6 +733,8 @@ class _Doc:
             tok = self.doc[i]
             if tok.is_punct or tok.like_num or tok.text[:1].isupper() or self.norms[i] in _APPOSITION_WORDS or _AGE.match(self.norms[i]):
                 continue
+            if i == actor.end and (self.norms[i] in self.lex.generic_actors or self.norms[i] in self.lex.anaphora_definite):
+                continue  # "een 30-jarige man uit Paramaribo die ...": the noun after the age
             return False
         return True
 
@@ -937,6 +955,8 @@ def _collect_cues(d: _Doc) -> None:
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
         if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
+        if kind == "official_act" and "onschuldig" in d.norms[h.start:h.end]:
+            continue  # "hij zat vier weken onschuldig vast": a wrong arrest, no step against a suspect
         if kind == "official_act" and (_not_a_step(d, h.start) or _negated(d, h.start)):
             continue  # "het nieuws over de schikking", "een gesloten organisatie"
         if kind == "official_act" and h.end + 1 < len(d.norms) and d.norms[h.end] == "van":
@@ -1003,6 +1023,10 @@ def _collect_cues(d: _Doc) -> None:
                 if "tegen" in after:
                     st.acts.append((sent, text))  # "aangifte gedaan tegen X": X is accused, not a victim
                     continue
+                if any(d.norms[j] in d.lex.authorities for j in range(d.sents[sent].start, min(actor.start, h.start))):
+                    # "GS leggen de veehouder een dwangsom op en doen aangifte": the authority reports X
+                    st.acts.append((sent, text))
+                    continue
             clause = _relative_after_subject(d, h.start)
             if clause is not None:
                 st.past_victim.append((sent, text))
@@ -1047,6 +1071,8 @@ def _collect_roles(d: _Doc) -> None:
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
             linked = (h.start >= m.end and len(tail) <= 5 and all(w in _ROLE_LINK or w.isdigit() or w in _NUMBER_WORDS for w in tail)
                       and (not tail or any(w in ("als", "is", "was") for w in tail[-2:])))
+            if d.company and h.key != "role:professional" and before and not (after or linked):
+                continue  # "sluit de burgemeester Snackbar X": a person's office is no company's role
             if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
                 if h.end < len(d.norms) and d.norms[h.end] == "van" and h.end < m.start:
                     continue  # "de advocaat van X": X is the client
