@@ -426,3 +426,14 @@ def test_who_did_it_in_a_relative_clause_and_who_reports() -> None:
     assert assess(reported, PERSON).adverse
     closed = "Op grond van artikel 174a Gemeentewet sluit de burgemeester Snackbar Stevig voor de duur van zes maanden."
     assert assess(closed, "Snackbar Stevig", company=True).adverse
+
+
+def test_gender_of_others_a_confession_and_what_the_company_says() -> None:
+    # a named other of the other gender is not who "de vrouw" or "ze" refers to
+    named = ("Buurman Henk Dijkstra zag Anna Vos vaak bij de kas. Volgens de vereniging nam de vrouw in twee jaar 23.000 euro "
+             "op voor privé-uitgaven. Ze heeft schuld bekend.")
+    assert "fraude" in assess(named, "Anna Vos").themes
+    # "volgens de corporatie": the company tells what others did
+    told = ("Bouwbedrijf Stevig heeft het vertrouwen in de bewonersraad opgezegd. Het geld is volgens het bedrijf voor "
+            "privédoeleinden gebruikt.")
+    assert assess(told, COMPANY, company=True).findings == ()

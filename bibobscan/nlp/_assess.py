@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from ._lexicon import Lexicon, Theme, load_lexicon, norm
 from ._model import ORG_LABELS, PERSON_LABELS, ModelView
-from ._persons import person_titles
+from ._persons import name_gender, person_titles
 from ._pipeline import Hit, lemma_hits, norms_of, window_of
 from ._subject import Mention
 from ._types import Assessment, Finding
@@ -394,6 +394,9 @@ class _Doc:
         actors.sort(key=lambda a: (a.start, a.end))
         self._identify(actors)
         for a in actors:
+            if (a.kind == "anaphor" and a.start > 0 and norms[a.start - 1] in ("volgens", "aldus")
+                    and not any(_ends_in(norms[i], lex.company_members) for i in range(a.start, a.end))):
+                self.source.add(a.start)  # "volgens de corporatie": the subject tells it (its driver's word is his own)
             if a.kind == "anaphor" and a.end - a.start == 1:
                 # "..., zegt ze": a pronoun quoted as the source, like "zegt X"
                 if (a.start > 0 and norms[a.start - 1] in lex.speaker) or (a.end < n and norms[a.end] in lex.speaker and norms[a.end] != "volgens"):
@@ -486,7 +489,9 @@ class _Doc:
     def _resolve(self) -> dict[int, bool]:
         """For each anaphor start: does it refer back to the subject?"""
         resolved: dict[int, bool] = {}
-        subject_gender = ""  # "m" or "f" once a pronoun or noun for the subject says so
+        # "m" or "f" once a pronoun or noun for the subject says so (not from the subject's own
+        # first name: a text may use another name than the one searched for)
+        subject_gender = ""
         group_after = False  # a group of others came after the subject's last mention
         last: Actor | None = None
         last_is_subject = False
@@ -497,7 +502,7 @@ class _Doc:
         prev_other: Actor | None = None
         for a in self.actors:
             if a.kind == "other":
-                g = _RELATION_GENDER.get(self.norms[a.end - 1], "")
+                g = _RELATION_GENDER.get(self.norms[a.end - 1], "") or (name_gender(self.norms[a.start]) if a.start in named else "")
                 if prev_other is not None and prev_other.end == a.start and others_since:
                     others_since[-1] = others_since[-1] or g  # "Haar vriend Jeroen Schut": one person
                 elif not self._plural(a):
@@ -554,7 +559,7 @@ class _Doc:
                         ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
                         if ok and self._passive_agent(a.sent - 1) is not None:
                             ok = False  # "X werd door haar ex-partner gestalkt. Hij ...": the doer is the agent
-                pronoun_gender = _GENDER.get(self.norms[a.start]) if self.norms[a.start] in self.lex.anaphora_person else None
+                pronoun_gender = _GENDER.get(self.norms[a.end - 1])  # "ze", "hij", "de vrouw", "de man"
                 if (not ok and pronoun_gender and others_since and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN
                         and not (group_after and self.norms[a.start] in ("ze", "zij"))
                         and subject_gender in ("", pronoun_gender) and all(g and g != pronoun_gender for g in others_since)):
@@ -963,7 +968,8 @@ def _collect_cues(d: _Doc) -> None:
             j = h.end + 1 + (d.norms[h.end + 1] in ("zijn", "haar", "hun", "de", "het", "een"))
             if j < len(d.norms) and (d.norms[j] in d.lex.relations or d.norms[j] in d.lex.generic_actors or j in d.other_at):
                 continue  # "bevestigde de aanhouding van haar fractiegenoot": a step against someone else
-        mode = "participle" if kind == "official_act" else "term"
+        # "X heeft schuld bekend": the doer confesses, nobody does it to X
+        mode = "participle" if kind == "official_act" and d.norms[h.start] != "schuld" else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
             first = d.sents[sent].start
             if not any(d.norms[i] in d.lex.authorities for i in range(first, h.start)):

@@ -44,6 +44,7 @@ class _Tables:
     first_names: frozenset[str]
     surnames: frozenset[str]
     not_names: frozenset[str]
+    genders: dict[str, str] = field(default_factory=dict, compare=False)  # first name -> "f" | "m"
     forms: dict[tuple[str, str], _Word] = field(default_factory=dict, compare=False)  # cache of _word
 
 
@@ -61,7 +62,14 @@ def _tables() -> _Tables:
         first_names=frozenset(words("first_names")),
         surnames=frozenset(words("surnames")),
         not_names=frozenset(words("not_names")) | frozenset(STOP_WORDS),
+        genders={**{w: "m" for w in words("male_names")}, **{w: "f" for w in words("female_names")}},
     )
+
+
+def name_gender(word: str) -> str:
+    """"f" or "m" for a first name with a clear gender in ``persons.yaml``, else "" (for
+    coreference only: which person "hij" or "zij" refers to)."""
+    return _tables().genders.get(word, "")
 
 
 def person_titles() -> frozenset[str]:
