@@ -437,3 +437,10 @@ def test_gender_of_others_a_confession_and_what_the_company_says() -> None:
     told = ("Bouwbedrijf Stevig heeft het vertrouwen in de bewonersraad opgezegd. Het geld is volgens het bedrijf voor "
             "privédoeleinden gebruikt.")
     assert assess(told, COMPANY, company=True).findings == ()
+
+
+def test_who_reports_is_not_reported_unless_the_report_was_not_made() -> None:
+    reported = "Boekhouder Henk Vos meldde de ongebruikelijke contante stortingen van een klant bij de FIU."
+    assert assess(reported, PERSON).findings == ()
+    not_reported = "Autohandelaar Henk Vos nam drugsgeld aan van kopers en meldde de betalingen ook niet bij de FIU."
+    assert assess(not_reported, PERSON).adverse

@@ -960,6 +960,8 @@ def _collect_cues(d: _Doc) -> None:
         word = d.norms[h.start] if h.end - h.start == 1 else h.term
         if h.start in d.other_at:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
+        if kind in ("victim", "witness") and any(w in _NEGATORS_BEFORE for w in d.norms[h.start:h.end]):
+            continue  # "meldde ze ook niet bij de FIU": the report that was not made
         if kind == "official_act" and "onschuldig" in d.norms[h.start:h.end]:
             continue  # "hij zat vier weken onschuldig vast": a wrong arrest, no step against a suspect
         if kind == "official_act" and (_not_a_step(d, h.start) or _negated(d, h.start)):
