@@ -444,3 +444,24 @@ def test_who_reports_is_not_reported_unless_the_report_was_not_made() -> None:
     assert assess(reported, PERSON).findings == ()
     not_reported = "Autohandelaar Henk Vos nam drugsgeld aan van kopers en meldde de betalingen ook niet bij de FIU."
     assert assess(not_reported, PERSON).adverse
+
+
+def test_the_fifth_real_text_set_dev_kinds() -> None:
+    # "terecht" alone is no step ("werknemers kunnen terecht in het nieuwe kantoor"); "staat vandaag terecht" is
+    opened = "Na een jaar kunnen honderd werknemers van Bouwbedrijf Stevig terecht in het nieuwe kantoorgebouw."
+    assert assess(opened, COMPANY, company=True).findings == ()
+    trial = "Henk Vos staat vandaag terecht. Hij wordt ervan beschuldigd zijn ex-partner met een mes te hebben bedreigd."
+    assert assess(trial, PERSON).adverse
+    # a former official takes no steps: the arrest is against him
+    former = "Voormalig wethouder Henk Vos is dinsdag opgepakt door de Rijksrecherche."
+    assert assess(former, PERSON).adverse
+    # "Onder hen is X" after an arrest of a group
+    among = "Naast de hoofdverdachte zijn nog acht personen aangehouden. Onder hen is volgens de krant Henk Vos."
+    assert assess(among, PERSON).adverse
+    # an official deciding whether someone else is prosecuted
+    decides = ("Officier van justitie Henk Vos leidt het onderzoek. Hij is gespecialiseerd in fraudezaken. "
+               "Hij zal moeten beslissen of de oud-topman strafrechtelijk wordt vervolgd.")
+    assert assess(decides, PERSON).findings == ()
+    # a person bribing the company's employee: the company is not the doer
+    bribed = "De 36-jarige man wordt verdacht van omkoping van een medewerker van Bouwbedrijf Stevig."
+    assert assess(bribed, COMPANY, company=True).findings == ()

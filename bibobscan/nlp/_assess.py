@@ -363,6 +363,10 @@ class _Doc:
                 # headline style: "..., eigenaar slachtoffer"
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
                 continue
+            if (det in ("de", "het") and self.company and (_AGE.match(w) or w in ("man", "vrouw")) and not self._company_head(w)
+                    and not (following and (self._company_head(following) or _ends_in(following, lex.company_members)))):
+                actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "De 36-jarige man wordt verdacht ...": a person, not the company
+                continue
             if det in ("de", "het", "deze", "dit") and self.company and self._company_head(w):
                 actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))
                 continue
@@ -449,6 +453,7 @@ class _Doc:
             lead = " ".join(self.norms[self.sents[k].start:m.start])
             if "niet" in lead.split():
                 continue  # "Het gaat niet om X": a namesake
+            lead = lead.replace("het zou gaan", "het gaat").replace("het zou om", "het gaat om")  # "Het zou gaan om X"
             if not (lead.startswith(("het gaat", "het betreft", "dat is", "de verdachte is")) and ("om" in lead.split() or "betreft" in lead or lead.startswith(("dat is", "de verdachte is")))):
                 continue
             for idx, a in enumerate(actors):
@@ -934,6 +939,21 @@ def _not_a_step(d: _Doc, i: int) -> bool:
     return False
 
 
+_DECIDE = frozenset({"beslissen", "beslist", "besluiten", "besluit", "bepalen", "bepaalt", "bekijken", "bekijkt", "nagaan", "beoordelen",
+                     "beoordeelt", "afwegen", "weegt", "onderzoeken", "onderzoekt"})
+
+
+def _asks_whether(d: _Doc, i: int) -> bool:
+    """The step at ``i`` stands after "beslissen of", "bekijken of" with someone named
+    between "of" and the step: it is asked whether that other person gets it."""
+    start = d.sents[d.sent_of[i]].start
+    for j in range(i - 1, max(start, i - 12) - 1, -1):
+        if d.norms[j] == "of" and j > start and d.norms[j - 1] in _DECIDE:
+            return any(a.kind == "other" or (a.kind == "anaphor" and not d.is_subject(a)) or d.norms[a.start] in ("de", "het")
+                       for a in d.actors if j < a.start < i) or any(d.norms[k] in ("de", "het") for k in range(j + 1, min(i, j + 3)))
+    return False
+
+
 def _listed_after_colon(d: _Doc, end: int) -> bool:
     """A step whose object is a group named after a colon that lists the subject: "het OM
     is een onderzoek begonnen naar drie oud-bestuurders: A, B en X"."""
@@ -962,6 +982,8 @@ def _collect_cues(d: _Doc) -> None:
             continue  # "het slachtoffer ligt in het ziekenhuis", "de verdachte": another person
         if kind in ("victim", "witness") and any(w in _NEGATORS_BEFORE for w in d.norms[h.start:h.end]):
             continue  # "meldde ze ook niet bij de FIU": the report that was not made
+        if kind == "official_act" and _asks_whether(d, h.start):
+            continue  # "Hij zal moeten beslissen of de oud-topman wordt vervolgd": the step is a question about another
         if kind == "official_act" and "onschuldig" in d.norms[h.start:h.end]:
             continue  # "hij zat vier weken onschuldig vast": a wrong arrest, no step against a suspect
         if kind == "official_act" and (_not_a_step(d, h.start) or _negated(d, h.start)):
@@ -1003,7 +1025,7 @@ def _collect_cues(d: _Doc) -> None:
             continue
         if kind == "official_act" and (actor is None or not d.is_subject(actor)) and _listed_after_colon(d, h.end):
             actor = Actor(h.start, h.end, "subject", sent)  # "onderzoek naar drie oud-bestuurders: A, B en X"
-        if kind == "suspect" and word.startswith("een van") and sent > 0 and (actor is None or d.is_subject(actor)):
+        if kind == "suspect" and word.startswith(("een van", "onder")) and sent > 0 and (actor is None or d.is_subject(actor)):
             if any(d.sent_of[m.start] == sent and d.clause_of[m.start] == d.clause_of[h.start] for m in d.mentions):
                 # "Acht anderen werden opgepakt. Een van hen was X": X shares the step
                 st.suspect.append((sent, text))
@@ -1079,6 +1101,8 @@ def _collect_roles(d: _Doc) -> None:
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
             linked = (h.start >= m.end and len(tail) <= 5 and all(w in _ROLE_LINK or w.isdigit() or w in _NUMBER_WORDS for w in tail)
                       and (not tail or any(w in ("als", "is", "was") for w in tail[-2:])))
+            if h.start > 0 and (d.norms[h.start - 1] in _FORMER or d.norms[h.start].startswith(("oud-", "ex-"))):
+                continue  # "Voormalig wethouder X is opgepakt": a former office takes no steps
             if d.company and h.key != "role:professional" and before and not (after or linked):
                 continue  # "sluit de burgemeester Snackbar X": a person's office is no company's role
             if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
