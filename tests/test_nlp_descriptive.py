@@ -465,3 +465,12 @@ def test_the_fifth_real_text_set_dev_kinds() -> None:
     # a person bribing the company's employee: the company is not the doer
     bribed = "De 36-jarige man wordt verdacht van omkoping van een medewerker van Bouwbedrijf Stevig."
     assert assess(bribed, COMPANY, company=True).findings == ()
+
+
+@pytest.mark.parametrize(("text", "subject", "company"), [
+    ("Hoofdbeklaagde is Arno E.M., alias 'Blue'. Het OM eiste tegen hem veertien jaar cel voor cocaïnesmokkel.", "Arno E.M.", False),
+    ("Het dna-spoor was van Sander K.. Hij werd in 2015 veroordeeld voor de beroving van een bezorger.", "Sander K.", False),
+    ("De nepwinkel koffiekeuzes.nl is volgens de politie een vorm van oplichting.", "Koffiekeuzes.nl", True),
+])
+def test_the_subject_is_found_however_its_name_ends(text: str, subject: str, company: bool) -> None:
+    assert assess(text, subject, company=company).adverse

@@ -42,6 +42,20 @@ def _tokens(text: str) -> list[str]:
     return [norm(t.text) for t in get_nlp().make_doc(text) if not t.is_space]
 
 
+def _token_variants(name: str) -> list[list[str]]:
+    """The name's tokens as they come out alone, inside a sentence and without a final dot:
+    "Arno E.M." alone ends in "E.M" + "." but reads "E.M." before a comma; "Sander K." is
+    "K" + ".." at the end of a sentence."""
+    variants = [_tokens(name), _tokens(name + " x")[:-1]]
+    if name.rstrip().endswith("."):
+        variants.append(_tokens(name.rstrip().rstrip(".")))
+    out: list[list[str]] = []
+    for v in variants:
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
 class SubjectMatcher:
     """Finds the subject (one or more names of one person or one company) in a Doc."""
 
@@ -55,14 +69,15 @@ class SubjectMatcher:
         self.short_forms: set[tuple[str, ...]] = set()
         patterns: dict[str, set[tuple[str, ...]]] = {}
         for name in names:
-            for form, words in (self._company_forms(name) if company else self._person_forms(name)):
-                if words:
-                    patterns.setdefault(form, set()).add(words)
+            for tokens in _token_variants(name):
+                for form, words in (self._company_forms(tokens) if company else self._person_forms(tokens)):
+                    if words:
+                        patterns.setdefault(form, set()).add(words)
         for form, variants in patterns.items():
-            self.matcher.add(form, [nlp.make_doc(" ".join(v)) for v in sorted(variants)])
+            # built from the words themselves: tokenising "arno e.m." again would split the final dot
+            self.matcher.add(form, [Doc(nlp.vocab, words=list(v)) for v in sorted(variants)])
 
-    def _company_forms(self, name: str) -> list[tuple[str, tuple[str, ...]]]:
-        words = _tokens(name)
+    def _company_forms(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
         whole = fold(" ".join(words))
         stripped = strip_legal_form(whole)
         core = words
@@ -85,9 +100,8 @@ class SubjectMatcher:
                 self.short_forms.add(tuple(rest))
         return forms
 
-    def _person_forms(self, name: str) -> list[tuple[str, tuple[str, ...]]]:
+    def _person_forms(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
         t = _tables()
-        words = _tokens(name)
         if not words:
             return []
         # given names: leading words up to the first tussenvoegsel, keeping at least one surname word
@@ -125,8 +139,8 @@ class SubjectMatcher:
             text = doc[start:end].text
             if form == "company_short" and not doc[start:end][-1].text[:1].isupper():
                 continue
-            if end - start == 1 and not doc[start].text[:1].isupper():
-                continue  # a one-word name ("Voorbeeld") only as a name, not as the word "voorbeeld"
+            if end - start == 1 and not doc[start].text[:1].isupper() and not (self.company and "." in doc[start].text):
+                continue  # a one-word name ("Voorbeeld") only as a name, not as the word "voorbeeld" (a web address may be lower case)
             if form == "surname":
                 if not doc[end - 1].text[:1].isupper():
                     continue
