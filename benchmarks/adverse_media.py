@@ -27,8 +27,8 @@ detection on an outside fixture, and throughput.
    --evaldata DIR or --deduce FILE). Precision and recall of predicted person spans against the annotated ones,
    exact span and any overlap.
 3. Throughput: generated ~600-word Dutch news articles (seeded, reproducible), each
-   naming the subject, through ``assess_many`` (``nlp.pipe``) on one core. Target >= 500
-   articles per second.
+   naming the subject, through ``assess_many`` (``nlp.pipe``), CPU time of one core. Target
+   >= 800 articles per second for typical articles (issue 11); dense articles are printed.
 """
 
 from __future__ import annotations
@@ -253,10 +253,14 @@ def _cold_start() -> float:
 
 def _rate(articles: list[tuple[str, str]]) -> tuple[float, float, list[Any]]:
     assess_many([(t, name, False) for t, name in articles[:50]])  # warm the word cache and subject matchers
-    t0 = time.perf_counter()
+    # CPU time of this process: the figure for one core, not disturbed by other jobs on the machine
+    t0 = time.process_time()
     results = assess_many([(t, name, False) for t, name in articles])
-    took = time.perf_counter() - t0
+    took = time.process_time() - t0
     return took, len(articles) / took, results
+
+
+TYPICAL_TARGET = 800  # articles per second on one core for typical articles (issue 11)
 
 
 def throughput(n: int) -> dict[str, Any]:
@@ -271,7 +275,8 @@ def throughput(n: int) -> dict[str, Any]:
         out[label] = {"articles": n, "mean_words": round(words), "seconds": round(took, 3),
                       "articles_per_second": round(rate), "adverse_share": round(sum(r.adverse for r in results) / n, 2)}
         what = "subject in ~1 of 12 sentences" if not dense else "subject in ~1 of 3 sentences: nearly all text analysed"
-        print(f"{label:8} {n} generated articles of ~{round(words)} words ({what}): {took:.2f} s = {round(rate)} articles/s (target >= 500)")
+        print(f"{label:8} {n} generated articles of ~{round(words)} words ({what}): {took:.2f} s CPU = {round(rate)} articles/s"
+              + (f" (target >= {TYPICAL_TARGET}: {'met' if rate >= TYPICAL_TARGET else 'NOT met'})" if not dense else " (no target)"))
     print(f"pipeline cold start (import spaCy, build spacy.blank('nl') + components): {build:.2f} s")
     return out
 
@@ -309,14 +314,14 @@ def main() -> int:
     except (AttributeError, OSError):
         pass
     report: dict[str, Any] = {}
-    rows = load_rows(args.data)
-    splits = ["dev", "heldout"] if args.split == "both" else [args.split]
+    rows = load_rows(args.data) if args.data and args.data.is_file() else []  # --data '' skips the written set
+    splits = ([] if not rows else ["dev", "heldout"] if args.split == "both" else [args.split])
     for split in splits:
         part = [r for r in rows if r.get("split", "dev") == split]
         q = quality(part, errors=args.errors and split == "dev")  # held-out misses are never listed
         print_quality(split, q)
         report[f"quality_{split}"] = q
-    if args.split == "both":
+    if args.split == "both" and rows:
         q = quality(rows, errors=False)
         print_quality("dev + heldout", q)
         report["quality_all"] = q
@@ -341,7 +346,13 @@ def main() -> int:
             print_quality(f"{title}, {split} ({path.name}{users})", q, target if split == "heldout" else None,
                           "the tuning split: rules may be written against it" if split == "dev" else "no target; only measured")
             report[f"{key}_{split}"] = q
-    if args.regression and args.regression.exists():
+    pooled = [report[k]["overall"] for k in report if k.startswith("real") and k.endswith("_heldout")]
+    if pooled:
+        tp, fp, fn = (sum(o[x] for o in pooled) for x in ("tp", "fp", "fn"))
+        report["real_heldout_pooled"] = {"tp": tp, "fp": fp, "fn": fn, "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn)}
+        print(f"\n== All real-text held-out splits pooled ({len(pooled)} sets; never read to write a rule): "
+              f"precision {_ratio(tp, tp + fp):.2f}, recall {_ratio(tp, tp + fn):.2f} (tp={tp} fp={fp} fn={fn}) ==")
+    if args.regression and args.regression.is_file():
         q = quality(load_rows(args.regression), errors=args.errors)
         print_quality("regression snippets (written after the review; pass by construction, not a measurement)", q)
         report["quality_regression"] = q
