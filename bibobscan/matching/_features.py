@@ -101,15 +101,16 @@ def typo_similarity(a: str, b: str) -> float:
     more counts 0.9, two edits from eleven letters 0.8, three from fifteen 0.7."""
     if a == b:
         return 1.0
-    longest = max(len(a), len(b))
+    la, lb = len(a), len(b)
+    longest = la if la >= lb else lb
     distance = OSA.distance(a, b)
     plain = 1.0 - distance / longest if longest else 0.0
-    wild = a.count(WILD) + b.count(WILD)
-    if wild:
+    if WILD in a or WILD in b:
+        wild = a.count(WILD) + b.count(WILD)
         # a damaged letter (see _text.readings) stands for any letter: its edit is free,
         # but it counts for half an edit in the similarity; at most one in four letters,
         # and three readable letters on each side
-        if wild * 4 > longest or min(len(a), len(b)) - wild < 3:
+        if wild * 4 > longest or (la if la <= lb else lb) - wild < 3:
             return plain
         distance = max(0, distance - wild)
         allowed = 0 if longest < 5 else 1 if longest < 11 else 2 if longest < 15 else 3
@@ -125,13 +126,18 @@ def spelling_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words as written: typos, transliteration and
     spelling variants, but not call names. ``vowelless``: "abjad" or "abugida" when one
     word was transliterated from a script that leaves (some) vowels unwritten."""
+    return _spelling_similarity(a, b, vowelless)
+
+
+def _spelling_similarity(a: str, b: str, vowelless: str) -> float:
+    """:func:`spelling_similarity` without its cache (word_similarity has its own)."""
     if a == b:
         return 1.0
     best = typo_similarity(a, b)
     pa, pb = phonetic(a), phonetic(b)
     if pa == pb:
         best = max(best, 0.95)
-    else:
+    elif pa != a or pb != b:  # words the spelling rules leave as they are score as written
         best = max(best, 0.95 * typo_similarity(pa, pb))
     if vowelless == "abugida":
         ca, cb = _consonant_classes(a), _consonant_classes(b)
@@ -144,21 +150,24 @@ def spelling_similarity(a: str, b: str, vowelless: str = "") -> float:
             best = max(best, 0.9 if consonants >= 3 else 0.7)
     elif vowelless:
         best = max(best, 0.9 * _osa(abjad_skeleton(a), abjad_skeleton(b)))
-    spellings = person_tables().spelling_groups
-    if spellings.get(a, frozenset()) & spellings.get(b, frozenset()):
-        best = max(best, SPELLING_NAME)
+    if best < SPELLING_NAME:
+        spellings = person_tables().spelling_groups
+        group_a = spellings.get(a)
+        if group_a is not None and not group_a.isdisjoint(spellings.get(b, ())):
+            best = SPELLING_NAME
     return best
 
 
 def _same_call_name(a: str, b: str) -> bool:
     groups = person_tables().given_groups
-    return bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
+    group_a = groups.get(a)
+    return group_a is not None and not group_a.isdisjoint(groups.get(b, ()))
 
 
 @functools.lru_cache(maxsize=32768)
 def word_similarity(a: str, b: str, vowelless: str = "") -> float:
     """0..1 similarity of two folded words (typos, transliteration, call names)."""
-    best = spelling_similarity(a, b, vowelless)
+    best = _spelling_similarity(a, b, vowelless)
     if best < CALL_NAME and _same_call_name(a, b):
         best = CALL_NAME
     return best
@@ -280,16 +289,19 @@ def _runs(tb: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], str, bool], ...
     (run, the run's words written together, whether it follows a particle); cached per
     name, as one name is compared with many."""
     runs: list[tuple[tuple[int, ...], str, bool]] = []
+    texts = [t.text for t in tb]
+    particle = [t.kind is Kind.PARTICLE for t in tb]
+    number = [t.kind is Kind.NUMBER for t in tb]
     for size in (2, 3):
         for start in range(len(tb) - size + 1):
-            run = tuple(range(start, start + size))
-            if tb[run[-1]].kind is Kind.PARTICLE or any(tb[j].kind is Kind.NUMBER for j in run):
+            stop = start + size
+            if particle[stop - 1] or any(number[start:stop]):
                 continue  # a particle belongs to the word after it: "Lin de" is no "Linda"
             # a run takes a whole particle chain: "der Meulen" alone is no "Vermeulen"; only
             # a (near) letter-for-letter glued word may follow a particle: "Al Salah Society"
             # / "Al Salahsociety", "La Familia Michoacana" / "La Familiamichoacana"
-            after_particle = bool(start) and tb[start - 1].kind is Kind.PARTICLE
-            runs.append((run, "".join(tb[j].text for j in run), after_particle))
+            after_particle = bool(start) and particle[start - 1]
+            runs.append((tuple(range(start, stop)), "".join(texts[start:stop]), after_particle))
     return tuple(runs)
 
 
