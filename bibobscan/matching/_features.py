@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import OSA
 
 from ..model import MatchFeature
-from ._normalise import COMPANY, SON_OF, WEIGHTS, Kind, ParsedName, Token
+from ._normalise import COMPANY, GENERIC, INITIAL, NAME, NUMBER, PARTICLE, SON_OF, STRUCTURAL, WEIGHTS, ParsedName, Token
 from ._tables import LegalForm, org_tables, person_tables, spelling_rules
 from ._text import WILD
 
@@ -183,7 +183,7 @@ def _particles_equivalent(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in _EQUIV_PARTICLES)
 
 
-_WORDISH = (Kind.NAME, Kind.GENERIC, Kind.STRUCTURAL)
+_WORDISH = (NAME, GENERIC, STRUCTURAL)
 
 
 @dataclass(slots=True)
@@ -207,15 +207,15 @@ def _pair_score(ta: Token, tb: Token, vowelless: str) -> tuple[float, str] | Non
     if ka in _WORDISH and kb in _WORDISH:
         sim = word_similarity(ta.text, tb.text, vowelless)
         return (sim, "word") if sim >= MIN_PAIR else None
-    if ka is Kind.INITIAL and kb is Kind.INITIAL:
+    if ka is INITIAL and kb is INITIAL:
         return (1.0, "initial") if ta.text == tb.text else None
-    if ka is Kind.INITIAL and kb is Kind.NAME:
+    if ka is INITIAL and kb is NAME:
         return (0.7, "initial") if tb.text.startswith(ta.text) else None
-    if kb is Kind.INITIAL and ka is Kind.NAME:
+    if kb is INITIAL and ka is NAME:
         return (0.7, "initial") if ta.text.startswith(tb.text) else None
-    if Kind.PARTICLE in (ka, kb) and {ka, kb} <= {Kind.PARTICLE, Kind.NAME}:
+    if PARTICLE in (ka, kb) and {ka, kb} <= {PARTICLE, NAME}:
         return (1.0, "particle") if _particles_equivalent(ta.text, tb.text) else None
-    if ka is Kind.NUMBER and kb is Kind.NUMBER:
+    if ka is NUMBER and kb is NUMBER:
         return (1.0, "number") if ta.text == tb.text else None
     return None
 
@@ -267,7 +267,7 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     out.left_b = [j for j in range(len(tb)) if j not in used_b]
     for i in out.left_a:
         for j in out.left_b:
-            if ta[i].kind is Kind.NUMBER and tb[j].kind is Kind.NUMBER:
+            if ta[i].kind is NUMBER and tb[j].kind is NUMBER:
                 out.numbers_differ.append((ta[i].text, tb[j].text))
     return out
 
@@ -290,8 +290,8 @@ def _runs(tb: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], str, bool], ...
     name, as one name is compared with many."""
     runs: list[tuple[tuple[int, ...], str, bool]] = []
     texts = [t.text for t in tb]
-    particle = [t.kind is Kind.PARTICLE for t in tb]
-    number = [t.kind is Kind.NUMBER for t in tb]
+    particle = [t.kind is PARTICLE for t in tb]
+    number = [t.kind is NUMBER for t in tb]
     for size in (2, 3):
         for start in range(len(tb) - size + 1):
             stop = start + size
@@ -322,7 +322,7 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
             if not vowelless and abs(len(joined) - size) > slack:
                 continue  # too long or short to reach MERGE_MIN as written
             first = tb[run[0]]
-            particles = first.kind is Kind.PARTICLE
+            particles = first.kind is PARTICLE
             if particles and _contracted(text, [tb[j].text for j in run]):
                 if best is None or CONTRACTED > best[0]:
                     best = (CONTRACTED, run, "contracted")
@@ -357,8 +357,8 @@ def _credit_missing_lineage(a: ParsedName, b: ParsedName, al: Alignment, credit_
     """Half credit for a father's name that one side leaves out ("Yusuf bin Omar" /
     "Yusuf bin Khalid bin Omar"), but none when both sides have unpaired names: then
     the fathers' names differ, and a different father is a different person."""
-    names_left_a = [i for i in al.left_a if a.tokens[i].kind is Kind.NAME]
-    names_left_b = [j for j in al.left_b if b.tokens[j].kind is Kind.NAME]
+    names_left_a = [i for i in al.left_a if a.tokens[i].kind is NAME]
+    names_left_b = [j for j in al.left_b if b.tokens[j].kind is NAME]
     if names_left_a and names_left_b:
         return ""
     shown: list[str] = []
@@ -430,7 +430,7 @@ def _edge_runs(side: ParsedName, other: ParsedName, longest: int) -> Iterator[tu
         for at_end in (True, False):
             words = side.tokens[-n:] if at_end else side.tokens[:n]
             rest = side.tokens[:-n] if at_end else side.tokens[n:]
-            if any(t.text in others or t.kind is Kind.NUMBER for t in words) or not any(t.kind is Kind.NAME for t in rest):
+            if any(t.text in others or t.kind is NUMBER for t in words) or not any(t.kind is NAME for t in rest):
                 continue
             yield at_end, words, rest
 
@@ -446,14 +446,14 @@ def _unglue_form(side: ParsedName, other: ParsedName) -> ParsedName:
     if len(side.tokens) < 1 or not other.legal_forms:
         return side
     last = side.tokens[-1]
-    if last.kind is Kind.NUMBER or last.text in {t.text for t in other.tokens}:
+    if last.kind is NUMBER or last.text in {t.text for t in other.tokens}:
         return side
     for form in other.legal_forms:
         key = form.key.replace(" ", "")
         if not form.modifier and len(key) >= 3 and last.text.endswith(key) and len(last.text) - len(key) >= 3:
             word = last.text[: -len(key)]
             org = org_tables()
-            kind = Kind.STRUCTURAL if word in org.structural else Kind.GENERIC if word in org.generic else Kind.NAME
+            kind = STRUCTURAL if word in org.structural else GENERIC if word in org.generic else NAME
             glued = replace(form, written=last.text)
             return _with_forms(side, (*side.tokens[:-1], Token(word, kind, WEIGHTS[kind])), (*side.legal_forms, glued))
     return side
@@ -533,12 +533,12 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
             # the initial side is fully explained; the full name only by its first letter
             for side, idx, tokens in ((credit_a, p.a, a.tokens), (credit_b, p.b, b.tokens)):
                 for k in idx:
-                    side[k] = 1.0 if tokens[k].kind is Kind.INITIAL else INITIAL_CREDIT
+                    side[k] = 1.0 if tokens[k].kind is INITIAL else INITIAL_CREDIT
     for i in al.left_a:
-        if a.tokens[i].kind is Kind.NUMBER and any(b.tokens[j].kind is Kind.NUMBER for j in al.left_b):
+        if a.tokens[i].kind is NUMBER and any(b.tokens[j].kind is NUMBER for j in al.left_b):
             credit_a[i] = 1.0  # a different number is judged by its own rule below
     for j in al.left_b:
-        if b.tokens[j].kind is Kind.NUMBER and any(a.tokens[i].kind is Kind.NUMBER for i in al.left_a):
+        if b.tokens[j].kind is NUMBER and any(a.tokens[i].kind is NUMBER for i in al.left_a):
             credit_b[j] = 1.0
     lineage_left = _credit_missing_lineage(a, b, al, credit_a, credit_b)
     cov_a, cov_b = _coverage(a.tokens, credit_a), _coverage(b.tokens, credit_b)
@@ -565,11 +565,11 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
             features.append(MatchFeature("contracted_particle", 0.0, f"'{_show(a.tokens, p.a)}' / '{_show(b.tokens, p.b)}': 'van der' "
                                          "samengetrokken tot 'ver'; vroeger één familienaam, nu meestal twee families."))
 
-    counted = (Kind.NAME, Kind.INITIAL, Kind.GENERIC) if kind == COMPANY else (Kind.NAME, Kind.INITIAL)
+    counted = (NAME, INITIAL, GENERIC) if kind == COMPANY else (NAME, INITIAL)
     left_a = [i for i in al.left_a if a.tokens[i].kind in counted]
     left_b = [j for j in al.left_b if b.tokens[j].kind in counted]
     if left_a and left_b:
-        initial_clash = any(a.tokens[i].kind is Kind.INITIAL for i in left_a) or any(b.tokens[j].kind is Kind.INITIAL for j in left_b)
+        initial_clash = any(a.tokens[i].kind is INITIAL for i in left_a) or any(b.tokens[j].kind is INITIAL for j in left_b)
         features.append(MatchFeature("name_conflict", 2 * CONFLICT if initial_clash else CONFLICT,
                                      f"Afwijkende naamdelen: '{_show(a.tokens, left_a)}' tegenover '{_show(b.tokens, left_b)}'"
                                      + (" (een voorletter spreekt de naam tegen)." if initial_clash else ".")))
@@ -577,7 +577,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         extra_side, idx = (a, left_a) if left_a else (b, left_b)
         features.append(MatchFeature("extra_name_parts", 0.0, f"Extra naamdelen aan één kant: '{_show(extra_side.tokens, idx)}'."))
     weak = [p for p in full if p.sim < WEAK_PART]
-    exact_names = [p for p in full if p.sim >= 0.999 and any(a.tokens[i].kind is Kind.NAME for i in p.a)]
+    exact_names = [p for p in full if p.sim >= 0.999 and any(a.tokens[i].kind is NAME for i in p.a)]
     if (len(weak) == 1 and len(exact_names) >= LONG_NAME_EXACT and len(weak[0].a) == len(weak[0].b) == 1
             and OSA.distance(a.tokens[weak[0].a[0]].text, b.tokens[weak[0].b[0]].text) == 1):
         # one slip in a long name whose other parts are all alike ("Haji Ssad Khan Zarkari" /
@@ -596,7 +596,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         _cap(features, CAP_POSSIBLE, "number_differs", f"Ander volgnummer ({shown}): verwante maar andere naam; hoogstens een mogelijke overeenkomst.")
     elif kind == COMPANY:
         lone = [t.text for side, left in ((a, al.left_a), (b, al.left_b)) for t in (side.tokens[i] for i in left)
-                if t.kind is Kind.NUMBER]
+                if t.kind is NUMBER]
         if lone:
             _cap(features, CAP_POSSIBLE, "number_one_side",
                  f"Volgnummer {', '.join(lone)} staat maar in één naam: mogelijk een andere onderneming uit dezelfde reeks.")
@@ -604,7 +604,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     vowelless = _vowelless_script(a, b)
     by_table = [p for p in full if p.how == "word" and len(p.a) == len(p.b) == 1
                 and call_name_only(a.tokens[p.a[0]].text, b.tokens[p.b[0]].text, vowelless)]
-    direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is Kind.NAME for i in p.a)]
+    direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is NAME for i in p.a)]
     if by_table and len(direct) < 2:
         shown = ", ".join(f"{_show(a.tokens, p.a)}/{_show(b.tokens, p.b)}" for p in by_table)
         _cap(features, CAP_POSSIBLE, "call_name_only",
@@ -706,8 +706,8 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
             if fa.generics and fb.generics:
                 _cap(features, CAP_POSSIBLE, "legal_form_cap",
                      "Een andere soort rechtsvorm: mogelijk een andere rechtspersoon met dezelfde naam.")
-    struct_a = {a.tokens[i].text for i in al.left_a if a.tokens[i].kind is Kind.STRUCTURAL}
-    struct_b = {b.tokens[j].text for j in al.left_b if b.tokens[j].kind is Kind.STRUCTURAL}
+    struct_a = {a.tokens[i].text for i in al.left_a if a.tokens[i].kind is STRUCTURAL}
+    struct_b = {b.tokens[j].text for j in al.left_b if b.tokens[j].kind is STRUCTURAL}
     extra = sorted(struct_a ^ struct_b)
     if extra:
         _cap(features, CAP_POSSIBLE, "structural_word",
@@ -715,12 +715,12 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
     if al.left_a and al.left_b:
         return  # a conflict, already counted
     side, left = (a, al.left_a) if al.left_a else (b, al.left_b)
-    generic = [side.tokens[i].text for i in left if side.tokens[i].kind is Kind.GENERIC]
-    distinct = [side.tokens[i].text for i in left if side.tokens[i].kind is Kind.NAME]
+    generic = [side.tokens[i].text for i in left if side.tokens[i].kind is GENERIC]
+    distinct = [side.tokens[i].text for i in left if side.tokens[i].kind is NAME]
     if generic:
         features.append(MatchFeature("extra_generic_word", round(EXTRA_GENERIC * len(generic), 4),
                                      f"Extra algemeen woord in één naam ('{' '.join(generic)}'): mogelijk een ander bedrijfsonderdeel."))
-    if distinct and any(t.kind is Kind.NAME for t in (b.tokens if side is a else a.tokens)):
+    if distinct and any(t.kind is NAME for t in (b.tokens if side is a else a.tokens)):
         _cap(features, CAP_POSSIBLE, "extra_distinct_word",
              f"Extra onderscheidend woord in één naam ('{' '.join(distinct)}'): mogelijk een verwante, andere onderneming.")
 
@@ -728,9 +728,9 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
 def _patronymic(tokens: tuple[Token, ...]) -> tuple[list[int], int, int] | None:
     """Positions of the own name(s), of "bin" and of the father's name in "Salman bin Khalid"."""
     for k, t in enumerate(tokens):
-        if k and t.kind is Kind.PARTICLE and t.text in SON_OF:
-            own = [i for i in range(k) if tokens[i].kind is Kind.NAME]
-            father = next((i for i in range(k + 1, len(tokens)) if tokens[i].kind is Kind.NAME), None)
+        if k and t.kind is PARTICLE and t.text in SON_OF:
+            own = [i for i in range(k) if tokens[i].kind is NAME]
+            father = next((i for i in range(k + 1, len(tokens)) if tokens[i].kind is NAME), None)
             return (own, k, father) if own and father is not None else None
     return None
 
@@ -761,10 +761,10 @@ def _person_rules(a: ParsedName, b: ParsedName, al: Alignment, full: list[Pair],
     if a.generation and b.generation and a.generation != b.generation:
         features.append(MatchFeature("generation_differs", -0.3, f"{a.generation} tegenover {b.generation}: vader en zoon?"))
         _cap(features, CAP_POSSIBLE, "generation_cap", "Junior/senior verschilt: hoogstens een mogelijke overeenkomst.")
-    names_a = [t for t in a.tokens if t.kind is Kind.NAME]
-    names_b = [t for t in b.tokens if t.kind is Kind.NAME]
-    inits_a = [t for t in a.tokens if t.kind is Kind.INITIAL]
-    inits_b = [t for t in b.tokens if t.kind is Kind.INITIAL]
+    names_a = [t for t in a.tokens if t.kind is NAME]
+    names_b = [t for t in b.tokens if t.kind is NAME]
+    inits_a = [t for t in a.tokens if t.kind is INITIAL]
+    inits_b = [t for t in b.tokens if t.kind is INITIAL]
     joined = any(p.how in ("join", "merge") for p in al.pairs)
     single_a = len(names_a) == 1 and not inits_a and not joined
     single_b = len(names_b) == 1 and not inits_b and not joined
