@@ -639,12 +639,20 @@ _VISIBLE_DAMAGE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\u00ad]|[ÃÂ][\x80-\xbf
 _OCR_DIGIT = re.compile(r"[A-Za-z][0-9]+[A-Za-z]")
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # every character that is not str.isalnum()
+
+
+def _letters(text: str) -> str:
+    """``text`` without the characters that are not letters or digits."""
+    return text if text.isalnum() else _NOT_ALNUM.sub("", text)
+
+
 def _compact(side: ParsedName) -> str:
-    return "".join(c for t in side.tokens for c in t.text if c.isalnum())
+    return _letters("".join([t.text for t in side.tokens]))
 
 
 def _as_written_letters(side: ParsedName) -> str:
-    return "".join(c for c in side.original.casefold() if c.isalnum())
+    return _letters(side.original.casefold())
 
 
 def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) -> None:

@@ -38,6 +38,8 @@ class Record:
             if not raw or not raw.strip():
                 continue
             out.append(raw.strip())
+            if ";" not in raw and "/" not in raw:
+                continue  # no alternatives (the common case: no split needed)
             parts = [p.strip() for p in _ALTERNATIVES.split(raw)]
             if len(parts) > 1 and all(sum(c.isalpha() for c in p) >= 2 for p in parts):
                 out.extend(parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from anyascii import anyascii
 from ftfy import fix_encoding
@@ -96,8 +96,9 @@ def fold_key(text: str) -> str:
     return _NON_ALNUM.sub(" ", lower_ascii(text).replace(".", "")).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+# Chunk and Word are NamedTuples, not frozen dataclasses: one of each is made for every
+# word of every name parsed, and a frozen dataclass takes several times as long to build.
+class Chunk(NamedTuple):
     text: str  # letters and digits only
     dotted: bool  # written with a dot ("A.", "B.V.", "Co.")
     parts: tuple[str, ...]  # the pieces between dots: "a.b.c." -> ("a", "b", "c")
@@ -183,8 +184,7 @@ def chunks(text: str) -> list[Chunk]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """A word of a company name as compared (runs of single letters joined) and how
     it was written."""
 
