@@ -258,7 +258,7 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     used_b: set[int] = set()
     out = Alignment()
     for sim, _, _, ia, jb, how in candidates:
-        if used_a.intersection(ia) or used_b.intersection(jb):
+        if not used_a.isdisjoint(ia) or not used_b.isdisjoint(jb):
             continue
         used_a.update(ia)
         used_b.update(jb)
@@ -346,7 +346,7 @@ class NameScore:
 
     @property
     def score(self) -> float:
-        return max(0.0, min(1.0, sum(f.weight for f in self.features)))
+        return max(0.0, min(1.0, sum([f.weight for f in self.features])))
 
 
 LINEAGE_CREDIT = 0.5  # a father's name that one side leaves out counts half
@@ -371,10 +371,10 @@ def _credit_missing_lineage(a: ParsedName, b: ParsedName, al: Alignment, credit_
 
 
 def _coverage(tokens: tuple[Token, ...], credit: dict[int, float]) -> float:
-    total = sum(t.weight for t in tokens)
+    total = sum([t.weight for t in tokens])
     if total <= 0:
         return 0.0
-    return min(1.0, sum(credit.get(i, 0.0) * t.weight for i, t in enumerate(tokens)) / total)
+    return min(1.0, sum([credit.get(i, 0.0) * t.weight for i, t in enumerate(tokens)]) / total)
 
 
 def _show(tokens: tuple[Token, ...], idx: list[int]) -> str:
@@ -389,7 +389,7 @@ CAPS = frozenset({"number_differs", "number_one_side", "call_name_only", "single
 def _cap(features: list[MatchFeature], cap: float, name: str, sentence: str) -> None:
     if name not in CAPS:
         raise ValueError(f"{name} is not a capping feature (add it to CAPS)")
-    current = max(0.0, min(1.0, sum(f.weight for f in features)))
+    current = max(0.0, min(1.0, sum([f.weight for f in features])))
     if current > cap:
         features.append(MatchFeature(name, round(cap - current, 4), sentence))
     elif not any(f.name == name for f in features):
@@ -412,7 +412,7 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     if not keys or not side.tokens:
         return side
     for _end, words, rest in _edge_runs(side, other, 4):
-        text = "".join(t.text for t in words)
+        text = "".join([t.text for t in words])
         for key, form in keys.items():
             if 2 <= len(text) <= len(key) and OSA.distance(text, key, score_cutoff=_form_edits(key)) <= _form_edits(key):
                 return _with_forms(side, rest, (*side.legal_forms, replace(form, written=" ".join(t.text for t in words))))
@@ -424,15 +424,21 @@ def _edge_runs(side: ParsedName, other: ParsedName, longest: int) -> Iterator[tu
     form, shortest first, with the words that remain: never a word ``other`` has too, a
     number, or a run that leaves no distinctive word. (at the end?, run, rest)"""
     others = {t.text for t in other.tokens}
-    for n in range(1, longest + 1):
-        if n >= len(side.tokens):
-            return
+    tokens = side.tokens
+    for n in range(1, min(longest, len(tokens) - 1) + 1):
         for at_end in (True, False):
-            words = side.tokens[-n:] if at_end else side.tokens[:n]
-            rest = side.tokens[:-n] if at_end else side.tokens[n:]
-            if any(t.text in others or t.kind is NUMBER for t in words) or not any(t.kind is NAME for t in rest):
+            words = tokens[-n:] if at_end else tokens[:n]
+            rest = tokens[:-n] if at_end else tokens[n:]
+            if _shared_or_number(words, others) or NAME not in [t.kind for t in rest]:
                 continue
             yield at_end, words, rest
+
+
+def _shared_or_number(words: tuple[Token, ...], others: set[str]) -> bool:
+    for t in words:
+        if t.text in others or t.kind is NUMBER:
+            return True
+    return False
 
 
 def _with_forms(side: ParsedName, tokens: tuple[Token, ...], forms: tuple[LegalForm, ...]) -> ParsedName:
@@ -468,7 +474,7 @@ def _mend_split_form(side: ParsedName, other: ParsedName) -> ParsedName:
     if not target or side.form_text == target or not side.form_text:
         return side
     for at_end, words, rest in _edge_runs(side, other, 3):
-        joined = "".join(t.text for t in words)
+        joined = "".join([t.text for t in words])
         text = joined + side.form_text if at_end else side.form_text + joined
         if len(text) <= len(target) + 1 and OSA.distance(text, target, score_cutoff=_form_edits(target)) <= _form_edits(target):
             written = " ".join(t.text for t in words)
@@ -510,8 +516,8 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         return NameScore(features, sim, sim)
 
     al = align(a, b)
-    joined_a = "".join(t.text for t in a.tokens)
-    joined_b = "".join(t.text for t in b.tokens)
+    joined_a = "".join([t.text for t in a.tokens])
+    joined_b = "".join([t.text for t in b.tokens])
     credit_a: dict[int, float] = {}
     credit_b: dict[int, float] = {}
     if al.left_a or al.left_b or any(p.sim < 1.0 for p in al.pairs):
@@ -656,7 +662,7 @@ def _as_written_letters(side: ParsedName) -> str:
 
 
 def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) -> None:
-    current = max(0.0, min(1.0, sum(f.weight for f in features)))
+    current = max(0.0, min(1.0, sum([f.weight for f in features])))
     if current >= DAMAGE_SCORE:
         return
     keeps = _DAMAGE_KEEPS

@@ -356,6 +356,8 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
 
 
 def _mixed_case(name: str) -> bool:
+    if name.isascii():
+        return name.upper() != name and name.lower() != name
     return any(c.islower() for c in name) and any(c.isupper() for c in name)
 
 
@@ -372,7 +374,8 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
                                   guessed=written_only)
     words = [w.text for w in stripped]
     only = legal_forms().by_tokens.get(tuple(words))
-    if (words and not forms and _all_forms(" ".join(words))
+    # the words of a company name are cut already: no need to cut them again as _all_forms does
+    if (words and not forms and _all_form_words(words)
             and (not strict or all(w.as_form for w in stripped) or (only is not None and trusted_form(only)))):
         # nothing but a legal form ("B.V."): no name at all, never a match
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
@@ -463,7 +466,11 @@ def looks_like_company(name: str) -> bool:
 def _all_forms(text: str) -> bool:
     """True when ``text`` is nothing but legal forms and form modifiers; every form but
     the last must be trusted ("vos b v" is a name and a form, "gmbh co kg" all forms)."""
-    words = chunk_texts(text, collapse_letters=True)
+    return _all_form_words(chunk_texts(text, collapse_letters=True))
+
+
+def _all_form_words(words: list[str]) -> bool:
+    """:func:`_all_forms` of words already cut as chunk_texts cuts them."""
     table = legal_forms()
     first = True
     while words:
