@@ -47,6 +47,12 @@ _EQUIV_PARTICLES = [frozenset({"al", "el", "ul", "ar", "as", "ad", "an", "ash", 
                     frozenset({"bin", "ben", "ibn", "bn", "b"}), frozenset({"van", "von", "v"}),
                     frozenset({"de", "der", "den", "d"}), frozenset({"ter", "ten", "te"})]
 _DOUBLE = re.compile(r"(.)\1+")
+
+
+def _single(m: re.Match[str]) -> str:
+    """The letter of a run of one letter (_DOUBLE); a function, as re expands a template
+    such as r"\1" in Python in 3.11."""
+    return m.group(1)
 _ABJAD_DROP = re.compile(r"[aeiouyhw]")
 
 
@@ -55,19 +61,19 @@ def phonetic(word: str) -> str:
     """A transliteration-tolerant form (tables/spelling.yaml): W/V, J/Y/I, OE/U, ..."""
     for a, b in spelling_rules():
         word = word.replace(a, b)
-    return _DOUBLE.sub(r"\1", word)
+    return _DOUBLE.sub(_single, word)
 
 
 def abjad_skeleton(word: str) -> str:
     """Consonant skeleton for Arabic/Hebrew script, which writes no short vowels."""
     skeleton = word[:1] + _ABJAD_DROP.sub("", word[1:])
     skeleton = skeleton.replace("p", "b").replace("v", "f").replace("q", "k").replace("c", "k")
-    return _DOUBLE.sub(r"\1", skeleton)
+    return _DOUBLE.sub(_single, skeleton)
 
 
 def _consonant_classes(word: str) -> str:
     word = word.replace("h", "").replace("p", "b").replace("v", "f").replace("q", "k").replace("c", "k")
-    return _DOUBLE.sub(r"\1", word)
+    return _DOUBLE.sub(_single, word)
 
 
 def _unwritten_vowels(short: str, full: str) -> bool:
@@ -238,11 +244,13 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     # (similarity, single word pair first on ties, same relative position first, A, B, how)
     candidates: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], str]] = []
     na, nb = len(ta), len(tb)
+    wordish_b = [y.kind in _WORDISH for y in tb]
     for i, x in enumerate(ta):
         wordish = x.kind in _WORDISH
+        text = x.text
         for j, y in enumerate(tb):
-            if wordish and y.kind in _WORDISH:  # the common case of _pair_score, inline
-                sim = 1.0 if x.text == y.text else word_similarity(x.text, y.text, vowelless)
+            if wordish and wordish_b[j]:  # the common case of _pair_score, inline
+                sim = 1.0 if text == y.text else word_similarity(text, y.text, vowelless)
                 if sim >= MIN_PAIR:
                     candidates.append((sim, 1, -abs(i * nb - j * na), (i,), (j,), "word"))
                 continue
@@ -283,12 +291,17 @@ def _contracted(word: str, run: list[str]) -> bool:
     return len(run) == 3 and tuple(run[:2]) in _VAN_DE and word.startswith("ver") and word[3:] == run[2] and len(run[2]) >= 3
 
 
+# a run of words that a word of the other name may be: the positions, the words written
+# together and their length, whether it follows a particle, and its first word when that
+# is a particle (else None)
+_Run = tuple[tuple[int, ...], str, int, bool, str | None]
+
+
 @functools.lru_cache(maxsize=32768)
-def _runs(tb: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], str, bool], ...]:
+def _runs(tb: tuple[Token, ...]) -> tuple[_Run, ...]:
     """The runs of 2-3 adjacent words of a name that a word of another name may be
-    (run, the run's words written together, whether it follows a particle); cached per
-    name, as one name is compared with many."""
-    runs: list[tuple[tuple[int, ...], str, bool]] = []
+    (see _Run); cached per name, as one name is compared with many."""
+    runs: list[_Run] = []
     texts = [t.text for t in tb]
     particle = [t.kind is PARTICLE for t in tb]
     number = [t.kind is NUMBER for t in tb]
@@ -301,7 +314,8 @@ def _runs(tb: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], str, bool], ...
             # a (near) letter-for-letter glued word may follow a particle: "Al Salah Society"
             # / "Al Salahsociety", "La Familia Michoacana" / "La Familiamichoacana"
             after_particle = bool(start) and particle[start - 1]
-            runs.append((tuple(range(start, stop)), "".join(texts[start:stop]), after_particle))
+            joined = "".join(texts[start:stop])
+            runs.append((tuple(range(start, stop)), joined, len(joined), after_particle, texts[start] if particle[start] else None))
     return tuple(runs)
 
 
@@ -318,19 +332,18 @@ def _merges(ta: tuple[Token, ...], tb: tuple[Token, ...], vowelless: str) -> lis
         size = len(text)
         slack = 2 + size // 5
         best: tuple[float, tuple[int, ...], str] | None = None
-        for run, joined, after_particle in runs:
-            if not vowelless and abs(len(joined) - size) > slack:
+        for run, joined, length, after_particle, particle in runs:
+            if not vowelless and abs(length - size) > slack:
                 continue  # too long or short to reach MERGE_MIN as written
-            first = tb[run[0]]
-            particles = first.kind is PARTICLE
-            if particles and _contracted(text, [tb[j].text for j in run]):
-                if best is None or CONTRACTED > best[0]:
-                    best = (CONTRACTED, run, "contracted")
-                continue
-            if particles and not text.startswith(first.text):
-                continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
+            if particle is not None:
+                if _contracted(text, [tb[j].text for j in run]):
+                    if best is None or CONTRACTED > best[0]:
+                        best = (CONTRACTED, run, "contracted")
+                    continue
+                if not text.startswith(particle):
+                    continue  # the particle written together keeps its letters: "Vandermeulen", not "Vermeulen"
             sim = word_similarity(text, joined, vowelless)
-            needed = GLUED_AFTER_PARTICLE_MIN if after_particle else JOIN_MIN if particles else MERGE_MIN
+            needed = GLUED_AFTER_PARTICLE_MIN if after_particle else JOIN_MIN if particle is not None else MERGE_MIN
             if sim >= needed and (best is None or sim > best[0]):
                 best = (sim, run, "merge")
         if best is not None:
@@ -540,12 +553,13 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
             for side, idx, tokens in ((credit_a, p.a, a.tokens), (credit_b, p.b, b.tokens)):
                 for k in idx:
                     side[k] = 1.0 if tokens[k].kind is INITIAL else INITIAL_CREDIT
-    for i in al.left_a:
-        if a.tokens[i].kind is NUMBER and any(b.tokens[j].kind is NUMBER for j in al.left_b):
-            credit_a[i] = 1.0  # a different number is judged by its own rule below
-    for j in al.left_b:
-        if b.tokens[j].kind is NUMBER and any(a.tokens[i].kind is NUMBER for i in al.left_a):
-            credit_b[j] = 1.0
+    if al.numbers_differ:  # a number left on both sides: a different number is judged by its own rule below
+        for i in al.left_a:
+            if a.tokens[i].kind is NUMBER:
+                credit_a[i] = 1.0
+        for j in al.left_b:
+            if b.tokens[j].kind is NUMBER:
+                credit_b[j] = 1.0
     lineage_left = _credit_missing_lineage(a, b, al, credit_a, credit_b)
     cov_a, cov_b = _coverage(a.tokens, credit_a), _coverage(b.tokens, credit_b)
     hi, lo = max(cov_a, cov_b), min(cov_a, cov_b)
@@ -564,7 +578,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     if lineage_left:
         features.append(MatchFeature("lineage_missing", 0.0, f"Vadersnaam '{lineage_left}' staat maar in één naam: telt half, "
                                      "want korte schrijfwijzen laten die vaak weg."))
-    if any(p.how == "join" for p in al.pairs) or any(p.how == "merge" for p in al.pairs):
+    if any(p.how == "join" or p.how == "merge" for p in al.pairs):
         features.append(MatchFeature("joined_words", 0.0, "Naamdelen aan elkaar of los geschreven ('Van der Bilt' / 'Vanderbilt')."))
     for p in al.pairs:
         if p.how == "contracted":

@@ -159,7 +159,7 @@ def compare(a: Record, b: Record) -> Result:
             features.append(MatchFeature("place_differs", -0.1, "Andere plaats (" + ", ".join(sorted(places_a)).title()
                                          + " / " + ", ".join(sorted(places_b)).title() + "); mensen en bedrijven verhuizen, dus geen uitsluiting."))
 
-    total = max(0.0, min(1.0, sum(f.weight for f in features)))
+    total = max(0.0, min(1.0, sum([f.weight for f in features])))
     if ruled_out:
         # a contradicting hard fact: the score goes to zero, whatever the name says
         features.append(MatchFeature("ruled_out", round(-total, 4), "Een hard gegeven spreekt de overeenkomst tegen: geen match."))
@@ -176,8 +176,11 @@ def compare(a: Record, b: Record) -> Result:
     return Result(Match(verdict, round(total, 4), features), name_a, name_b, kind)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def _digits(value: str | None) -> str:
-    return re.sub(r"\D", "", value or "")
+    return _NOT_DIGIT.sub("", value) if value else ""
 
 
 def _reg(value: str) -> str:
@@ -206,6 +209,8 @@ def _precision(a: date | str | None, b: date | str | None) -> int:
 
 def _dates_agree(a: date | str | None, b: date | str | None) -> bool | None:
     """True/False when both give a date (compared to the precision both have)."""
+    if a is None or b is None:
+        return None
     pa, pb = _parts(a), _parts(b)
     if not pa or not pb:
         return None
