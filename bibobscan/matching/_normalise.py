@@ -100,7 +100,7 @@ class ParsedName:
 
 
 def _roman(text: str) -> int | None:
-    if not text or not _ROMAN.match(text):
+    if not text or text[0] not in "ivxl" or not _ROMAN.match(text):
         return None
     total, prev = 0, 0
     for ch in reversed(text):
@@ -330,7 +330,10 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
     changed = True
     while changed:
         changed = False
-        for n in range(min(table.longest, len(texts)), 0, -1):
+        # the longest run of words at each end that may be a form (none when the word at
+        # that end ends or starts no form)
+        longest_end = min(table.longest, len(texts)) if texts and texts[-1] in table.last_words else 0
+        for n in range(longest_end, 0, -1):
             form = table.by_tokens.get(tuple(texts[-n:])) or _misspelt_form(table, texts[-n:])
             if (form is not None and texts[:-n] and (any(t not in stop for t in texts[:-n]) or len(texts[:-n]) == 1)
                     and _form_fits(form, words[-n:], written_only, leading=False, commas=commas, guessed=guessed)
@@ -341,7 +344,8 @@ def strip_forms(words: list[Word], *, written_only: bool = False, commas: int = 
                     words, texts = words[:-1], texts[:-1]
                 changed = True
                 break
-        for n in range(min(table.longest, len(texts)), 0, -1):
+        longest_start = min(table.longest, len(texts)) if texts and texts[0] in table.first_words else 0
+        for n in range(longest_start, 0, -1):
             form = table.by_tokens.get(tuple(texts[:n]))
             if (form is not None and any(t not in stop for t in texts[n:])
                     and _form_fits(form, words[:n], written_only, leading=True, commas=commas, guessed=guessed)
@@ -474,6 +478,8 @@ def _all_form_words(words: list[str]) -> bool:
     table = legal_forms()
     first = True
     while words:
+        if words[-1] not in table.last_words:
+            return False
         for n in range(min(table.longest, len(words)), 0, -1):
             form = table.by_tokens.get(tuple(words[-n:]))
             if form is not None and (first or trusted_form(form)):

@@ -120,6 +120,10 @@ class LegalFormTable:
     # long forms of several words by (number of words, last word), for forms written
     # with a typing error in one of the other words ("Joimt Stock Company")
     by_last_word: dict[tuple[int, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # the first and the last word of every form: a name that starts (ends) with none of
+    # them has no form at its start (end), so most names are looked up no further
+    first_words: frozenset[str] = frozenset()
+    last_words: frozenset[str] = frozenset()
 
 
 def company_alias_tokens(alias: str) -> tuple[str, ...]:
@@ -174,7 +178,8 @@ def legal_forms() -> LegalFormTable:
         if len(tokens) >= FUZZY_FORM_WORDS and not form.modifier and len("".join(tokens)) >= FUZZY_FORM_MIN and form.scripts == {"LATIN"}:
             by_last.setdefault((len(tokens), tokens[-1]), []).append(tokens)
     return LegalFormTable(by_tokens=table, longest=max((len(t) for t in table), default=1),
-                          by_last_word={k: tuple(v) for k, v in by_last.items()})
+                          by_last_word={k: tuple(v) for k, v in by_last.items()},
+                          first_words=frozenset(t[0] for t in table), last_words=frozenset(t[-1] for t in table))
 
 
 FUZZY_FORM_MIN = 12  # letters; shorter forms must be written exactly
