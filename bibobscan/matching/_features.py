@@ -391,7 +391,7 @@ def _coverage(tokens: tuple[Token, ...], credit: dict[int, float]) -> float:
 
 
 def _show(tokens: tuple[Token, ...], idx: list[int]) -> str:
-    return " ".join(tokens[i].text for i in idx)
+    return " ".join([tokens[i].text for i in idx])
 
 
 # The features that hold a verdict at "possible" however alike the names are (_cap).
@@ -560,7 +560,8 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         for j in al.left_b:
             if b.tokens[j].kind is NUMBER:
                 credit_b[j] = 1.0
-    lineage_left = _credit_missing_lineage(a, b, al, credit_a, credit_b)
+    # a company's tokens are never a father's name (only parse_person marks lineage)
+    lineage_left = "" if kind == COMPANY else _credit_missing_lineage(a, b, al, credit_a, credit_b)
     cov_a, cov_b = _coverage(a.tokens, credit_a), _coverage(b.tokens, credit_b)
     hi, lo = max(cov_a, cov_b), min(cov_a, cov_b)
     alpha = ALPHA[kind]
@@ -616,7 +617,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         _cap(features, CAP_POSSIBLE, "number_differs", f"Ander volgnummer ({shown}): verwante maar andere naam; hoogstens een mogelijke overeenkomst.")
     elif kind == COMPANY:
         lone = [t.text for side, left in ((a, al.left_a), (b, al.left_b)) for t in (side.tokens[i] for i in left)
-                if t.kind is NUMBER]
+                if t.kind is NUMBER] if al.left_a or al.left_b else []
         if lone:
             _cap(features, CAP_POSSIBLE, "number_one_side",
                  f"Volgnummer {', '.join(lone)} staat maar in één naam: mogelijk een andere onderneming uit dezelfde reeks.")
@@ -705,13 +706,15 @@ def _damaged_text(a: ParsedName, b: ParsedName, features: list[MatchFeature]) ->
 
 
 def _out_of_order(pairs: list[Pair]) -> bool:
+    if len(pairs) < 2:
+        return False
     ordered = sorted((p for p in pairs if p.how != "join"), key=lambda p: min(p.a))
     positions = [min(p.b) for p in ordered]
     return any(x > y for x, y in zip(positions, positions[1:]))
 
 
 def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[MatchFeature]) -> None:
-    plain = [side.original for side in (a, b) if side.generic_only]
+    plain = [side.original for side in (a, b) if side.generic_only] if a.generic_only or b.generic_only else []
     if plain:
         _cap(features, CAP_POSSIBLE, "generic_name",
              f"'{plain[0]}' bestaat alleen uit algemene woorden en een rechtsvorm: zo'n naam wijst geen "
@@ -736,7 +739,7 @@ def _company_rules(a: ParsedName, b: ParsedName, al: Alignment, features: list[M
                      "Een andere soort rechtsvorm: mogelijk een andere rechtspersoon met dezelfde naam.")
     struct_a = {a.tokens[i].text for i in al.left_a if a.tokens[i].kind is STRUCTURAL}
     struct_b = {b.tokens[j].text for j in al.left_b if b.tokens[j].kind is STRUCTURAL}
-    extra = sorted(struct_a ^ struct_b)
+    extra = sorted(struct_a ^ struct_b) if struct_a or struct_b else []
     if extra:
         _cap(features, CAP_POSSIBLE, "structural_word",
              f"'{', '.join(extra)}' staat maar in één naam: mogelijk een verwante rechtspersoon (holding, dochter, landenvestiging), niet dezelfde.")

@@ -391,7 +391,7 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
         word = org.synonyms.get(word, word)
         if word in org.stop and not all_stop:
             continue
-        ordinal = _ORDINAL.match(word)
+        ordinal = _ORDINAL.match(word) if word[:1].isdigit() else None
         number: int | None = None
         if word.isdigit():
             number = int(word)

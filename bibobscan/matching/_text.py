@@ -148,6 +148,8 @@ def chunks(text: str) -> list[Chunk]:
         written = _APOSTROPHES.sub("", original)
         lowered = written.casefold()
         has_upper = lowered != written
+        # "aB" lies inside one chunk, so a name without it anywhere has no chunk with it
+        inner_capitals = has_upper and _INNER_CAPITAL.search(written) is not None
         end = 0
         for m in _CHUNK_AS_WRITTEN.finditer(written):
             start, stop = m.span()
@@ -163,7 +165,7 @@ def chunks(text: str) -> list[Chunk]:
             raw_written = written[start:stop] if has_upper else raw
             out.append(Chunk(chunk_text, dotted, parts or (raw,),
                              mixed_case and raw_written.isupper(),
-                             has_upper and _INNER_CAPITAL.search(raw_written) is not None, "LATIN", commas))
+                             inner_capitals and _INNER_CAPITAL.search(raw_written) is not None, "LATIN", commas))
         return out
     for piece in original.split():
         script = _script(piece)
@@ -214,7 +216,8 @@ def chunk_words(text: str, *, collapse_letters: bool) -> list[Word]:
         if collapse_letters and len(c.text) == 1 and c.text.isalpha():
             run.append(c)  # "B V", "A. B. C."
             continue
-        flush()
+        if run:
+            flush()
         initials = (c.dotted and all(len(p) == 1 and p.isalpha() for p in c.parts)) or (
             c.capitals and not c.dotted and 2 <= len(c.text) <= 3 and c.text.isalpha() and not set(c.text) & _VOWELS)
         out.append(Word(c.text, c.dotted or c.capitals or c.inner_capital, c.script, initials=initials,
