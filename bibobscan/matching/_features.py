@@ -424,6 +424,9 @@ def _drop_damaged_form(side: ParsedName, other: ParsedName) -> ParsedName:
     keys = {f.key.replace(" ", ""): f for f in other.legal_forms if not f.modifier}
     if not keys or not side.tokens:
         return side
+    longest = max(len(key) for key in keys)
+    if len(side.tokens[0].text) > longest and len(side.tokens[-1].text) > longest:
+        return side  # every run takes the first or the last word: each is longer than any form
     for _end, words, rest in _edge_runs(side, other, 4):
         text = "".join([t.text for t in words])
         for key, form in keys.items():
@@ -484,8 +487,10 @@ def _mend_split_form(side: ParsedName, other: ParsedName) -> ParsedName:
     Limited and two words): the last (or first) word(s) and the name's own forms
     together spell the other name's forms, within the damaged-form tolerance."""
     target = other.form_text
-    if not target or side.form_text == target or not side.form_text:
+    if not target or side.form_text == target or not side.form_text or not side.tokens:
         return side
+    if min(len(side.tokens[0].text), len(side.tokens[-1].text)) + len(side.form_text) > len(target) + 1:
+        return side  # every run takes the first or the last word, and is too long with either
     for at_end, words, rest in _edge_runs(side, other, 3):
         joined = "".join([t.text for t in words])
         text = joined + side.form_text if at_end else side.form_text + joined
@@ -598,7 +603,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
         extra_side, idx = (a, left_a) if left_a else (b, left_b)
         features.append(MatchFeature("extra_name_parts", 0.0, f"Extra naamdelen aan één kant: '{_show(extra_side.tokens, idx)}'."))
     weak = [p for p in full if p.sim < WEAK_PART]
-    exact_names = [p for p in full if p.sim >= 0.999 and any(a.tokens[i].kind is NAME for i in p.a)]
+    exact_names = [p for p in full if p.sim >= 0.999 and any(a.tokens[i].kind is NAME for i in p.a)] if len(weak) == 1 else []
     if (len(weak) == 1 and len(exact_names) >= LONG_NAME_EXACT and len(weak[0].a) == len(weak[0].b) == 1
             and OSA.distance(a.tokens[weak[0].a[0]].text, b.tokens[weak[0].b[0]].text) == 1):
         # one slip in a long name whose other parts are all alike ("Haji Ssad Khan Zarkari" /
@@ -625,7 +630,7 @@ def compare_parsed(a: ParsedName, b: ParsedName) -> NameScore:
     vowelless = _vowelless_script(a, b)
     by_table = [p for p in full if p.how == "word" and len(p.a) == len(p.b) == 1
                 and call_name_only(a.tokens[p.a[0]].text, b.tokens[p.b[0]].text, vowelless)]
-    direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is NAME for i in p.a)]
+    direct = [p for p in full if p not in by_table and any(a.tokens[i].kind is NAME for i in p.a)] if by_table else []
     if by_table and len(direct) < 2:
         shown = ", ".join(f"{_show(a.tokens, p.a)}/{_show(b.tokens, p.b)}" for p in by_table)
         _cap(features, CAP_POSSIBLE, "call_name_only",
