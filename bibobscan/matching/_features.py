@@ -245,12 +245,14 @@ def align(a: ParsedName, b: ParsedName) -> Alignment:
     candidates: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], str]] = []
     na, nb = len(ta), len(tb)
     wordish_b = [y.kind in _WORDISH for y in tb]
+    texts_b = [y.text for y in tb]
     for i, x in enumerate(ta):
         wordish = x.kind in _WORDISH
         text = x.text
         for j, y in enumerate(tb):
             if wordish and wordish_b[j]:  # the common case of _pair_score, inline
-                sim = 1.0 if text == y.text else word_similarity(text, y.text, vowelless)
+                other = texts_b[j]
+                sim = 1.0 if text == other else word_similarity(text, other, vowelless)
                 if sim >= MIN_PAIR:
                     candidates.append((sim, 1, -abs(i * nb - j * na), (i,), (j,), "word"))
                 continue

@@ -384,7 +384,7 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
         # nothing but a legal form ("B.V."): no name at all, never a match
         forms = [*forms, *(f for f in [legal_forms().by_tokens.get(tuple(words))] if f is not None)]
         words = []
-    words = _split_compounds(words, org.generic | org.structural)
+    words = _split_compounds(words, _compound_ends())
     all_stop = all(w in org.stop for w in words)  # "A B.V.": the one word is the name
     tokens: list[Token] = []
     for i, word in enumerate(words):
@@ -432,6 +432,13 @@ def parse_company(name: str, written_only: bool = False) -> ParsedName:
         cjk=cjk_letters(cleaned) if script == "cjk" else "",
         generic_only=generic_only,
     )
+
+
+@functools.cache
+def _compound_ends() -> frozenset[str]:
+    """The organisation words a Dutch compound may end in (see _split_compounds)."""
+    org = org_tables()
+    return org.generic | org.structural
 
 
 def _split_compounds(words: list[str], generic: frozenset[str]) -> list[str]:

@@ -243,8 +243,8 @@ _ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0F00-\u0FFF\u1000-\u109F\u1780-\u17FF]")
 def script_of(text: str) -> str:
     """'cjk' (Han, kana, Hangul), 'abjad' (Arabic, Hebrew), 'abugida' (the Brahmic
     scripts of South and South-East Asia) or 'alphabet' (the rest)."""
-    if text.isascii():
-        return "alphabet"
+    if text.isascii() or max(text) < "\u0590":
+        return "alphabet"  # every character below the first of the three kinds' ranges
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return "alphabet"
