@@ -55,6 +55,7 @@ _BEFORE_VERDICT = frozenset({"eist", "eiste", "eisten", "geeist", "eisen", "eis"
 _INVERSION = frozenset({"zo", "toen", "daarna", "vervolgens", "nu", "later", "dan", "daar", "hier", "ook", "vorig", "gisteren", "vandaag"})
 # victim cues whose victim follows them: "is onttrokken aan het fonds" (the doer comes before)
 _VICTIM_AFTER = frozenset({"onttrokken", "ontfutseld", "verduisterd", "afhandig"})
+_COMPANY_PRONOUNS = frozenset({"zij", "ze"})
 _NEGATORS_BEFORE = frozenset({"niet", "nooit"})  # directly before a risk word: "heeft niet gefraudeerd"
 
 _AGE = re.compile(r"^(?:\d{1,3}-|[a-z]{3,}(?:tien|tig|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf))jarige$")
@@ -290,10 +291,8 @@ class _Doc:
         mention_ends = {m.end for m in self.mentions}
         # the words that can be a person: first a quick pass over the window ("jarige" in
         # w: a cheap test before the age pattern; company heads only for a company)
-        people = [i for i in self.window if norms[i] in person_words or "jarige" in norms[i] or norms[i] in _COURT_PARTIES
-                  or (self.company and self._company_head(norms[i])) or norms[i] in self.role_nouns
-                  or (not self.company and norms[i] in _PERSON_PROPERTY) or norms[i] == "hen"
-                  or (self.company and norms[i] in ("zij", "ze"))]
+        quick = person_words | _COURT_PARTIES | self.role_nouns | {"hen"} | (_COMPANY_PRONOUNS if self.company else _PERSON_PROPERTY)
+        people = [i for i in self.window if norms[i] in quick or "jarige" in norms[i] or (self.company and self._company_head(norms[i]))]
         for i in people:
             w = norms[i]
             if covered[i] or not w:
@@ -1081,7 +1080,7 @@ def _collect_roles(d: _Doc) -> None:
     for m in d.mentions:
         for h in role_hits:
             # "woordvoerder X", "officier van justitie mr. X": punctuation or titles in between
-            gap = [w for w in d.norms[h.end:m.start] if w.rstrip(".") not in titles]
+            gap = [w for w in d.norms[h.end:m.start] if w.rstrip(".") not in titles] if 0 <= m.start - h.end <= 6 else ["x", "x"]
             before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or not w.isalnum() for w in gap)
             before = before or (h.end == m.start)
             # "De nieuwe lector Ondermijning van Avans Hogeschool, Ingrid Peeters": the role of an
