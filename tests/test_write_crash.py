@@ -127,13 +127,28 @@ def test_a_kill_at_any_moment_never_leaves_a_half_written_file(tmp_path: Path) -
     assert server.stdin is not None and server.stdout is not None
     try:
         assert server.stdout.readline().strip() == "ready", server.stderr.read() if server.stderr else ""
+        # calibrate: how long one writer takes to its first whole report on this machine, so
+        # that the kills fall inside write cycles on a slow machine as on a fast one
+        server.stdin.write("go\n")
+        server.stdin.flush()
+        pid = int(server.stdout.readline())
+        began = time.monotonic()
+        while not any(p.suffix == ".json" and not TEMP.match(p.name) and p.name != "latest.json" for p in out.iterdir()):
+            assert time.monotonic() - began < 120, "the writer wrote no report in two minutes"
+            time.sleep(0.005)
+        cycle = time.monotonic() - began
+        os.kill(pid, signal.SIGKILL)
+        server.stdin.write(f"reap {pid}\n")
+        server.stdin.flush()
+        assert server.stdout.readline().strip() == "reaped"
+        window = max(0.25, 3 * cycle)
         rng = random.Random(20261207)
         kills = 0
         for _ in range(36):
             server.stdin.write("go\n")
             server.stdin.flush()
             pid = int(server.stdout.readline())
-            time.sleep(rng.uniform(0.0, 0.25))
+            time.sleep(rng.uniform(0.0, window))
             os.kill(pid, signal.SIGKILL)
             server.stdin.write(f"reap {pid}\n")
             server.stdin.flush()
@@ -147,7 +162,7 @@ def test_a_kill_at_any_moment_never_leaves_a_half_written_file(tmp_path: Path) -
     assert kills == 36
     # the kills hit writers that had written something: reports exist, under distinct names
     assert finals > 36, finals
-    print(f"{kills} kills, {finals} whole files, {temps} temporary files left")
+    print(f"{kills} kills, {finals} whole files, {temps} temporary files left (kill window {window:.2f} s)")
 
 
 def test_ten_scans_at_once_into_one_folder_give_ten_complete_reports(tmp_path: Path) -> None:
