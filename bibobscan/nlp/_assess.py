@@ -301,14 +301,17 @@ class _Doc:
                 if i >= 2 and norms[i - 1] == "van" and (norms[i - 2].isdigit() or norms[i - 2] in _NUMBER_WORDS or norms[i - 2] in ("enkele", "sommigen")):
                     actors.append(Actor(i - 2, i + 1, "other", self.sent_of[i]))  # "Twee van hen drongen binnen": some of a group
                 continue
-            if self.company and w in ("zij", "ze"):
+            if self.company and w in _COMPANY_PRONOUNS:
                 if i == self.sents[self.sent_of[i]].start or (i > 0 and not norms[i - 1].isalnum()):
                     earlier = [a for a in actors if a.end <= i and a.sent >= self.sent_of[i] - 1]
                     if earlier and earlier[-1].kind == "other" and self._plural(earlier[-1]):
                         actors.append(Actor(i, i + 1, "other", self.sent_of[i]))  # "8 verdachten ... Zij werden": the group
                         continue
-                if not (i > 0 and norms[i - 1] in _COMPANY_ZIJ_AFTER):
-                    continue
+                if w == "zij" and i > 0 and norms[i - 1] in _COMPANY_ZIJ_AFTER and any(
+                        m.end <= i and self.sent_of[m.start] == self.sent_of[i] and not covered[m.end:i - 1].count(1) for m in self.mentions):
+                    # "Het OM onderzoekt of X verweten kan worden dat zij ...": formal "zij" for the company
+                    actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
+                continue
             if not self.company and w in _PERSON_PROPERTY:
                 if i > 0 and norms[i - 1] in ("zijn", "haar"):
                     actors.append(Actor(i - 1, i + 1, "anaphor", self.sent_of[i]))  # "zijn schuur": the subject's property
@@ -337,11 +340,6 @@ class _Doc:
                         continue
             det = norms[i - 1] if i > 0 else ""
             has_det = det in lex.determiners or det.isdigit()
-            if self.company and w == "zij" and det in _COMPANY_ZIJ_AFTER and any(
-                    m.end <= i and self.sent_of[m.start] == self.sent_of[i] and not covered[m.end:i - 1].count(1) for m in self.mentions):
-                # "Het OM onderzoekt of X verweten kan worden dat zij ...": formal "zij" for the company
-                actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
-                continue
             if not self.company and w in lex.anaphora_person:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
                 continue
@@ -545,7 +543,7 @@ class _Doc:
                 # "de coffeeshop ... werd gesloten. ... coffeeshop Sandman": the same kind of business named later
                 ok = ok or any(0 < self.sent_of[m.start] - a.sent <= 3 and self.norms[a.end - 1] in (self.norms[m.start], self.norms[m.start - 1])
                                for m in self.mentions if m.start > 0)
-                resolved[a.start] = ok and not (last is not None and last.kind == "other" and last.sent == a.sent and not last_is_subject and False)
+                resolved[a.start] = ok
             else:
                 ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
                 if ok and group_after and self.norms[a.start] in ("ze", "zij", "hun"):
@@ -563,17 +561,16 @@ class _Doc:
                         ok = bool(prev) and prev[0].kind == "subject" and prev[0].start not in self.possessor
                         if ok and self._passive_agent(a.sent - 1) is not None:
                             ok = False  # "X werd door haar ex-partner gestalkt. Hij ...": the doer is the agent
-                pronoun_gender = _GENDER.get(self.norms[a.end - 1])  # "ze", "hij", "de vrouw", "de man"
-                if (not ok and pronoun_gender and others_since and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN
+                gender = _GENDER.get(self.norms[a.end - 1])  # "ze", "hij", "de vrouw", "de man"
+                if (not ok and gender and others_since and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN
                         and not (group_after and self.norms[a.start] in ("ze", "zij"))
-                        and subject_gender in ("", pronoun_gender) and all(g and g != pronoun_gender for g in others_since)):
+                        and subject_gender in ("", gender) and all(g and g != gender for g in others_since)):
                     ok = True  # "Haar vriend bezorgde de pakketjes ... ze verstuurde": the others have the other gender
                 if (not ok and _AGE.match(self.norms[a.end - 1]) and a.start - 1 >= 0 and self.norms[a.start] == "de"
                         and 0 <= subject_sent and a.sent - subject_sent <= _CHAIN + 1 and not rival_since):
                     # "De 41-jarige blijkt ...": an age refers to the story's named person, when
                     # nobody else was named or given an age since (a wife, "een neef" are not)
                     ok = True
-                gender = _GENDER.get(self.norms[a.end - 1])
                 if ok and gender and subject_gender and gender != subject_gender:
                     ok = False  # "zegt ze ... de man verduisterde": not the same person
                 if ok and gender and not subject_gender:
@@ -665,11 +662,11 @@ class _Doc:
             in_clause = [a for a in in_clause if not (a.kind == "subject" and a.start in self.target
                                                       and self.norms[a.start - 1] != "van")]
             first = self._clause_first(start)
-            if (not self.company and in_clause and self._about_other(start, cands)
-                    and all(a.start > first + 1 and self.norms[a.start - 1] != "van" for a in in_clause)):
+            other = self._other_antecedent(start, cands) if not self.company and in_clause else None
+            if other is not None and all(a.start > first + 1 and self.norms[a.start - 1] != "van" for a in in_clause):
                 # "een man uit Paramaribo die in juni X in zijn been heeft geschoten": the man
                 # did it; X later in his relative clause is the object
-                return [a for a in cands if a.end <= first][-1]
+                return other
         actor: Actor | None = None
         if in_clause:
             actor = in_clause[0]
@@ -689,7 +686,8 @@ class _Doc:
             else:
                 # the sentence's first doer, but not one inside a later relative clause ("eist
                 # straf tegen een man die X neerschoot": X is no doer of the demand)
-                doers = [a for a in doers if not (a.start > start and self._relative_start(a.start) and self._about_other(a.start, cands))]
+                doers = [a for a in doers if not (a.start > start and self._relative_start(a.start)
+                                                  and self._other_antecedent(a.start, cands) is not None)]
                 actor = doers[0] if doers else None
         if mode == "participle" and actor is not None and actor.end <= start:
             aux = [i for i in range(actor.end, start) if self.norms[i] in self.lex.perfect_aux]
@@ -698,12 +696,15 @@ class _Doc:
                 return between[0] if between else None
         return actor
 
-    def _about_other(self, i: int, cands: list[Actor]) -> bool:
-        """The relative clause of token ``i`` is about another person named right before it."""
+    def _other_antecedent(self, i: int, cands: list[Actor]) -> Actor | None:
+        """The other person named right before the "die" clause of token ``i``, whom the
+        clause is about; None when the clause is not about another person."""
         first = self._clause_first(i)
         before = [a for a in cands if a.end <= first]
-        return (bool(before) and before[-1].kind == "other" and not self._plural(before[-1]) and self.norms[first] == "die"
-                and self._antecedent(before[-1], first))
+        if (before and before[-1].kind == "other" and not self._plural(before[-1]) and self.norms[first] == "die"
+                and self._antecedent(before[-1], first)):
+            return before[-1]
+        return None
 
     def _verb_opens(self, start: int) -> bool:
         """The clause holding token ``start`` opens (after a comma) with an auxiliary or
@@ -751,7 +752,7 @@ class _Doc:
         return any(self.sent_of[m.start] == k and m.start not in self.possessor and m.start not in self.source for m in self.mentions)
 
 
-def norm_words(text: str) -> set[str]:
+def _norm_words(text: str) -> set[str]:
     """The folded words of a cue text, for comparing it with a word set."""
     return {w for w in norm(text).replace(",", " ").split() if w}
 
@@ -1079,6 +1080,8 @@ def _collect_roles(d: _Doc) -> None:
     role_hits = [h for h in d.hits if h.key.startswith("role:")]
     for m in d.mentions:
         for h in role_hits:
+            if h.start > 0 and (d.norms[h.start - 1] in _FORMER or d.norms[h.start].startswith(("oud-", "ex-"))):
+                continue  # "Voormalig wethouder X is opgepakt": a former office takes no steps
             # "woordvoerder X", "officier van justitie mr. X": punctuation or titles in between
             gap = [w for w in d.norms[h.end:m.start] if w.rstrip(".") not in titles] if 0 <= m.start - h.end <= 6 else ["x", "x"]
             before = h.end <= m.start and len(gap) <= 1 and all(w in ("(", ",", ":") or not w.isalnum() for w in gap)
@@ -1100,8 +1103,6 @@ def _collect_roles(d: _Doc) -> None:
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
             linked = (h.start >= m.end and len(tail) <= 5 and all(w in _ROLE_LINK or w.isdigit() or w in _NUMBER_WORDS for w in tail)
                       and (not tail or any(w in ("als", "is", "was") for w in tail[-2:])))
-            if h.start > 0 and (d.norms[h.start - 1] in _FORMER or d.norms[h.start].startswith(("oud-", "ex-"))):
-                continue  # "Voormalig wethouder X is opgepakt": a former office takes no steps
             if d.company and h.key != "role:professional" and before and not (after or linked):
                 continue  # "sluit de burgemeester Snackbar X": a person's office is no company's role
             if (before or after or linked) and d.sent_of[h.start] == d.sent_of[m.start]:
@@ -1350,9 +1351,9 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
     # an acquittal also ends a story that only tells the steps before a verdict ("De rechtbank
     # sprak X vrij. Het OM had vier jaar geëist"), in whatever order it tells them
-    acquitted = [s for s, t in st.cleared if norm_words(t) & _ACQUITTAL]
+    acquitted = [s for s, t in st.cleared if _norm_words(t) & _ACQUITTAL]
     if findings and st.cleared and st.acts and (max(s for s, _ in st.cleared) > max(s for s, _ in st.acts)
-                                                or (acquitted and all(norm_words(t) <= _BEFORE_VERDICT for _, t in st.acts))) \
+                                                or (acquitted and all(_norm_words(t) <= _BEFORE_VERDICT for _, t in st.acts))) \
             and not any(d.norms[i] in ("maar", "echter", "wel") for s, _ in st.cleared for i in range(d.sents[s].start, d.sents[s].end)):
         # the story ends in an acquittal or dismissal after the step: "X werd aangehouden ...
         # Nu heeft het OM de zaak geseponeerd"
