@@ -314,7 +314,7 @@ def main() -> int:
     except (AttributeError, OSError):
         pass
     report: dict[str, Any] = {}
-    rows = load_rows(args.data) if args.data and args.data.is_file() else []  # --data '' skips the written set
+    rows = [] if str(args.data) in ("", ".") else load_rows(args.data)  # --data '' skips the written set; a wrong path is an error
     splits = ([] if not rows else ["dev", "heldout"] if args.split == "both" else [args.split])
     for split in splits:
         part = [r for r in rows if r.get("split", "dev") == split]
