@@ -474,3 +474,17 @@ def test_the_fifth_real_text_set_dev_kinds() -> None:
 ])
 def test_the_subject_is_found_however_its_name_ends(text: str, subject: str, company: bool) -> None:
     assert assess(text, subject, company=company).adverse
+
+
+def test_raids_at_the_subject_and_quotes_of_another_sentence() -> None:
+    # "de inval bij X" names X's premises, also inside a relative clause or after "na de"
+    told = "Het artikel dat veel stof deed opwaaien ging over de inval bij Bouwbedrijf Stevig in Zeist."
+    assert assess(told, COMPANY, company=True).adverse
+    after = "Een week na de FIOD-inval bij onder meer directeur Henk Vos vielen rechercheurs opnieuw ergens binnen."
+    assert assess(after, PERSON).adverse
+    # another person between "bij" and the subject: the raid was not at the subject's
+    neighbour = "De politie deed een inval bij de buurman van Henk Vos."
+    assert not assess(neighbour, PERSON).adverse
+    # a quote closed in the sentence before does not make the next sentence's subject a speaker
+    quoted = "'Ik snap er niets van,' zegt buurvrouw Els Dekker. Henk Vos zit sinds dinsdag in voorarrest."
+    assert assess(quoted, PERSON).adverse

@@ -246,7 +246,8 @@ class _Doc:
             if prev is not None and norms[prev] in ("volgens", "aldus"):
                 self.source.add(m.start)
             # "..., zegt topman van de bank X": a speaker word opens the clause of the mention
-            lead = [norms[j] for j in range(max(0, m.start - 6), m.start)]
+            # (within the mention's sentence: "..., zegt lid Y. X zit in voorarrest" is no quote of X)
+            lead = [norms[j] for j in range(max(self.sents[self.sent_of[m.start]].start, m.start - 6), m.start)]
             if "," in lead:
                 lead = lead[len(lead) - lead[::-1].index(","):]  # the words after the last comma
             spoken = [k for k, w in enumerate(lead) if w in lex.speaker and w not in ("volgens", "laat")]
@@ -927,12 +928,37 @@ _STEP_TOPIC = frozenset({"over", "na", "sinds"})  # "het nieuws over de schikkin
 _FUNCTION_AFTER = frozenset({"voor", "door", "wegens", "na", "op", "in", "omdat", "en", "of", "bij", "vanwege", "met", "tot"})
 
 
+_RAIDS = frozenset({"inval", "invallen", "doorzoeking", "doorzoekingen", "huiszoeking", "huiszoekingen"})
+
+
+def _raided(d: _Doc, start: int, end: int) -> Actor | None:
+    """The subject named right after "inval bij" / "doorzoeking bij": the raid was at the
+    subject's place."""
+    if end - start != 1 or not (d.norms[start] in _RAIDS or d.norms[start].endswith(("-inval", "-invallen"))):
+        return None
+    j = end
+    if j >= len(d.norms) or d.norms[j] != "bij":
+        return None
+    # up to four words between ("bij onder meer Jumbo-topman X", "bij het bedrijf van X"),
+    # but no other person, no punctuation and no new clause
+    actors = {a.start for a in d.actors if a.kind != "subject"}
+    for k in range(j + 1, min(len(d.norms), j + 6)):
+        m = next((m for m in d.mentions if m.start == k), None)
+        if m is not None:
+            return Actor(m.start, m.end, "subject", d.sent_of[m.start])
+        w = d.norms[k]
+        if k in actors or k in d.other_at or not any(c.isalnum() for c in w) or w in d.lex.clause_breaks:
+            return None
+    return None
+
+
 def _not_a_step(d: _Doc, i: int) -> bool:
     """An official-act word that is no step here: a topic ("over de schikking") or an
     adjective before a noun ("een gesloten organisatie")."""
     before = d.norms[max(0, i - 2):i]
     if before and (before[-1] in _STEP_TOPIC or (len(before) == 2 and before[0] in _STEP_TOPIC and before[1] in ("de", "het", "een"))):
-        return True
+        # but "het bericht ging over de inval bij X", "na de inval bij X": the raid itself is told
+        return _raided(d, i, i + 1) is None
     if d.norms[i] == "gesloten" and i + 1 < len(d.norms):
         nxt = d.doc[i + 1]
         return nxt.is_alpha and nxt.text.islower() and d.norms[i + 1] not in _FUNCTION_AFTER and d.norms[i + 1] not in d.lex.passive_aux
@@ -1003,6 +1029,8 @@ def _collect_cues(d: _Doc) -> None:
         actor: Actor | None
         if inside is not None and kind in ("victim", "witness", "cleared"):
             actor = Actor(inside.start, inside.end, "subject", d.sent_of[inside.start])  # "de woning van X binnengedrongen"
+        elif kind == "official_act" and (raided := _raided(d, h.start, h.end)) is not None:
+            actor = raided  # "de inval bij X", "een doorzoeking bij X": X's premises, whatever the clause
         else:
             actor = d.attach(h.start, h.end, mode=mode)
         if kind == "victim" and d.norms[h.start] in _VICTIM_AFTER and d.norms[h.end - 1] in d.lex.prepositions:
