@@ -488,3 +488,17 @@ def test_raids_at_the_subject_and_quotes_of_another_sentence() -> None:
     # a quote closed in the sentence before does not make the next sentence's subject a speaker
     quoted = "'Ik snap er niets van,' zegt buurvrouw Els Dekker. Henk Vos zit sinds dinsdag in voorarrest."
     assert assess(quoted, PERSON).adverse
+
+
+def test_the_company_named_in_a_compound_for_its_person() -> None:
+    # "Stevig-directeur X": what is told of the director counts for the company, lower
+    arrested = "De politie heeft Stevig-directeur Henk Vos aangehouden op verdenking van witwassen."
+    found = assess(arrested, "Stevig", company=True)
+    assert found.adverse and found.confidence < 0.8
+    assert any("Stevig-directeur" in r for r in found.reasons)
+    # without a crime or step the compound is only a mention
+    glad = "Stevig opent een nieuwe vestiging. Stevig-directeur Henk Vos is blij met de groei."
+    assert assess(glad, "Stevig", company=True).findings == ()
+    # a word that is no person or thing of the company is no mention ("Stevig-achtig")
+    other = "Het OM verdenkt een Stevig-achtige firma van witwassen."
+    assert assess(other, "Stevig", company=True).findings == ()

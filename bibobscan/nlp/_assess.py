@@ -163,6 +163,7 @@ class _Doc:
                     prev_sent = k
                 self.clause_of[i] = clause
         self.mentions = [m for m in mentions if not m.namesake]
+        self.member_mentions = {m.start for m in self.mentions if m.form == "company_member"}  # "Jumbo-topman"
         self.namesakes = [m for m in mentions if m.namesake]
         self.hits: list[Hit] = [h for h in doc._.bibob_hits or [] if not (h.key == "cue:cleared" and self._not_clearing(h))]
         self.persons: list[tuple[int, int]] = list(doc._.bibob_persons or [])
@@ -912,6 +913,8 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     """The word naming the company's person, building or load when ``actor`` is one
     ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), or the person's
     property ("zijn schuur"), else None."""
+    if actor is not None and actor.kind == "subject" and actor.start in d.member_mentions:
+        return d.text(actor.start, actor.end)  # "Jumbo-topman": the company's person
     if actor is None or actor.kind != "anaphor":
         return None
     if not d.company:
@@ -1297,6 +1300,11 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         if st.cleared and not own_act and any(abs(s - k) <= 1 for s, _ in st.cleared):
             continue
         member = _company_member(d, actor) if link in ("same_sentence", "back_reference") else None
+        if member is None and link != "topic" and d.member_mentions:
+            # the story names the company only in a compound such as "Jumbo-topman" near here
+            named_near = [m for m in d.mentions if abs(d.sent_of[m.start] - k) <= 1]
+            if named_near and all(m.start in d.member_mentions for m in named_near):
+                member = named_near[0].text
         confidence = TOPIC_BASE if link == "topic" else LINK_BASE if member else BASE
         reasons = [
             {
@@ -1360,6 +1368,10 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         start, end = steps[0]
         k = d.sent_of[start]
         cue_text = d.text(start, end)
+        named_near = [m for m in d.mentions if abs(d.sent_of[m.start] - k) <= 1]
+        member_note: tuple[str, ...] = ()
+        if named_near and all(m.start in d.member_mentions for m in named_near):
+            member_note = (f"Het gaat om '{named_near[0].text}' van het bedrijf, niet om het bedrijf zelf: lees het bericht.",)
         # a crime word a sentence or two from the step, not tied to anyone else: it names
         # what the step is for ("Wijnen is veroordeeld ... Hij gaf toestemming voor de omkoping")
         nearby = sorted(((j, t, c) for j, t, c in loose if -1 <= j - k <= 2 and t.id != "strafrecht"),
@@ -1369,13 +1381,13 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             findings[theme.id] = Finding(
                 theme.id, STEP_BASE, cue_text, " ".join(d.sent_text(j) for j in range(min(k, where), max(k, where) + 1)),
                 (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'); vlakbij noemt het bericht '{word}'"
-                 f" ({theme.label}), maar zonder dat vast staat dat het over het onderwerp gaat: lees het bericht.",),
+                 f" ({theme.label}), maar zonder dat vast staat dat het over het onderwerp gaat: lees het bericht.", *member_note),
                 "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
         else:
             findings["strafrecht"] = Finding(
                 "strafrecht", STEP_BASE, cue_text, d.sent_text(k),
                 (f"Strafrechtelijke of bestuurlijke stap tegen het onderwerp ('{cue_text}'), zonder dat het bericht een delict"
-                 " uit de themalijsten noemt: lees het bericht om te zien waarvoor.",),
+                 " uit de themalijsten noemt: lees het bericht om te zien waarvoor.", *member_note),
                 "same_sentence", d.doc[start].idx, d.doc[end - 1].idx + len(d.doc[end - 1].text))
     # an acquittal also ends a story that only tells the steps before a verdict ("De rechtbank
     # sprak X vrij. Het OM had vier jaar geëist"), in whatever order it tells them

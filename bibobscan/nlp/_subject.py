@@ -10,6 +10,12 @@ Company ``Voorbeeld Shisha Lounge B.V.``: the name with or without its legal for
 legal form alone never counts) and, when at least two distinctive words remain, the name
 without a leading kind of business (``Cafetaria De Gouden Hoek`` -> ``De Gouden Hoek``).
 
+A company's name as the first part of a compound for one of its people or things
+(``Jumbo-topman``, ``Vestia-kasbeheerder``, ``Ahold-chauffeur``; the second part one of
+``anaphora_company.members`` in cues.yaml) is a mention of form ``company_member``: what
+is told of that person counts for the company, with the lower confidence of a company
+link (see ``_assess``).
+
 Matching is a spaCy ``PhraseMatcher`` on ``NORM`` (casefolded, without diacritics).
 """
 
@@ -33,7 +39,7 @@ _ARTICLES = frozenset({"de", "het", "'t", "t", "een"})
 class Mention:
     start: int
     end: int
-    form: str  # full | initials | title | surname | company | company_short
+    form: str  # full | initials | title | surname | company | company_short | company_member
     namesake: bool = False
     text: str = ""
 
@@ -67,6 +73,7 @@ class SubjectMatcher:
         self.given_initials: set[str] = set()
         self.given_names: set[str] = set()
         self.short_forms: set[tuple[str, ...]] = set()
+        self.cores: set[tuple[str, ...]] = set()  # a company's name words without legal form
         patterns: dict[str, set[tuple[str, ...]]] = {}
         for name in names:
             for tokens in _token_variants(name):
@@ -93,6 +100,7 @@ class SubjectMatcher:
         if not folded_core or strip_legal_form("x " + folded_core) == "x":
             return []  # the name is only a legal form ("B.V."): that never identifies anyone
         forms: list[tuple[str, tuple[str, ...]]] = [("company", tuple(core))]
+        self.cores.add(tuple(core))
         if len(core) > 1 and core[0] in load_lexicon().company_types:
             rest = core[1:]
             if sum(1 for w in rest if w not in _ARTICLES) >= 2:
@@ -161,8 +169,32 @@ class SubjectMatcher:
                 named = True
             taken.append((start, end))
             mentions.append(Mention(start, end, form, False, text))
+        if self.company:
+            mentions.extend(self._member_compounds(doc, taken))
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _member_compounds(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Mention]:
+        """``Jumbo-topman``: the company's name, then a hyphen and one of its people or
+        things, in one word (a name of several words: its last word is the compound's
+        first part, "Holland Casino-directeur")."""
+        members = load_lexicon().company_members
+        out: list[Mention] = []
+        for core in self.cores:
+            last, before = core[-1], core[:-1]
+            for i in range(len(before), len(doc)):
+                word = norm(doc[i].text)
+                if not word.startswith(last + "-") or any(s <= i < e for s, e in taken):
+                    continue
+                rest = word[len(last) + 1:]
+                if not any(rest == h or (rest.endswith(h) and len(rest) > len(h) + 2) for h in members):
+                    continue
+                start = i - len(before)
+                if tuple(norm(t.text) for t in doc[start:i]) != before or not doc[start].text[:1].isupper():
+                    continue
+                taken.append((start, i + 1))
+                out.append(Mention(start, i + 1, "company_member", False, doc[start:i + 1].text))
+        return out
 
     def _longer_name(self, doc: Doc, end: int) -> bool:
         """The name goes on with another capitalised name word right after it (not a
