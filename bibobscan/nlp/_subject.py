@@ -178,13 +178,16 @@ class SubjectMatcher:
         """``Jumbo-topman``: the company's name, then a hyphen and one of its people or
         things, in one word (a name of several words: its last word is the compound's
         first part, "Holland Casino-directeur")."""
+        if "-" not in doc.text:
+            return []
         members = load_lexicon().company_members
         out: list[Mention] = []
+        hyphenated = [t.i for t in doc if "-" in t.text]
         for core in self.cores:
             last, before = core[-1], core[:-1]
-            for i in range(len(before), len(doc)):
+            for i in hyphenated:
                 word = norm(doc[i].text)
-                if not word.startswith(last + "-") or any(s <= i < e for s, e in taken):
+                if i < len(before) or not word.startswith(last + "-") or any(s <= i < e for s, e in taken):
                     continue
                 rest = word[len(last) + 1:]
                 if not any(rest == h or (rest.endswith(h) and len(rest) > len(h) + 2) for h in members):
