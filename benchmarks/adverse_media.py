@@ -61,6 +61,7 @@ DEFAULT_REAL = ROOT / "benchmarks" / "data" / "adverse_media_real.jsonl"
 DEFAULT_REAL3 = ROOT / "benchmarks" / "data" / "adverse_media_real3.jsonl"
 DEFAULT_REAL4 = ROOT / "benchmarks" / "data" / "adverse_media_real4.jsonl"
 DEFAULT_REAL5 = ROOT / "benchmarks" / "data" / "adverse_media_real5.jsonl"
+DEFAULT_REAL6 = ROOT / "benchmarks" / "data" / "adverse_media_real6.jsonl"
 DEFAULT_REAL2 = ROOT / "benchmarks" / "data" / "adverse_media_real2.jsonl"
 HARD_TARGET = (0.92, 0.88)  # issue 11: precision and recall on the held-out split of the hard and blind sets
 DEDUCE_NAME = "deduce_regression_names.json"
@@ -319,6 +320,7 @@ def main() -> int:
     ap.add_argument("--real3", type=Path, default=DEFAULT_REAL3, help="the third real-text set (longer excerpts); '' to skip")
     ap.add_argument("--real4", type=Path, default=DEFAULT_REAL4, help="the fourth real-text set; '' to skip")
     ap.add_argument("--real5", type=Path, default=DEFAULT_REAL5, help="the fifth real-text set (ordinary news of a scan); '' to skip")
+    ap.add_argument("--real6", type=Path, default=DEFAULT_REAL6, help="the sixth real-text set (collected 2026-12-07, evening); '' to skip")
     ap.add_argument("--regression", type=Path, default=DEFAULT_REGRESSION,
                     help="regression snippets written after the review (reported apart, not in the totals)")
     ap.add_argument("--evaldata", type=Path, help="the shared evaldata folder (default ../shared/evaldata)")
@@ -356,7 +358,8 @@ def main() -> int:
             ("real2", args.real2, None, "second real-text set"),
             ("real3", args.real3, None, "third real-text set"),
             ("real4", args.real4, None, "fourth real-text set"),
-            ("real5", args.real5, None, "fifth real-text set")):
+            ("real5", args.real5, None, "fifth real-text set"),
+            ("real6", args.real6, None, "sixth real-text set")):
         if not path or not path.is_file() or path == args.data:
             continue
         rows_of_set = load_rows(path)
