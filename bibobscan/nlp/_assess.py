@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from ._lexicon import Lexicon, Theme, load_lexicon, norm
+from ._lexicon import Lexicon, Theme, ends_in, load_lexicon, norm
 from ._model import ORG_LABELS, PERSON_LABELS, ModelView
 from ._persons import name_gender, person_titles
 from ._pipeline import Hit, lemma_hits, norms_of, window_of
@@ -363,7 +363,7 @@ class _Doc:
                 actors.append(Actor(i, i + 1, "anaphor", self.sent_of[i]))
                 continue
             if (det in ("de", "het") and self.company and (_AGE.match(w) or w in ("man", "vrouw")) and not self._company_head(w)
-                    and not (following and (self._company_head(following) or _ends_in(following, lex.company_members)))):
+                    and not (following and (self._company_head(following) or ends_in(following, lex.company_members)))):
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))  # "De 36-jarige man wordt verdacht ...": a person, not the company
                 continue
             if det in ("de", "het", "deze", "dit") and self.company and self._company_head(w):
@@ -398,7 +398,7 @@ class _Doc:
         self._identify(actors)
         for a in actors:
             if (a.kind == "anaphor" and a.start > 0 and norms[a.start - 1] in ("volgens", "aldus")
-                    and not any(_ends_in(norms[i], lex.company_members) for i in range(a.start, a.end))):
+                    and not any(ends_in(norms[i], lex.company_members) for i in range(a.start, a.end))):
                 self.source.add(a.start)  # "volgens de corporatie": the subject tells it (its driver's word is his own)
             if a.kind == "anaphor" and a.end - a.start == 1:
                 # "..., zegt ze": a pronoun quoted as the source, like "zegt X"
@@ -466,7 +466,7 @@ class _Doc:
             return False
         found = _COMPANY_HEADS.get(w)
         if found is None:
-            found = _ends_in(w, self.lex.company_heads)
+            found = ends_in(w, self.lex.company_heads)
             if len(_COMPANY_HEADS) < 200_000:
                 _COMPANY_HEADS[w] = found
         return found
@@ -904,11 +904,6 @@ def _relative_after_subject(d: _Doc, i: int) -> tuple[int, int] | None:
     return None
 
 
-def _ends_in(word: str, heads: tuple[str, ...]) -> bool:
-    """``word`` is one of ``heads`` or a compound ending in one ("transportbedrijf")."""
-    return any(word == h or (word.endswith(h) and len(word) > len(h) + 2) for h in heads)
-
-
 def _company_member(d: _Doc, actor: Actor | None) -> str | None:
     """The word naming the company's person, building or load when ``actor`` is one
     ("twee medewerkers van het bedrijf", "de chauffeur", "het pand"), or the person's
@@ -922,8 +917,19 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
         return d.text(actor.start, actor.end) if last in _PERSON_PROPERTY and actor.end - actor.start == 2 else None
     for i in range(actor.start, actor.end):
         w = d.norms[i]
-        if _ends_in(w, d.lex.company_members):
+        if ends_in(w, d.lex.company_members):
             return d.doc[i].text
+    return None
+
+
+def _member_only_near(d: _Doc, k: int) -> str | None:
+    """The compound ("Jumbo-topman") when it is the only way the company is named in
+    sentence ``k`` and the sentences next to it, else None."""
+    if not d.member_mentions:
+        return None
+    named_near = [m for m in d.mentions if abs(d.sent_of[m.start] - k) <= 1]
+    if named_near and all(m.start in d.member_mentions for m in named_near):
+        return named_near[0].text
     return None
 
 
@@ -1300,11 +1306,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         if st.cleared and not own_act and any(abs(s - k) <= 1 for s, _ in st.cleared):
             continue
         member = _company_member(d, actor) if link in ("same_sentence", "back_reference") else None
-        if member is None and link != "topic" and d.member_mentions:
-            # the story names the company only in a compound such as "Jumbo-topman" near here
-            named_near = [m for m in d.mentions if abs(d.sent_of[m.start] - k) <= 1]
-            if named_near and all(m.start in d.member_mentions for m in named_near):
-                member = named_near[0].text
+        if member is None and link != "topic":
+            member = _member_only_near(d, k)
         confidence = TOPIC_BASE if link == "topic" else LINK_BASE if member else BASE
         reasons = [
             {
@@ -1368,10 +1371,8 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         start, end = steps[0]
         k = d.sent_of[start]
         cue_text = d.text(start, end)
-        named_near = [m for m in d.mentions if abs(d.sent_of[m.start] - k) <= 1]
-        member_note: tuple[str, ...] = ()
-        if named_near and all(m.start in d.member_mentions for m in named_near):
-            member_note = (f"Het gaat om '{named_near[0].text}' van het bedrijf, niet om het bedrijf zelf: lees het bericht.",)
+        compound = _member_only_near(d, k)
+        member_note = (f"Het gaat om '{compound}' van het bedrijf, niet om het bedrijf zelf: lees het bericht.",) if compound else ()
         # a crime word a sentence or two from the step, not tied to anyone else: it names
         # what the step is for ("Wijnen is veroordeeld ... Hij gaf toestemming voor de omkoping")
         nearby = sorted(((j, t, c) for j, t, c in loose if -1 <= j - k <= 2 and t.id != "strafrecht"),

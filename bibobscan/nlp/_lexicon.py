@@ -35,6 +35,11 @@ def norm(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def ends_in(word: str, heads: tuple[str, ...]) -> bool:
+    """``word`` is one of ``heads`` or a compound ending in one ("transportbedrijf")."""
+    return any(word == h or (word.endswith(h) and len(word) > len(h) + 2) for h in heads)
+
+
 @dataclass(frozen=True, slots=True)
 class WordRules:
     """Single-word matching rules: exact forms, word starts, compound heads, exclusions."""

@@ -43,7 +43,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from ._lexicon import Lexicon, load_lexicon, norm
+from ._lexicon import Lexicon, ends_in, load_lexicon, norm
 from ._patterns import PatternSet
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def _refers_back(words: list[str], company: bool) -> bool:
     for i, w in enumerate(words):
         det = words[i - 1] if i else ""
         if company:
-            if det in ("de", "het", "deze", "dit") and any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in lex.company_heads):
+            if det in ("de", "het", "deze", "dit") and ends_in(w, lex.company_heads):
                 return True
         elif w in lex.anaphora_person or w in ("zijn", "haar") or (det in ("de", "het") and (w in lex.anaphora_definite or w.endswith("jarige"))):
             return True

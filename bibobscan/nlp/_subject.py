@@ -28,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..resolve.names import fold, strip_legal_form
-from ._lexicon import load_lexicon, norm
+from ._lexicon import ends_in, load_lexicon, norm
 from ._persons import _is_cap, _is_first, _is_initials, _tables
 from ._pipeline import get_nlp
 
@@ -190,7 +190,7 @@ class SubjectMatcher:
                 if i < len(before) or not word.startswith(last + "-") or any(s <= i < e for s, e in taken):
                     continue
                 rest = word[len(last) + 1:]
-                if not any(rest == h or (rest.endswith(h) and len(rest) > len(h) + 2) for h in members):
+                if not ends_in(rest, members):
                     continue
                 start = i - len(before)
                 if tuple(norm(t.text) for t in doc[start:i]) != before or not doc[start].text[:1].isupper():
