@@ -502,3 +502,20 @@ def test_the_company_named_in_a_compound_for_its_person() -> None:
     # a word that is no person or thing of the company is no mention ("Stevig-achtig")
     other = "Het OM verdenkt een Stevig-achtige firma van witwassen."
     assert assess(other, "Stevig", company=True).findings == ()
+
+
+def test_suspects_the_text_places_in_the_company_s_service() -> None:
+    # "Twee van hen werken bij X": the group arrested in the sentence before is partly the
+    # company's people; it counts for the company, at the lower confidence of a link
+    told = ("De politie heeft vier verdachten van oplichting aangehouden. Twee van hen werken bij "
+            "Bouwbedrijf Stevig in Zeist.")
+    found = assess(told, COMPANY, company=True)
+    assert found.adverse and found.confidence < 0.8
+    assert any("Twee van hen" in r for r in found.reasons)
+    # a pronoun for the group, as in a press release
+    pronoun = ("De recherche heeft drie personen aangehouden. Zij worden ervan verdacht te frauderen met "
+               "uitkeringen. Twee verdachten zijn werkzaam bij Bouwbedrijf Stevig.")
+    assert assess(pronoun, COMPANY, company=True).adverse
+    # people who work there without any step or crime told of them are no finding
+    staff = "De buurt telt veel jonge gezinnen. Twee van hen werken bij Bouwbedrijf Stevig."
+    assert assess(staff, COMPANY, company=True).findings == ()

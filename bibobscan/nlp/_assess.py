@@ -68,6 +68,8 @@ _AGENT_NOUN = re.compile(r"(?:aars?|ers|bendes?|criminelen|crimineel|dealers?|ru
 _STEP_TAKERS = frozenset({"wethouder", "minister", "staatssecretaris", "officieren", "rechters", "procureur-generaal",
                           "advocaat-generaal", "inspecteur", "rechercheur", "commissaris", "politiechef", "teamchef", "wijkagent"})
 _FORMER = frozenset({"voormalige", "voormalig", "oud", "ex", "vorige", "oude"})
+_EMPLOYED_AUX = frozenset({"zijn", "is", "waren", "was", "bleken", "bleek"})  # "Twee verdachten zijn werkzaam bij X"
+_EMPLOYED_VERBS = frozenset({"werkzaam", "werken", "werkt", "werkte", "werkten", "werkend"})
 # words that make the noun before a relative clause the subject's own: "X was de leider van
 # een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
 _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
@@ -178,6 +180,7 @@ class _Doc:
         self.pp: set[int] = set()  # starts of other actors inside a prepositional phrase
         self.state = _SubjectState()
         self.identified: set[int] = set()  # "een 52-jarige vrouw ... Het gaat om X": actors that are the subject
+        self.employed: dict[int, str] = {}  # "Twee verdachten werken bij X": other people in the company's service, as the text names them
         self.role_nouns = self._role_nouns() if not company else frozenset()
         self.actors = self._actors()
         self.resolved = self._resolve()
@@ -396,6 +399,8 @@ class _Doc:
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))
         actors.sort(key=lambda a: (a.start, a.end))
         self._identify(actors)
+        if self.company:
+            self._employed(actors)
         for a in actors:
             if (a.kind == "anaphor" and a.start > 0 and norms[a.start - 1] in ("volgens", "aldus")
                     and not any(ends_in(norms[i], lex.company_members) for i in range(a.start, a.end))):
@@ -460,6 +465,46 @@ class _Doc:
                                                               or self.norms[a.end - 1] in self.lex.generic_actors):
                     actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
                     self.identified.add(a.start)
+
+    def _employed(self, actors: list[Actor]) -> None:
+        """"Twee verdachten zijn werkzaam bij X", "Twee van hen werken bij X": a group of
+        other people the text places in the company's service are its people; what is told
+        of them counts for the company (see _company_member)."""
+        starts = {m.start: m for m in self.mentions}
+        norms, n = self.norms, len(self.norms)
+        added: list[Actor] = []
+        for idx, a in enumerate(actors):
+            if a.kind != "other":
+                continue
+            j = a.end
+            if j < n and norms[j] in _EMPLOYED_AUX:
+                j += 1
+            if j + 1 < n and norms[j] == "in" and norms[j + 1] == "dienst":
+                j += 2
+            elif j < n and norms[j] in _EMPLOYED_VERBS:
+                j += 1
+            else:
+                continue
+            if j < n and norms[j] in ("bij", "voor", "van"):
+                j += 1
+                if j < n and norms[j] in ("de", "het"):
+                    j += 1
+                if j in starts and self.sent_of[j] == a.sent:
+                    actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
+                    self.employed[a.start] = named = self.text(a.start, a.end)
+                    # "Drie verdachten aangehouden. Twee van hen werken bij X": the group they are part of
+                    group = [(g, b) for g, b in enumerate(actors[:idx]) if b.kind == "other" and a.sent - 1 <= b.sent
+                             and self._plural(b)]
+                    if group:
+                        g, b = group[-1]
+                        actors[g] = Actor(b.start, b.end, "anaphor", b.sent)
+                        self.employed[b.start] = named
+                    elif a.sent > 0 and norms[first := self.sents[a.sent - 1].start] in ("zij", "ze") and first in self.window:
+                        added.append(Actor(first, first + 1, "anaphor", a.sent - 1))  # "Zij worden verdacht van ..."
+                        self.employed[first] = named
+        if added:
+            actors.extend(added)
+            actors.sort(key=lambda a: (a.start, a.end))
 
     def _company_head(self, w: str) -> bool:
         if not self.company:
@@ -545,7 +590,7 @@ class _Doc:
                 # "de coffeeshop ... werd gesloten. ... coffeeshop Sandman": the same kind of business named later
                 ok = ok or any(0 < self.sent_of[m.start] - a.sent <= 3 and self.norms[a.end - 1] in (self.norms[m.start], self.norms[m.start - 1])
                                for m in self.mentions if m.start > 0)
-                resolved[a.start] = ok
+                resolved[a.start] = ok or a.start in self.employed
             else:
                 ok = last is not None and last_is_subject and a.sent - last.sent <= _CHAIN
                 if ok and group_after and self.norms[a.start] in ("ze", "zij", "hun"):
@@ -912,6 +957,8 @@ def _company_member(d: _Doc, actor: Actor | None) -> str | None:
         return d.text(actor.start, actor.end)  # "Jumbo-topman": the company's person
     if actor is None or actor.kind != "anaphor":
         return None
+    if actor.start in d.employed:
+        return d.employed[actor.start]
     if not d.company:
         last = d.norms[actor.end - 1]
         return d.text(actor.start, actor.end) if last in _PERSON_PROPERTY and actor.end - actor.start == 2 else None
