@@ -519,3 +519,17 @@ def test_suspects_the_text_places_in_the_company_s_service() -> None:
     # people who work there without any step or crime told of them are no finding
     staff = "De buurt telt veel jonge gezinnen. Twee van hen werken bij Bouwbedrijf Stevig."
     assert assess(staff, COMPANY, company=True).findings == ()
+
+
+def test_a_closure_told_before_the_business_is_named() -> None:
+    # "de snackbar ... gesloten" three sentences before "snackbar De Punt": the same business
+    told = ("De burgemeester heeft de snackbar aan de Dorpsstraat voor drie maanden gesloten. "
+            "Hij spreekt van een ernstige verstoring van de openbare orde. Buurtbewoners zijn opgelucht. "
+            "In de vitrine van snackbar De Punt hangt nu een briefje.")
+    found = assess(told, "snackbar De Punt", company=True)
+    assert found.adverse and found.themes == ["handhaving"]
+    # another kind of business closed earlier is not this one
+    other = ("De burgemeester heeft de kapsalon aan de Dorpsstraat voor drie maanden gesloten. "
+             "Hij spreekt van een ernstige verstoring van de openbare orde. Buurtbewoners zijn opgelucht. "
+             "In de vitrine van snackbar De Punt hangt nu een briefje.")
+    assert assess(other, "snackbar De Punt", company=True).findings == ()

@@ -159,8 +159,28 @@ class SubjectFinder:
                     break
                 keep.update(range(j + 1, j + step + 1))
                 j += step
+        if company and named:
+            keep.update(_told_before(doc, mentions, sents, starts))
         doc._.bibob_window = [sents[k] for k in sorted(keep) if 0 <= k < len(sents)]
         return doc
+
+
+def _told_before(doc: Doc, mentions: list[Any], sents: list[tuple[int, int]], starts: list[int]) -> set[int]:
+    """Sentences up to three before a company's sentence window that speak of "de
+    coffeeshop" when the company is named "coffeeshop Sandman" later: a story that tells
+    the closure first and names the business after (see _assess._resolve)."""
+    lex = load_lexicon()
+    out: set[int] = set()
+    for m in mentions:
+        if m.namesake:
+            continue
+        kind = {doc[i].norm_ for i in (m.start - 1, m.start) if 0 <= i < len(doc)} & lex.company_types
+        k = bisect.bisect_right(starts, m.start) - 1
+        for j in range(max(0, k - 4), k - 1):
+            a, b = sents[j]
+            if kind and any(doc[i].norm_ in kind and doc[i - 1].norm_ in ("de", "het") for i in range(a + 1, b)):
+                out.add(j)
+    return out
 
 
 CHAIN = 3  # sentences past the subject's that a chain of back references may reach (see _assess._CHAIN)
