@@ -533,3 +533,15 @@ def test_a_closure_told_before_the_business_is_named() -> None:
              "Hij spreekt van een ernstige verstoring van de openbare orde. Buurtbewoners zijn opgelucht. "
              "In de vitrine van snackbar De Punt hangt nu een briefje.")
     assert assess(other, "snackbar De Punt", company=True).findings == ()
+
+
+def test_a_past_attack_told_in_a_relative_clause_does_not_hide_a_closure() -> None:
+    # "X, die eerder werd beschoten, is ... gesloten nadat ...": the shooting is X's past as
+    # a victim; the closure after it is a step against X ("gesloten nadat": the verb)
+    told = ("Snackbar De Punt, die vorig jaar werd beschoten, is door de burgemeester gesloten "
+            "nadat er cocaïne achter de toonbank lag.")
+    found = assess(told, "Snackbar De Punt", company=True)
+    assert "handhaving" in found.themes
+    # shot at, and nothing else: a victim
+    shot = "Snackbar De Punt werd vannacht beschoten. Niemand raakte gewond."
+    assert assess(shot, "Snackbar De Punt", company=True).findings == ()

@@ -1017,7 +1017,8 @@ def _not_a_step(d: _Doc, i: int) -> bool:
         return _raided(d, i, i + 1) is None
     if d.norms[i] == "gesloten" and i + 1 < len(d.norms):
         nxt = d.doc[i + 1]
-        return nxt.is_alpha and nxt.text.islower() and d.norms[i + 1] not in _FUNCTION_AFTER and d.norms[i + 1] not in d.lex.passive_aux
+        return (nxt.is_alpha and nxt.text.islower() and d.norms[i + 1] not in _FUNCTION_AFTER and d.norms[i + 1] not in d.lex.passive_aux
+                and d.norms[i + 1] not in d.lex.clause_breaks)  # "gesloten nadat ...": the verb, a clause follows
     return False
 
 
@@ -1308,7 +1309,12 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
                 candidates.append((h, theme, "same_sentence", agent))
                 continue
             if actor is not None and d.is_subject(actor):
-                st.victim.append((d.sent_of[h.start], cue_text))
+                clause = _relative_after_subject(d, h.start)
+                if clause is not None:  # "Snackbar X, die eerder werd beschoten, is gesloten": its past as victim
+                    st.past_victim.append((d.sent_of[h.start], cue_text))
+                    st.past_victim_spans.append(clause)
+                else:
+                    st.victim.append((d.sent_of[h.start], cue_text))
             continue
         if (word in theme.attack or h.term in theme.attack) and (any(
             d.sent_of[m.start] == d.sent_of[h.start] and m.start in d.target for m in d.mentions
