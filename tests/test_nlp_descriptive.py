@@ -545,3 +545,13 @@ def test_a_past_attack_told_in_a_relative_clause_does_not_hide_a_closure() -> No
     # shot at, and nothing else: a victim
     shot = "Snackbar De Punt werd vannacht beschoten. Niemand raakte gewond."
     assert assess(shot, "Snackbar De Punt", company=True).findings == ()
+
+
+def test_an_earlier_acquittal_overturned_on_appeal() -> None:
+    # "had eerder vrijgesproken": the acquittal came first, the conviction on appeal stands
+    appeal = ("Henk Vos is dinsdag in hoger beroep veroordeeld tot een taakstraf. De rechtbank had hem eerder "
+              "vrijgesproken, maar het hof vindt het bewezen.")
+    assert assess(appeal, PERSON).adverse
+    # the other way round: convicted first, acquitted on appeal
+    cleared = "Henk Vos werd in 2022 veroordeeld tot een taakstraf. In hoger beroep is hij vrijgesproken."
+    assert not assess(cleared, PERSON).adverse

@@ -46,6 +46,7 @@ _PLEA = frozenset({"pleit", "pleitte", "pleitten", "pleiten", "bepleit", "beplei
 _PLEA_AFTER = frozenset({"gevraagd", "geeist", "verzocht", "gepleit"})  # "had vrijspraak gevraagd"
 _COMPANY_ZIJ_AFTER = frozenset({"dat", "omdat", "nadat", "toen", "waarbij", "doordat"})  # "..., dat zij ...": the company itself
 _DEFENCE_PLEA = frozenset({"pleit", "pleitte", "pleiten", "pleitten", "bepleit", "bepleitte", "gepleit", "verdediging"})
+_EARLIER = frozenset({"eerder", "destijds", "aanvankelijk"})  # an acquittal that came before (see _overturned)
 _ACQUITTAL = frozenset({"vrijgesproken", "vrijspraak", "vrij", "vrijgepleit"})
 # the steps before a verdict: an acquittal after them clears the subject
 _BEFORE_VERDICT = frozenset({"eist", "eiste", "eisten", "geeist", "eisen", "eis", "strafeis", "verdacht", "verdachte", "verdenking", "op",
@@ -1045,6 +1046,18 @@ def _listed_after_colon(d: _Doc, end: int) -> bool:
     return colon is not None and any(colon < m.start < sent.end for m in d.mentions)
 
 
+def _overturned(d: _Doc, k: int) -> bool:
+    """The acquittal in sentence ``k`` came before a conviction told in another
+    sentence: "X is in hoger beroep veroordeeld. De rechtbank had haar eerder
+    vrijgesproken, maar het hof ..." (the pluperfect or "eerder" dates it back)."""
+    sent = d.sents[k]
+    words = d.norms[sent.start:sent.end]
+    at = next((i for i, w in enumerate(words) if w in ("vrijgesproken", "vrijgepleit")), None)
+    if at is None or not (_EARLIER & set(words) or {"had", "hadden"} & set(words[:at])):
+        return False
+    return any(s != k and norm(t).startswith(("veroordee", "schuldig")) for s, t in d.state.acts)
+
+
 def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
@@ -1237,6 +1250,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         d.state.role_sents.update(range(len(d.sents)))
     _collect_cues(d)
     st = d.state
+    st.cleared = [c for c in st.cleared if not _overturned(d, c[0])]
     hits = d.hits
     prevention = [h for h in hits if h.key == "cue:prevention"]
     cleared_all = [h for h in hits if h.key == "cue:cleared"]
