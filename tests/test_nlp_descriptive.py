@@ -555,3 +555,13 @@ def test_an_earlier_acquittal_overturned_on_appeal() -> None:
     # the other way round: convicted first, acquitted on appeal
     cleared = "Henk Vos werd in 2022 veroordeeld tot een taakstraf. In hoger beroep is hij vrijgesproken."
     assert not assess(cleared, PERSON).adverse
+
+
+def test_the_subject_s_own_account_of_being_attacked() -> None:
+    # "X verklaarde dat hij werd aangevallen": X's account; the images show X as the doer
+    told = ("Henk Vos verklaarde dat hij werd aangevallen bij de uitgang van het café. Op de beelden is te zien "
+            "hoe hij een bezoeker met een kapotte fles in het gezicht steekt.")
+    assert "geweld" in assess(told, PERSON).themes
+    # told as a fact, the attack makes the subject its victim
+    victim = "Henk Vos werd aangevallen bij de uitgang van het café. De dader sloeg hem met een kapotte fles."
+    assert not assess(victim, PERSON).adverse

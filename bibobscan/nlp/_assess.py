@@ -1046,6 +1046,21 @@ def _listed_after_colon(d: _Doc, end: int) -> bool:
     return colon is not None and any(colon < m.start < sent.end for m in d.mentions)
 
 
+_CLAIM_VERBS = frozenset({"verklaarde", "verklaart", "beweerde", "beweert", "stelde", "stelt", "zei", "zegt", "vertelde", "vertelt"})
+
+
+def _claimed(d: _Doc, i: int) -> bool:
+    """Token ``i`` stands in what the subject says happened to them ("X verklaarde dat
+    hij werd aangevallen"): their account, not a fact the text tells."""
+    first = d.sents[d.sent_of[i]].start
+    for j in range(i - 1, max(first, i - 8) - 1, -1):
+        if d.norms[j] != "dat" or j == first or d.norms[j - 1] not in _CLAIM_VERBS:
+            continue
+        speaker = [a for a in d.actors if a.sent == d.sent_of[i] and a.end <= j - 1]
+        return bool(speaker) and d.is_subject(speaker[-1])
+    return False
+
+
 def _overturned(d: _Doc, k: int) -> bool:
     """The acquittal in sentence ``k`` came before a conviction told in another
     sentence: "X is in hoger beroep veroordeeld. De rechtbank had haar eerder
@@ -1322,7 +1337,7 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
             if agent is not None and d.is_subject(agent):
                 candidates.append((h, theme, "same_sentence", agent))
                 continue
-            if actor is not None and d.is_subject(actor):
+            if actor is not None and d.is_subject(actor) and not _claimed(d, h.start):
                 clause = _relative_after_subject(d, h.start)
                 if clause is not None:  # "Snackbar X, die eerder werd beschoten, is gesloten": its past as victim
                     st.past_victim.append((d.sent_of[h.start], cue_text))
