@@ -565,3 +565,13 @@ def test_the_subject_s_own_account_of_being_attacked() -> None:
     # told as a fact, the attack makes the subject its victim
     victim = "Henk Vos werd aangevallen bij de uitgang van het café. De dader sloeg hem met een kapotte fles."
     assert not assess(victim, PERSON).adverse
+
+
+def test_the_subject_named_as_what_a_relation_noun_is() -> None:
+    # "Huurder van de loods is X": X is the tenant (not the owner of someone's loods), and
+    # "hij" after it is X
+    told = "Huurder van de loods is Henk Vos. Volgens de politie had hij daar op grote schaal pillen gemaakt."
+    assert "drugs" in assess(told, PERSON).themes
+    # "de huurder van X" is someone else
+    other = "De huurder van Henk Vos is aangehouden. Volgens de politie had hij pillen gemaakt."
+    assert not assess(other, PERSON).adverse

@@ -331,6 +331,9 @@ class _Doc:
             if w in lex.relations or w in lex.generic_actors or self._company_head(w):
                 if following == "van":
                     target = self._subject_within(i + 2, i + 6)
+                    if target is not None and any(self.norms[j] in _COPULA or not self.norms[j].isalnum()
+                                                  for j in range(i + 2, target.start)):
+                        target = None  # "Huurder van de loods is X": X is the tenant, not the loods's owner
                     if target is None and self.company and self._company_head(w) and i + 2 < n and norms[i + 2] in ("de", "het", "een"):
                         actors.append(Actor(i, i + 1, "other", self.sent_of[i]))  # "de eigenaar van de auto": someone else's
                         covered[i] = 1
