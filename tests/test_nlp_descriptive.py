@@ -575,3 +575,14 @@ def test_the_subject_named_as_what_a_relation_noun_is() -> None:
     # "de huurder van X" is someone else
     other = "De huurder van Henk Vos is aangehouden. Volgens de politie had hij pillen gemaakt."
     assert not assess(other, PERSON).adverse
+
+
+def test_a_relative_clause_on_the_subject_s_predicate() -> None:
+    # "X is het eerste bedrijf dat tegen de lamp liep": the clause is about X
+    told = ("De burgemeester heeft een snackbar voor drie maanden gesloten. Snackbar De Punt is de eerste zaak die "
+            "tegen de lamp is gelopen.")
+    assert "handhaving" in assess(told, "Snackbar De Punt", company=True).themes
+    # a noun after a verb that is no copula is something else: "X leverde aan de kantine die ..."
+    sold = ("De burgemeester heeft een snackbar voor drie maanden gesloten. Snackbar De Punt leverde vorig jaar "
+            "friet aan de kantine die nu tegen de lamp is gelopen.")
+    assert assess(sold, "Snackbar De Punt", company=True).findings == ()

@@ -790,6 +790,8 @@ class _Doc:
         between = self.norms[actor.end:first]
         if any(w in _LEADS for w in between):
             return True  # "X, leider van een organisatie die ...", "X stuurde een groep aan die ..."
+        if 3 <= len(between) <= 5 and between[0] in _COPULA and between[1] in ("de", "het", "een") and all(w.isalnum() for w in between):
+            return True  # "X is het eerste etablissement dat ...": the predicate is X
         for i in range(actor.end, first):
             tok = self.doc[i]
             if tok.is_punct or tok.like_num or tok.text[:1].isupper() or self.norms[i] in _APPOSITION_WORDS or _AGE.match(self.norms[i]):
