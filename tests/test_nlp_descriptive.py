@@ -516,6 +516,10 @@ def test_suspects_the_text_places_in_the_company_s_service() -> None:
     pronoun = ("De recherche heeft drie personen aangehouden. Zij worden ervan verdacht te frauderen met "
                "uitkeringen. Twee verdachten zijn werkzaam bij Bouwbedrijf Stevig.")
     assert assess(pronoun, COMPANY, company=True).adverse
+    # the board: "De twee mannen zaten sinds 2019 in het bestuur van X", after "de bestuurders"
+    board = ("Het OM eist dat de bestuurders een verbod van vijf jaar krijgen op het vervullen van een bestuursfunctie. "
+             "De twee mannen zaten sinds 2019 in het bestuur van Bouwbedrijf Stevig.")
+    assert "fraude" in assess(board, COMPANY, company=True).themes
     # people who work there without any step or crime told of them are no finding
     staff = "De buurt telt veel jonge gezinnen. Twee van hen werken bij Bouwbedrijf Stevig."
     assert assess(staff, COMPANY, company=True).findings == ()

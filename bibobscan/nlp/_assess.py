@@ -71,6 +71,7 @@ _STEP_TAKERS = frozenset({"wethouder", "minister", "staatssecretaris", "officier
 _FORMER = frozenset({"voormalige", "voormalig", "oud", "ex", "vorige", "oude"})
 _EMPLOYED_AUX = frozenset({"zijn", "is", "waren", "was", "bleken", "bleek"})  # "Twee verdachten zijn werkzaam bij X"
 _EMPLOYED_VERBS = frozenset({"werkzaam", "werken", "werkt", "werkte", "werkten", "werkend"})
+_SAT = frozenset({"zat", "zaten", "zit", "zitten", "zetelde", "zetelden"})  # "zaten in het bestuur van X"
 # words that make the noun before a relative clause the subject's own: "X was de leider van
 # een organisatie die ...", "bestuurder van een firma die ...", "stuurde een groep aan die ..."
 _LEADS = frozenset({"leider", "leidster", "leiding", "leidde", "leidt", "bestuurder", "eigenaar", "eigenaresse", "directeur",
@@ -474,41 +475,56 @@ class _Doc:
         """"Twee verdachten zijn werkzaam bij X", "Twee van hen werken bij X": a group of
         other people the text places in the company's service are its people; what is told
         of them counts for the company (see _company_member)."""
-        starts = {m.start: m for m in self.mentions}
-        norms, n = self.norms, len(self.norms)
+        starts = {m.start for m in self.mentions}
+        norms = self.norms
         added: list[Actor] = []
         for idx, a in enumerate(actors):
-            if a.kind != "other":
-                continue
-            j = a.end
-            if j < n and norms[j] in _EMPLOYED_AUX:
-                j += 1
-            if j + 1 < n and norms[j] == "in" and norms[j + 1] == "dienst":
-                j += 2
-            elif j < n and norms[j] in _EMPLOYED_VERBS:
-                j += 1
-            else:
-                continue
-            if j < n and norms[j] in ("bij", "voor", "van"):
-                j += 1
-                if j < n and norms[j] in ("de", "het"):
-                    j += 1
-                if j in starts and self.sent_of[j] == a.sent:
-                    actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
-                    self.employed[a.start] = named = self.text(a.start, a.end)
-                    # "Drie verdachten aangehouden. Twee van hen werken bij X": the group they are part of
-                    group = [(g, b) for g, b in enumerate(actors[:idx]) if b.kind == "other" and a.sent - 1 <= b.sent
-                             and self._plural(b)]
-                    if group:
-                        g, b = group[-1]
-                        actors[g] = Actor(b.start, b.end, "anaphor", b.sent)
-                        self.employed[b.start] = named
-                    elif a.sent > 0 and norms[first := self.sents[a.sent - 1].start] in ("zij", "ze") and first in self.window:
-                        added.append(Actor(first, first + 1, "anaphor", a.sent - 1))  # "Zij worden verdacht van ..."
-                        self.employed[first] = named
+            if a.kind == "other" and self._serves(a.end, a.sent, starts):
+                actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
+                self.employed[a.start] = named = self.text(a.start, a.end)
+                # "Drie verdachten aangehouden. Twee van hen werken bij X": the group they are part of
+                group = [(g, b) for g, b in enumerate(actors[:idx]) if a.sent - 1 <= b.sent and (
+                    (b.kind == "other" and self._plural(b))
+                    or (b.kind == "anaphor" and norms[b.end - 1].endswith(("s", "en")) and norms[b.end - 1] in self.lex.company_members))]
+                # "twee mannen", or "de bestuurders" of a company the text names only later
+                if group:
+                    g, b = group[-1]
+                    actors[g] = Actor(b.start, b.end, "anaphor", b.sent)
+                    self.employed[b.start] = named
+                elif a.sent > 0 and norms[first := self.sents[a.sent - 1].start] in ("zij", "ze") and first in self.window:
+                    added.append(Actor(first, first + 1, "anaphor", a.sent - 1))  # "Zij worden verdacht van ..."
+                    self.employed[first] = named
         if added:
             actors.extend(added)
             actors.sort(key=lambda a: (a.start, a.end))
+
+    def _serves(self, j: int, sent: int, starts: set[int]) -> bool:
+        """From token ``j`` on: "(zijn) werkzaam bij", "werken voor", "(is) in dienst van",
+        "zaten (sinds 2007) in het bestuur van", then a mention of the subject in sentence
+        ``sent`` ("de SVB", "de stichting X")."""
+        norms, n = self.norms, len(self.norms)
+        if j < n and norms[j] in _EMPLOYED_AUX:
+            j += 1
+        if j < n and norms[j] in _EMPLOYED_VERBS:
+            j += 1
+        elif norms[j:j + 2] == ["in", "dienst"]:
+            j += 2
+        elif j < n and norms[j] in _SAT:
+            board = next((i for i in range(j + 1, min(n, j + 5)) if norms[i:i + 3] == ["in", "het", "bestuur"]), None)
+            if board is None:
+                return False
+            j = board + 3
+        else:
+            return False
+        if j >= n or norms[j] not in ("bij", "voor", "van"):
+            return False
+        j += 1
+        if j < n and norms[j] in ("de", "het"):
+            j += 1
+        kinds = self.lex.company_types
+        if j + 1 < n and j not in starts and (norms[j] in kinds or (norms[j].endswith("en") and norms[j][:-2] in kinds)):
+            j += 1  # "in het bestuur van de stichtingen X"
+        return j in starts and self.sent_of[j] == sent
 
     def _company_head(self, w: str) -> bool:
         if not self.company:
