@@ -590,3 +590,13 @@ def test_a_relative_clause_on_the_subject_s_predicate() -> None:
     sold = ("De burgemeester heeft een snackbar voor drie maanden gesloten. Snackbar De Punt leverde vorig jaar "
             "friet aan de kantine die nu tegen de lamp is gelopen.")
     assert assess(sold, "Snackbar De Punt", company=True).findings == ()
+
+
+def test_a_court_party_named_as_the_company_s_operator() -> None:
+    # "[appellant] als drijver van de inrichting X": the step against the appellant is one
+    # against the company's operator
+    decision = ("Bij besluit van 4 juli heeft het college [appellant] als drijver van de inrichting Snackbar De Punt "
+                "onder oplegging van een dwangsom gelast de geurhinder te beperken.")
+    found = assess(decision, "Snackbar De Punt", company=True)
+    assert "handhaving" in found.themes and found.confidence < 0.8
+    assert any("drijver van de inrichting" in r for r in found.reasons)

@@ -478,7 +478,15 @@ class _Doc:
         starts = {m.start for m in self.mentions}
         norms = self.norms
         added: list[Actor] = []
+        member_at = {b.start: b for b in actors if b.kind == "anaphor" and any(b.start < m < b.end for m in starts)}
         for idx, a in enumerate(actors):
+            after = a.end + (a.end < len(norms) and norms[a.end] in ("]", ")"))  # "[appellant] als ..."
+            if a.kind == "other" and after + 1 < len(norms) and norms[after] == "als" and after + 1 in member_at:
+                # "[appellant] als drijver van de inrichting X": the one named so is the company's
+                actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
+                member = member_at[after + 1]
+                self.employed[a.start] = self.text(member.start, member.end)
+                continue
             if a.kind == "other" and self._serves(a.end, a.sent, starts):
                 actors[idx] = Actor(a.start, a.end, "anaphor", a.sent)
                 self.employed[a.start] = named = self.text(a.start, a.end)
