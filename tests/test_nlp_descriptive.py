@@ -600,3 +600,12 @@ def test_a_court_party_named_as_the_company_s_operator() -> None:
     found = assess(decision, "Snackbar De Punt", company=True)
     assert "handhaving" in found.themes and found.confidence < 0.8
     assert any("drijver van de inrichting" in r for r in found.reasons)
+
+
+def test_a_step_against_a_group_whose_relative_clause_names_the_subject() -> None:
+    # "een straf voor de twee hackers die de website van X platlegden": X is their target
+    told = "Het OM wil een zwaardere straf voor de twee hackers die vorig jaar de website van Bouwbedrijf Stevig platlegden."
+    assert not assess(told, COMPANY, company=True).adverse
+    # the subject itself after "voor": the step is against it
+    itself = "Het OM wil een zwaardere straf voor Bouwbedrijf Stevig, dat vorig jaar afval dumpte."
+    assert assess(itself, COMPANY, company=True).adverse

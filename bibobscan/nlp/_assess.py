@@ -762,7 +762,7 @@ class _Doc:
                 # the sentence's first doer, but not one inside a later relative clause ("eist
                 # straf tegen een man die X neerschoot": X is no doer of the demand)
                 doers = [a for a in doers if not (a.start > start and self._relative_start(a.start)
-                                                  and self._other_antecedent(a.start, cands) is not None)]
+                                                  and self._other_antecedent(a.start, cands, plural=True) is not None)]
                 actor = doers[0] if doers else None
         if mode == "participle" and actor is not None and actor.end <= start:
             aux = [i for i in range(actor.end, start) if self.norms[i] in self.lex.perfect_aux]
@@ -771,12 +771,13 @@ class _Doc:
                 return between[0] if between else None
         return actor
 
-    def _other_antecedent(self, i: int, cands: list[Actor]) -> Actor | None:
+    def _other_antecedent(self, i: int, cands: list[Actor], *, plural: bool = False) -> Actor | None:
         """The other person named right before the "die" clause of token ``i``, whom the
-        clause is about; None when the clause is not about another person."""
+        clause is about; None when the clause is not about another person. ``plural``: a
+        group counts too ("een straf voor de twee hackers die X platlegden")."""
         first = self._clause_first(i)
         before = [a for a in cands if a.end <= first]
-        if (before and before[-1].kind == "other" and not self._plural(before[-1]) and self.norms[first] == "die"
+        if (before and before[-1].kind == "other" and (plural or not self._plural(before[-1])) and self.norms[first] == "die"
                 and self._antecedent(before[-1], first)):
             return before[-1]
         return None
