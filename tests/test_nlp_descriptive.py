@@ -609,3 +609,11 @@ def test_a_step_against_a_group_whose_relative_clause_names_the_subject() -> Non
     # the subject itself after "voor": the step is against it
     itself = "Het OM wil een zwaardere straf voor Bouwbedrijf Stevig, dat vorig jaar afval dumpte."
     assert assess(itself, COMPANY, company=True).adverse
+
+
+def test_the_subject_s_former_house() -> None:
+    # "de voormalige woning van X is gesloten": the closure is no longer about X
+    former = "De voormalige woning van Henk Vos is door de burgemeester gesloten na de vondst van een hennepkwekerij."
+    assert not assess(former, PERSON).adverse
+    current = "De woning van Henk Vos is door de burgemeester gesloten na de vondst van een hennepkwekerij."
+    assert assess(current, PERSON).adverse

@@ -402,6 +402,9 @@ class _Doc:
                 continue  # "X, een 52-jarige aannemer uit Ermelo, ...": the subject described
             elif _AGE.match(w) and det in ("een",):
                 actors.append(Actor(i - 1, i + 1, "other", self.sent_of[i]))
+        for m in self.mentions:
+            if m.start >= 3 and norms[m.start - 1] == "van" and norms[m.start - 3] in _FORMER:
+                self.possessor.add(m.start)  # "de voormalige woning van X": what happens there is no longer X's
         actors.sort(key=lambda a: (a.start, a.end))
         self._identify(actors)
         if self.company:
