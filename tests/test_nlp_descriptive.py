@@ -617,3 +617,12 @@ def test_the_subject_s_former_house() -> None:
     assert not assess(former, PERSON).adverse
     current = "De woning van Henk Vos is door de burgemeester gesloten na de vondst van een hennepkwekerij."
     assert assess(current, PERSON).adverse
+
+
+def test_a_step_the_subject_saw() -> None:
+    # "X zag de inval": a witness of the raid, not its target
+    saw = ("De douane vond 300 kilo cocaïne bij een fruitimporteur. Bouwbedrijf Stevig, de buurman op het "
+           "bedrijventerrein, zag de inval vanaf het eigen terrein.")
+    assert not assess(saw, COMPANY, company=True).adverse
+    raided = "De douane vond 300 kilo cocaïne. Bij Bouwbedrijf Stevig deed de FIOD een inval."
+    assert assess(raided, COMPANY, company=True).adverse

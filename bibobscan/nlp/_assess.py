@@ -1110,6 +1110,7 @@ def _collect_cues(d: _Doc) -> None:
     """Which cues are about the subject (victim, witness, denial, cleared, official step)."""
     st = d.state
     cleared_spans = [(h.start, h.end) for h in d.hits if h.key == "cue:cleared"]
+    witness_spans = [(h.start, h.end) for h in d.hits if h.key == "cue:witness"]
     for h in d.hits:
         if not h.key.startswith("cue:") or h.key == "cue:prevention":
             continue
@@ -1118,6 +1119,8 @@ def _collect_cues(d: _Doc) -> None:
         text = d.text(h.start, h.end)
         if kind in ("official_act", "suspect") and any(s <= h.start < e for s, e in cleared_spans):
             continue  # "niet vervolgd", "wordt niet verdacht", "niet als verdachte aangemerkt"
+        if kind == "official_act" and any(s <= h.start < e for s, e in witness_spans):
+            continue  # "zag de inval vanaf het eigen terrein": the step was seen, not suffered
         if kind == "unknown_perpetrator":
             st.unknown.append((sent, text))
             continue
