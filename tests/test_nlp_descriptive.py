@@ -626,3 +626,14 @@ def test_a_step_the_subject_saw() -> None:
     assert not assess(saw, COMPANY, company=True).adverse
     raided = "De douane vond 300 kilo cocaïne. Bij Bouwbedrijf Stevig deed de FIOD een inval."
     assert assess(raided, COMPANY, company=True).adverse
+
+
+def test_a_professional_after_an_apposition_presents_figures() -> None:
+    # "X, programmamanager bij Y, presenteerde het jaarbeeld: vorig jaar werden ... ontmanteld":
+    # the steps after the colon are the figures presented, not steps against X
+    told = ("Henk Vos, programmamanager bij het RIEC, presenteerde het jaarbeeld ondermijning: vorig jaar werden "
+            "in de regio 34 drugslabs ontmanteld.")
+    assert not assess(told, PERSON).adverse
+    # a headline with a colon still tells what happened to X
+    headline = "Henk Vos: drie jaar cel voor drugshandel."
+    assert assess(headline, PERSON).adverse

@@ -750,6 +750,8 @@ class _Doc:
             actor = in_clause[0]
         else:
             first = self._clause_first(start)
+            if self.norms[first] == ":" and any(self.norms[i] in _COPULA for i in range(first + 1, start)):
+                return None  # "presenteerde het jaarbeeld: vorig jaar werden 34 drugslabs ontmanteld": a clause of its own
             if self._relative_start(start):
                 # a relative clause belongs to the word right before it: the actor there, or
                 # a noun that is no actor ("de plek waar", "haar werkgever, die"): nobody known
@@ -1248,6 +1250,10 @@ def _collect_roles(d: _Doc) -> None:
                 before = True
             # "X, woordvoerder van de politie," / "X, de woordvoerder"
             tail = d.norms[m.end:h.start]
+            # "X, programmamanager bij het RIEC, presenteerde het jaarbeeld": the work of X, after an apposition
+            if (not before and h.key == "role:professional" and 2 < len(tail) <= 10 and tail[0] == "," and tail[-1] == ","
+                    and "," not in tail[1:-1] and not any(a.kind == "other" and m.end <= a.start < h.start for a in d.actors)):
+                before = True
             after = h.start >= m.end and tail[:1] == [","] and len(tail) <= 3 and all(w in (",", "de", "een", "het") for w in tail)
             # "X is strafrechtadvocaat", "X staat als advocaat ...", "X gaf een lezing over ..."
             linked = (h.start >= m.end and len(tail) <= 5 and all(w in _ROLE_LINK or w.isdigit() or w in _NUMBER_WORDS for w in tail)
