@@ -637,3 +637,17 @@ def test_a_professional_after_an_apposition_presents_figures() -> None:
     # a headline with a colon still tells what happened to X
     headline = "Henk Vos: drie jaar cel voor drugshandel."
     assert assess(headline, PERSON).adverse
+
+
+@pytest.mark.parametrize("text", [
+    "Henk Vos werd vervolgd voor oplichting. De rechtbank heeft hem ontslagen van alle rechtsvervolging.",
+    "Henk Vos werd aangehouden voor oplichting. Het OM ziet af van vervolging.",
+    "Henk Vos werd aangehouden voor oplichting. Hij is niet langer verdachte.",
+    "Henk Vos werd aangehouden voor oplichting. De verdenking is van tafel.",
+    "Henk Vos werd ten onrechte aangehouden voor oplichting.",
+    "Henk Vos krijgt een schadevergoeding voor zijn onterechte detentie in de oplichtingszaak.",
+    "Het OM is niet-ontvankelijk verklaard in de oplichtingszaak tegen Henk Vos.",
+])
+def test_ways_a_case_ends_without_a_conviction(text: str) -> None:
+    found = assess(text, PERSON)
+    assert not found.adverse and found.dropped
