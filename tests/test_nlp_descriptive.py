@@ -651,3 +651,13 @@ def test_a_professional_after_an_apposition_presents_figures() -> None:
 def test_ways_a_case_ends_without_a_conviction(text: str) -> None:
     found = assess(text, PERSON)
     assert not found.adverse and found.dropped
+
+
+def test_an_objection_against_a_decision_shows_whom_it_targeted() -> None:
+    # "X heeft bezwaar gemaakt tegen dit besluit": X was refused; the refusal before counts
+    objected = ("De burgemeester heeft de exploitatievergunning ingetrokken na een Bibob-advies. "
+                "Snackbar De Punt heeft bezwaar gemaakt tegen dit besluit.")
+    assert "handhaving" in assess(objected, "Snackbar De Punt", company=True).themes
+    # neighbours objecting to a permit for X: no step against X
+    neighbours = "Buurtbewoners hebben bezwaar gemaakt tegen het besluit om Snackbar De Punt een terras te geven."
+    assert not assess(neighbours, "Snackbar De Punt", company=True).adverse
