@@ -647,6 +647,8 @@ def test_a_professional_after_an_apposition_presents_figures() -> None:
     "Henk Vos werd ten onrechte aangehouden voor oplichting.",
     "Henk Vos krijgt een schadevergoeding voor zijn onterechte detentie in de oplichtingszaak.",
     "Het OM is niet-ontvankelijk verklaard in de oplichtingszaak tegen Henk Vos.",
+    "Henk Vos werd verdacht van oplichting, maar het OM besloot hem niet te vervolgen.",
+    "De rechter oordeelde dat niet kan worden bewezen dat Henk Vos de oplichting heeft gepleegd.",
 ])
 def test_ways_a_case_ends_without_a_conviction(text: str) -> None:
     found = assess(text, PERSON)

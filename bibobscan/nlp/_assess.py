@@ -1171,7 +1171,10 @@ def _collect_cues(d: _Doc) -> None:
             # "X werd verdacht ... De FIOD deed een inval. Nu heeft het OM de zaak geseponeerd.":
             # nobody in the sentence, and the last person before it is the subject
             before = [a for a in d.actors if sent - 2 <= a.sent <= sent and a.end <= h.start and a.start not in d.source]
-            if before and d.is_subject(before[-1]):
+            # "niet kan worden bewezen dat X de fraude heeft gepleegd": X, in the clause after it
+            told = next((a for a in d.actors if a.sent == sent and h.end < a.start <= h.end + 3
+                         and d.norms[h.end] == "dat"), None)
+            if (before and d.is_subject(before[-1])) or (told is not None and d.is_subject(told)):
                 st.cleared.append((sent, text))
             continue
         if kind == "official_act" and (actor is None or not d.is_subject(actor)) and _listed_after_colon(d, h.end):
