@@ -663,3 +663,9 @@ def test_an_objection_against_a_decision_shows_whom_it_targeted() -> None:
     # neighbours objecting to a permit for X: no step against X
     neighbours = "Buurtbewoners hebben bezwaar gemaakt tegen het besluit om Snackbar De Punt een terras te geven."
     assert not assess(neighbours, "Snackbar De Punt", company=True).adverse
+
+
+def test_an_information_evening_about_drugs_is_a_topic() -> None:
+    # "voorlichtingsavond", "preventieproject": compounds of prevention words are topics too
+    told = "Snackbar De Punt sponsort een voorlichtingsavond over drugs voor jongeren."
+    assert not assess(told, "Snackbar De Punt", company=True).adverse
