@@ -624,6 +624,9 @@ def test_a_step_the_subject_saw() -> None:
     saw = ("De douane vond 300 kilo cocaïne bij een fruitimporteur. Bouwbedrijf Stevig, de buurman op het "
            "bedrijventerrein, zag de inval vanaf het eigen terrein.")
     assert not assess(saw, COMPANY, company=True).adverse
+    # "X schrok van de inval": a bystander's fright, not a step against X
+    fright = "Een man is aangehouden voor witwassen. Zijn buurman Henk Vos schrok van de inval."
+    assert not assess(fright, PERSON).adverse
     raided = "De douane vond 300 kilo cocaïne. Bij Bouwbedrijf Stevig deed de FIOD een inval."
     assert assess(raided, COMPANY, company=True).adverse
 
