@@ -1141,8 +1141,8 @@ def _collect_cues(d: _Doc) -> None:
             j = h.end + 1 + (d.norms[h.end + 1] in ("zijn", "haar", "hun", "de", "het", "een"))
             if j < len(d.norms) and (d.norms[j] in d.lex.relations or d.norms[j] in d.lex.generic_actors or j in d.other_at):
                 continue  # "bevestigde de aanhouding van haar fractiegenoot": a step against someone else
-        # "X heeft schuld bekend", "X heeft bezwaar gemaakt tegen het besluit": the doer does it, nobody does it to X
-        mode = "participle" if kind == "official_act" and d.norms[h.start] not in ("schuld", "bezwaar", "beroep") else "term"
+        # "X heeft schuld bekend", "X heeft bezwaar gemaakt", "X heeft een transactie geaccepteerd": the doer does it, nobody does it to X
+        mode = "participle" if kind == "official_act" and d.norms[h.start] not in ("schuld", "bezwaar", "beroep", "transactie") else "term"
         if kind == "official_act" and word in d.lex.agent_acts:
             first = d.sents[sent].start
             if not any(d.norms[i] in d.lex.authorities for i in range(first, h.start)):
