@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -589,3 +592,21 @@ def test_a_damaged_legal_form_does_not_wreck_the_name(a: str, b: str) -> None:
 ])
 def test_the_damaged_form_tolerance_never_makes_two_names_alike(a: str, b: str) -> None:
     assert compare_names(a, b, COMPANY).verdict.value != "match"
+
+
+def test_screening_does_not_depend_on_the_hash_seed() -> None:
+    # many names share one token, so the preselection has ties; they must break the same way
+    # in every process (sets of strings iterate by hash)
+    script = (
+        "from bibobscan.matching import ScreeningIndex\n"
+        "ix = ScreeningIndex(preselect=3, rerank=50)\n"
+        "words = ('Kade', 'Molen', 'Brug', 'Dijk', 'Haven', 'Sluis')\n"
+        "ix.extend([f'Voorbeeld {w} Trading' for w in words] + [f'Stevig {w} Trading' for w in words], 'company')\n"
+        "print(ix.candidates('Voorbeeld Stevig', 'company'))\n"
+    )
+    runs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        runs.add(done.stdout)
+    assert len(runs) == 1, runs

@@ -153,9 +153,11 @@ class ScreeningIndex:
         self.kinds.append(1 if kind == COMPANY else 0)
         part = self._parts[kind]
         part.size += 1
-        for key in _keys(parsed):
+        # in a fixed order (sets of strings iterate by hash): vocabulary ids, and so the ties
+        # in the preselection, must not depend on the hash seed of the process
+        for key in sorted(_keys(parsed)):
             part.add_token(key, ident)
-        for key in _joined(parsed):
+        for key in sorted(_joined(parsed)):
             part.add_joined(key, ident)
         return ident
 
@@ -172,11 +174,11 @@ class ScreeningIndex:
         abjad = parsed.vowelless
         groups: list[tuple[int, list[array[int]]]] = []
         keys = _keys(parsed)
-        for key in _joined(parsed):
+        for key in sorted(_joined(parsed)):
             keys.add(key)  # the whole name written as one word may be a token elsewhere
             if key in part.joined:
                 groups.append((len(part.joined[key]), [part.joined[key]]))
-        for token in keys:
+        for token in sorted(keys):  # a fixed order, as in add()
             lists = [part.postings[v] for v in part.expand(token, abjad)]
             joined = part.joined.get(token)
             if joined is not None and len(keys) == 1:
