@@ -1103,7 +1103,7 @@ def _overturned(d: _Doc, k: int) -> bool:
     sent = d.sents[k]
     words = d.norms[sent.start:sent.end]
     at = next((i for i, w in enumerate(words) if w in ("vrijgesproken", "vrijgepleit")), None)
-    if at is None or not (_EARLIER & set(words) or {"had", "hadden"} & set(words[:at])):
+    if at is None or not (_EARLIER.intersection(words) or {"had", "hadden"}.intersection(words[:at])):
         return False
     return any(s != k and norm(t).startswith(("veroordee", "schuldig")) for s, t in d.state.acts)
 
@@ -1225,6 +1225,8 @@ def _collect_cues(d: _Doc) -> None:
             st.cleared.append((sent, text))
         elif kind == "suspect":
             st.suspect.append((sent, text))
+    # an acquittal told as earlier than a conviction in another sentence clears nothing
+    st.cleared = [c for c in st.cleared if not _overturned(d, c[0])]
 
 
 def _collect_roles(d: _Doc) -> None:
@@ -1310,7 +1312,6 @@ def assess_parsed(doc: Doc, company: bool, lex: Lexicon | None = None, model: Mo
         d.state.role_sents.update(range(len(d.sents)))
     _collect_cues(d)
     st = d.state
-    st.cleared = [c for c in st.cleared if not _overturned(d, c[0])]
     hits = d.hits
     prevention = [h for h in hits if h.key == "cue:prevention"]
     cleared_all = [h for h in hits if h.key == "cue:cleared"]

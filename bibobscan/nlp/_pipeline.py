@@ -175,10 +175,12 @@ def _told_before(doc: Doc, mentions: list[Any], sents: list[tuple[int, int]], st
         if m.namesake:
             continue
         kind = {doc[i].norm_ for i in (m.start - 1, m.start) if 0 <= i < len(doc)} & lex.company_types
+        if not kind:
+            continue
         k = bisect.bisect_right(starts, m.start) - 1
         for j in range(max(0, k - 4), k - 1):
             a, b = sents[j]
-            if kind and any(doc[i].norm_ in kind and doc[i - 1].norm_ in ("de", "het") for i in range(a + 1, b)):
+            if any(doc[i].norm_ in kind and doc[i - 1].norm_ in ("de", "het") for i in range(a + 1, b)):
                 out.add(j)
     return out
 
